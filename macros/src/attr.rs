@@ -1,0 +1,454 @@
+//! Stage 2: `#[config(...)]` read into typed slots. A parser reports a mistake and goes on, so
+//! that every mistake of a struct shows in one compile.
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+
+use crate::case::{RenameRule, ValidNames};
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+/// A slot that takes one value; a second one is reported on its own token.
+pub struct Slot<T> {
+    name: &'static str,
+    value: Option<(T, Span)>,
+}
+
+impl<T> Slot<T> {
+    fn new(name: &'static str) -> Self {
+        Slot { name, value: None }
+    }
+
+    fn set(&mut self, cx: &Ctxt, span: Span, value: T) {
+        if self.value.is_some() {
+            cx.error_at(span, format!("duplicate config attribute `{}`", self.name));
+        } else {
+            self.value = Some((value, span));
+        }
+    }
+
+    pub fn get(&self) -> Option<&T> {
+        self.value.as_ref().map(|(value, _)| value)
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        self.value.as_ref().map(|(_, span)| *span)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Device,
+    Account,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Device => "device",
+            Scope::Account => "account",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Store {
+    Config,
+    Secret,
+}
+
+impl Store {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Store::Config => "config",
+            Store::Secret => "secret",
+        }
+    }
+}
+
+/// `default` or `default = EXPR`.
+pub enum Default {
+    Trait,
+    Expr(Box<syn::Expr>),
+}
+
+pub struct ContainerAttrs {
+    pub scope: Slot<Scope>,
+    pub store: Slot<Store>,
+    pub rename_all: Slot<RenameRule>,
+}
+
+pub struct FieldAttrs {
+    pub key: Slot<syn::LitStr>,
+    pub scope: Slot<Scope>,
+    pub store: Slot<Store>,
+    pub max_len: Slot<(usize, syn::LitInt)>,
+    pub default: Slot<Default>,
+    pub required: Slot<()>,
+    pub plain: Slot<()>,
+    pub with: Slot<syn::ExprPath>,
+    pub validate: Slot<syn::ExprPath>,
+}
+
+impl ContainerAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut out = ContainerAttrs {
+            scope: Slot::new(SCOPE),
+            store: Slot::new(STORE),
+            rename_all: Slot::new(RENAME_ALL),
+        };
+        for_each_config_meta(cx, attrs, |meta, word| {
+            let span = meta.path.span();
+            match word.as_str() {
+                SCOPE => {
+                    if let Some(scope) = parse_scope(cx, meta)? {
+                        out.scope.set(cx, span, scope);
+                    }
+                }
+                STORE => {
+                    if let Some(store) = parse_store(cx, meta)? {
+                        out.store.set(cx, span, store);
+                    }
+                }
+                RENAME_ALL => {
+                    if let Some(lit) = parse_lit_str(cx, meta, RENAME_ALL)? {
+                        match RenameRule::from_str(&lit.value()) {
+                            Some(rule) => out.rename_all.set(cx, span, rule),
+                            None => cx.error_spanned_by(
+                                &lit,
+                                format!(
+                                    "unknown case `{}` for rename_all; expected one of: {}",
+                                    lit.value(),
+                                    ValidNames
+                                ),
+                            ),
+                        }
+                    }
+                }
+                _ => {
+                    let hint = if FIELD_WORDS.contains(&word.as_str()) {
+                        format!("; `{word}` belongs on a field")
+                    } else {
+                        String::new()
+                    };
+                    cx.error_at(
+                        span,
+                        format!(
+                            "unknown config attribute `{word}` on a struct; expected one of: \
+                             {}{hint}",
+                            CONTAINER_WORDS.join(", ")
+                        ),
+                    );
+                    skip_value(meta)?;
+                }
+            }
+            Ok(())
+        });
+        out
+    }
+}
+
+impl FieldAttrs {
+    pub fn from_ast(cx: &Ctxt, attrs: &[syn::Attribute]) -> Self {
+        let mut out = FieldAttrs {
+            key: Slot::new(KEY),
+            scope: Slot::new(SCOPE),
+            store: Slot::new(STORE),
+            max_len: Slot::new(MAX_LEN),
+            default: Slot::new(DEFAULT),
+            required: Slot::new(REQUIRED),
+            plain: Slot::new(PLAIN),
+            with: Slot::new(WITH),
+            validate: Slot::new(VALIDATE),
+        };
+        for_each_config_meta(cx, attrs, |meta, word| {
+            let span = meta.path.span();
+            match word.as_str() {
+                KEY => {
+                    if let Some(lit) = parse_lit_str(cx, meta, KEY)? {
+                        out.key.set(cx, span, lit);
+                    }
+                }
+                SCOPE => {
+                    if let Some(scope) = parse_scope(cx, meta)? {
+                        out.scope.set(cx, span, scope);
+                    }
+                }
+                STORE => {
+                    if let Some(store) = parse_store(cx, meta)? {
+                        out.store.set(cx, span, store);
+                    }
+                }
+                MAX_LEN => {
+                    if let Some(value) = parse_max_len(cx, meta)? {
+                        out.max_len.set(cx, span, value);
+                    }
+                }
+                DEFAULT => {
+                    let value = if meta.input.peek(syn::Token![=]) {
+                        Default::Expr(Box::new(meta.value()?.parse()?))
+                    } else {
+                        Default::Trait
+                    };
+                    out.default.set(cx, span, value);
+                }
+                REQUIRED => {
+                    if flag(cx, meta, REQUIRED)? {
+                        out.required.set(cx, span, ());
+                    }
+                }
+                PLAIN => {
+                    if flag(cx, meta, PLAIN)? {
+                        out.plain.set(cx, span, ());
+                    }
+                }
+                WITH => {
+                    if let Some(path) = parse_path(cx, meta, WITH)? {
+                        out.with.set(cx, span, path);
+                    }
+                }
+                VALIDATE => {
+                    if let Some(path) = parse_path(cx, meta, VALIDATE)? {
+                        out.validate.set(cx, span, path);
+                    }
+                }
+                _ => {
+                    let hint = if word == RENAME_ALL {
+                        "; `rename_all` belongs on the struct".to_owned()
+                    } else {
+                        String::new()
+                    };
+                    cx.error_at(
+                        span,
+                        format!(
+                            "unknown config attribute `{word}`; expected one of: {}{hint}",
+                            FIELD_WORDS.join(", ")
+                        ),
+                    );
+                    skip_value(meta)?;
+                }
+            }
+            Ok(())
+        });
+        out
+    }
+}
+
+/// Calls `f` for every `word` or `word = value` inside every `#[config(...)]`. A malformed
+/// list is reported and the rest of that one attribute skipped.
+fn for_each_config_meta(
+    cx: &Ctxt,
+    attrs: &[syn::Attribute],
+    mut f: impl FnMut(&ParseNestedMeta<'_>, String) -> syn::Result<()>,
+) {
+    for attr in attrs {
+        if !attr.path().is_ident(CONFIG) {
+            continue;
+        }
+        if let syn::Meta::Path(path) = &attr.meta {
+            cx.error_spanned_by(path, "expected `#[config(...)]` with at least one setting");
+            continue;
+        }
+        let result = attr.parse_nested_meta(|meta| {
+            let Some(ident) = meta.path.get_ident() else {
+                cx.error_spanned_by(
+                    &meta.path,
+                    "expected a config attribute name such as `key` or `scope`",
+                );
+                return skip_value(&meta);
+            };
+            f(&meta, ident.to_string())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
+    }
+}
+
+/// Consumes `= value` or `(...)` after a word that was reported, so parsing can go on.
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        content.parse::<proc_macro2::TokenStream>()?;
+    }
+    Ok(())
+}
+
+/// A bare word (`plain`), reporting `plain = ...`.
+fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, word: &str) -> syn::Result<bool> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        cx.error_at(
+            meta.path.span(),
+            format!("`{word}` takes no value: write `#[config({word})]`"),
+        );
+        skip_value(meta)?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+fn value_expr(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    word: &str,
+    example: &str,
+) -> syn::Result<Option<syn::Expr>> {
+    if !meta.input.peek(syn::Token![=]) {
+        cx.error_at(meta.path.span(), format!("`{word}` needs a value: write `{example}`"));
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    Ok(Some(meta.value()?.parse()?))
+}
+
+fn parse_lit_str(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    word: &str,
+) -> syn::Result<Option<syn::LitStr>> {
+    let example = format!("{word} = \"...\"");
+    Ok(match value_expr(cx, meta, word, &example)? {
+        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. })) => Some(lit),
+        Some(syn::Expr::Path(path)) if path.path.get_ident().is_some() => {
+            let ident = path.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            cx.error_spanned_by(
+                &path,
+                format!("expected a string literal for `{word}`: write `{word} = \"{ident}\"`"),
+            );
+            None
+        }
+        Some(other) => {
+            cx.error_spanned_by(
+                &other,
+                format!("expected a string literal for `{word}`: write `{example}`"),
+            );
+            None
+        }
+        None => None,
+    })
+}
+
+/// An identifier among `valid`, suggesting the identifier form for a string.
+fn parse_word(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    word: &str,
+    valid: &[&str],
+) -> syn::Result<Option<(String, Span)>> {
+    let example = format!("{word} = {}", valid.join(" | "));
+    Ok(match value_expr(cx, meta, word, &example)? {
+        Some(syn::Expr::Path(path)) if path.path.get_ident().is_some() => {
+            let ident = path.path.get_ident().map(ToString::to_string).unwrap_or_default();
+            if valid.contains(&ident.as_str()) {
+                Some((ident, path.span()))
+            } else {
+                cx.error_spanned_by(
+                    &path,
+                    format!("unknown {word} `{ident}`; expected one of: {}", valid.join(", ")),
+                );
+                None
+            }
+        }
+        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. })) => {
+            let text = lit.value();
+            if valid.contains(&text.as_str()) {
+                cx.error_spanned_by(
+                    &lit,
+                    format!("expected an identifier, not a string: write `{word} = {text}`"),
+                );
+            } else {
+                cx.error_spanned_by(
+                    &lit,
+                    format!(
+                        "expected an identifier, not a string; the {word}s are: {}",
+                        valid.join(", ")
+                    ),
+                );
+            }
+            None
+        }
+        Some(other) => {
+            cx.error_spanned_by(&other, format!("expected `{example}`"));
+            None
+        }
+        None => None,
+    })
+}
+
+fn parse_scope(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Scope>> {
+    Ok(parse_word(cx, meta, SCOPE, SCOPES)?.map(|(word, _)| {
+        if word == "account" {
+            Scope::Account
+        } else {
+            Scope::Device
+        }
+    }))
+}
+
+fn parse_store(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Store>> {
+    Ok(parse_word(cx, meta, STORE, STORES)?.map(|(word, _)| {
+        if word == "secret" {
+            Store::Secret
+        } else {
+            Store::Config
+        }
+    }))
+}
+
+fn parse_max_len(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<Option<(usize, syn::LitInt)>> {
+    Ok(match value_expr(cx, meta, MAX_LEN, "max_len = 128")? {
+        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(lit), .. })) => {
+            match lit.base10_parse::<usize>() {
+                Ok(value) => Some((value, lit)),
+                Err(_) => {
+                    cx.error_spanned_by(
+                        &lit,
+                        format!("max_len must be a byte count from 1 to {MAX_VALUE_LEN}"),
+                    );
+                    None
+                }
+            }
+        }
+        Some(other) => {
+            cx.error_spanned_by(
+                &other,
+                "expected an integer literal for `max_len`: write `max_len = 128`",
+            );
+            None
+        }
+        None => None,
+    })
+}
+
+fn parse_path(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    word: &str,
+) -> syn::Result<Option<syn::ExprPath>> {
+    let example = format!("{word} = path::to::function");
+    Ok(match value_expr(cx, meta, word, &example)? {
+        Some(syn::Expr::Path(path)) => Some(path),
+        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. })) => {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "expected a path, not a string: write `{word} = {}`",
+                    lit.value()
+                ),
+            );
+            None
+        }
+        Some(other) => {
+            cx.error_spanned_by(&other, format!("expected a function path: write `{example}`"));
+            None
+        }
+        None => None,
+    })
+}

@@ -1,0 +1,23 @@
+//! The derive behind `microvisor-config`. Use it through that crate: `microvisor_config::MicrovisorConfig`.
+//!
+//! Four stages, one file each: [`ast`] reads the input into the macro's own model, [`attr`]
+//! reads `#[config(...)]` into typed slots, [`valid`] checks the rules, [`expand`] writes the
+//! code (and is the only stage that calls `quote!`). Every stage reports into one [`ctxt::Ctxt`],
+//! so a struct with three mistakes shows three errors in one compile.
+
+mod ast;
+mod attr;
+mod case;
+mod ctxt;
+mod expand;
+mod symbol;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Derives `microvisor_config::MicrovisorConfig`; see that crate for the attributes.
+#[proc_macro_derive(MicrovisorConfig, attributes(config))]
+pub fn derive_microvisor_config(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive(&input).into()
+}

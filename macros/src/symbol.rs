@@ -1,0 +1,28 @@
+//! Every word of the `#[config(...)]` attribute, in one place.
+
+/// The attribute's name.
+pub const CONFIG: &str = "config";
+
+pub const KEY: &str = "key";
+pub const SCOPE: &str = "scope";
+pub const STORE: &str = "store";
+pub const MAX_LEN: &str = "max_len";
+pub const DEFAULT: &str = "default";
+pub const REQUIRED: &str = "required";
+pub const PLAIN: &str = "plain";
+pub const WITH: &str = "with";
+pub const VALIDATE: &str = "validate";
+pub const RENAME_ALL: &str = "rename_all";
+
+/// The words a field's attribute takes.
+pub const FIELD_WORDS: &[&str] =
+    &[KEY, SCOPE, STORE, MAX_LEN, DEFAULT, REQUIRED, PLAIN, WITH, VALIDATE];
+/// The words the struct's attribute takes.
+pub const CONTAINER_WORDS: &[&str] = &[SCOPE, STORE, RENAME_ALL];
+
+pub const SCOPES: &[&str] = &["device", "account"];
+pub const STORES: &[&str] = &["config", "secret"];
+
+/// The cloud's limits (MICROVISOR.md).
+pub const MAX_KEY_LEN: usize = 100;
+pub const MAX_VALUE_LEN: usize = 4096;

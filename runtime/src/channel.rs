@@ -1,0 +1,172 @@
+//! The channel a fetch talks through, and the schema types the derive generates.
+
+use crate::error::WaitError;
+use crate::ffi::{
+    MvConfigKeyFetchResult, MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvConfigKeyToFetch,
+    MvConfigResponseData, MvStatus,
+};
+
+/// A config-fetch channel: the four steps of one fetch, and closing.
+///
+/// The generated code talks only to this trait. The device implementation
+/// (`microvisor_config::device::DeviceChannel`, on `target_os = "none"`) makes the real system
+/// calls; the host simulator (`microvisor_config::sim`, feature `sim`) behaves as
+/// Microvisor does. A channel carries one request: Microvisor answers a second send on it with
+/// `REQUESTALREADYSENT`.
+pub trait ConfigChannel {
+    /// Sends the one request of this channel (`mvSendConfigFetchRequest`). Success means only
+    /// that the request left.
+    ///
+    /// # Errors
+    ///
+    /// The status Microvisor answered.
+    fn send_request(&mut self, keys: &[MvConfigKeyToFetch]) -> Result<(), MvStatus>;
+
+    /// Waits until the response has arrived (the channel's `CHANNELDATAREADABLE`
+    /// notification), within the channel's timeout.
+    ///
+    /// # Errors
+    ///
+    /// [`WaitError::Timeout`] if nothing arrived in time, or why waiting failed.
+    fn wait_response(&mut self) -> Result<(), WaitError>;
+
+    /// Reads the overall result and the item count (`mvReadConfigFetchResponseData`).
+    ///
+    /// # Errors
+    ///
+    /// The status Microvisor answered.
+    fn read_response_data(&mut self) -> Result<MvConfigResponseData, MvStatus>;
+
+    /// Copies item `index` into `buf` (`mvReadConfigResponseItem`) and returns its result and
+    /// the length Microvisor wrote through `length`. That length may exceed `buf.len()`: a
+    /// reader must never trust bytes past `buf.len()`.
+    ///
+    /// # Errors
+    ///
+    /// The status Microvisor answered.
+    fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus>;
+
+    /// Closes the channel (`mvCloseChannel`). Closing a closed channel does nothing.
+    fn close(&mut self);
+}
+
+impl<C: ConfigChannel + ?Sized> ConfigChannel for &mut C {
+    fn send_request(&mut self, keys: &[MvConfigKeyToFetch]) -> Result<(), MvStatus> {
+        (**self).send_request(keys)
+    }
+    fn wait_response(&mut self) -> Result<(), WaitError> {
+        (**self).wait_response()
+    }
+    fn read_response_data(&mut self) -> Result<MvConfigResponseData, MvStatus> {
+        (**self).read_response_data()
+    }
+    fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
+        (**self).read_item(index, buf)
+    }
+    fn close(&mut self) {
+        (**self).close();
+    }
+}
+
+/// What `mvReadConfigResponseItem` wrote besides the bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemRead {
+    /// The item's result.
+    pub result: MvConfigKeyFetchResult,
+    /// The byte count written through `length`.
+    pub length: u32,
+}
+
+/// Where a key lives: shared by the account, or this device's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// This device only.
+    Device,
+    /// Every device of the account.
+    Account,
+}
+
+impl Scope {
+    /// The value the system call takes.
+    pub const fn to_ffi(self) -> MvConfigKeyFetchScope {
+        match self {
+            Scope::Device => MvConfigKeyFetchScope::DEVICE,
+            Scope::Account => MvConfigKeyFetchScope::ACCOUNT,
+        }
+    }
+
+    /// The scope of a system-call value, if it is a known one.
+    pub const fn from_ffi(value: MvConfigKeyFetchScope) -> Option<Self> {
+        match value {
+            MvConfigKeyFetchScope::DEVICE => Some(Scope::Device),
+            MvConfigKeyFetchScope::ACCOUNT => Some(Scope::Account),
+            _ => None,
+        }
+    }
+
+    /// `"device"` or `"account"`, as the attribute spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Scope::Device => "device",
+            Scope::Account => "account",
+        }
+    }
+}
+
+/// Which store a key lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Store {
+    /// Configs: also readable through the REST API.
+    Config,
+    /// Secrets: readable only by the device.
+    Secret,
+}
+
+impl Store {
+    /// The value the system call takes.
+    pub const fn to_ffi(self) -> MvConfigKeyFetchStore {
+        match self {
+            Store::Config => MvConfigKeyFetchStore::CONFIG,
+            Store::Secret => MvConfigKeyFetchStore::SECRET,
+        }
+    }
+
+    /// The store of a system-call value, if it is a known one.
+    pub const fn from_ffi(value: MvConfigKeyFetchStore) -> Option<Self> {
+        match value {
+            MvConfigKeyFetchStore::CONFIG => Some(Store::Config),
+            MvConfigKeyFetchStore::SECRET => Some(Store::Secret),
+            _ => None,
+        }
+    }
+
+    /// `"config"` or `"secret"`, as the attribute spells it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Store::Config => "config",
+            Store::Secret => "secret",
+        }
+    }
+}
+
+/// What the derive knows about one field: the schema a cloud must match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    /// The key, exactly as sent.
+    pub key: &'static str,
+    /// Its scope.
+    pub scope: Scope,
+    /// Its store.
+    pub store: Store,
+    /// The longest value accepted, in bytes of text as the cloud stores it.
+    pub max_len: usize,
+    /// `false` if a missing key is fine (an `Option` field, or one with a default).
+    pub required: bool,
+    /// The Rust field's name.
+    pub field: &'static str,
+    /// The field's type, as written in the struct.
+    pub type_name: &'static str,
+    /// The default used when the key is missing, as written (`Default::default()` for a bare
+    /// `default`), if the field has one.
+    pub default: Option<&'static str>,
+}

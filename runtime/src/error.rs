@@ -1,0 +1,240 @@
+//! The errors of a fetch. None of them ever holds a byte of a value: a secret cannot leak
+//! through `Debug`, `Display` or a log line of an error.
+
+use core::fmt;
+
+use crate::ffi::MvStatus;
+
+/// Why a fetch failed. Every variant about one item names its key.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchError {
+    /// `mvSendConfigFetchRequest` failed. `REQUESTALREADYSENT` means the channel already carried
+    /// its one request: open a new channel for each fetch.
+    Send(MvStatus),
+    /// No response arrived, or the wait for it failed.
+    Wait(WaitError),
+    /// `mvReadConfigFetchResponseData` failed.
+    Response(MvStatus),
+    /// The whole response did not fit the channel's receive buffer: make the receive buffer at
+    /// least `RESPONSE_MAX_BYTES` plus the per-item overhead (see the README).
+    ResponseTooLarge,
+    /// The response's overall result is a value this crate does not know.
+    UnknownResponseResult(u32),
+    /// The response holds a different number of items than the request named.
+    ItemCount {
+        /// Items in the request.
+        expected: u32,
+        /// Items in the response.
+        got: u32,
+    },
+    /// One item could not be used.
+    Item {
+        /// Its index in the request (the field's position in the struct).
+        index: u32,
+        /// Its key.
+        key: &'static str,
+        /// What was wrong.
+        error: ItemError,
+    },
+}
+
+impl FetchError {
+    /// The key of the item that failed, if the error is about one item.
+    pub const fn key(&self) -> Option<&'static str> {
+        match self {
+            FetchError::Item { key, .. } => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The item error, if the error is about one item.
+    pub const fn item_error(&self) -> Option<&ItemError> {
+        match self {
+            FetchError::Item { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FetchError::Send(status) if *status == MvStatus::REQUESTALREADYSENT => f.write_str(
+                "config fetch request not sent: the channel already carried its one request \
+                 (open a new channel for each fetch)",
+            ),
+            FetchError::Send(status) => {
+                write!(f, "config fetch request not sent: Microvisor answered {status}")
+            }
+            FetchError::Wait(error) => write!(f, "no config fetch response: {error}"),
+            FetchError::Response(status) => {
+                write!(f, "config fetch response not readable: Microvisor answered {status}")
+            }
+            FetchError::ResponseTooLarge => f.write_str(
+                "config fetch response too large for the channel's receive buffer \
+                 (enlarge the receive buffer)",
+            ),
+            FetchError::UnknownResponseResult(value) => {
+                write!(f, "config fetch response has an unknown result {value:#x}")
+            }
+            FetchError::ItemCount { expected, got } => write!(
+                f,
+                "config fetch response has {got} items, but the request named {expected}"
+            ),
+            FetchError::Item { index, key, error } => {
+                write!(f, "config key `{key}` (item {index}): {error}")
+            }
+        }
+    }
+}
+
+impl core::error::Error for FetchError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            FetchError::Item { error, .. } => Some(error),
+            FetchError::Wait(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Why one item of a response could not be used.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemError {
+    /// The key is not in the store it was asked from, and the field is neither optional nor
+    /// defaulted.
+    NotFound,
+    /// The server failed to read the key.
+    ServerError,
+    /// The item's result is a value this crate does not know.
+    UnknownResult(u32),
+    /// `mvReadConfigResponseItem` failed.
+    Read(MvStatus),
+    /// The value is longer than the field's `max_len`. When the device truncates, `len` is the
+    /// length it wrote, so the true length is at least `len`.
+    TooLong {
+        /// The length the device reported.
+        len: u32,
+        /// The field's `max_len`.
+        max: u32,
+    },
+    /// The value is not valid for the field's type.
+    Invalid(ParseError),
+}
+
+impl fmt::Display for ItemError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ItemError::NotFound => f.write_str("not found in its store (upload it, or make the field optional)"),
+            ItemError::ServerError => f.write_str("the server failed to read it"),
+            ItemError::UnknownResult(value) => write!(f, "unknown item result {value:#x}"),
+            ItemError::Read(status) => write!(f, "not readable: Microvisor answered {status}"),
+            ItemError::TooLong { len, max } => {
+                write!(f, "value too long ({len} bytes or more, max_len is {max})")
+            }
+            ItemError::Invalid(error) => write!(f, "invalid value: {error}"),
+        }
+    }
+}
+
+impl core::error::Error for ItemError {}
+
+/// Why a value's text is not valid for its type. Positions are byte offsets into the value; the
+/// offending bytes themselves are never kept (the value may be a secret).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// The value is empty.
+    Empty,
+    /// The value is not UTF-8 text.
+    NotUtf8 {
+        /// Where the first invalid byte is.
+        at: usize,
+    },
+    /// The value is not a decimal integer (optional `-` or `+` for signed types only, digits
+    /// only, no spaces).
+    NotDecimal {
+        /// Where the first unexpected byte is.
+        at: usize,
+    },
+    /// The integer does not fit the field's type.
+    OutOfRange,
+    /// The value is neither `true` nor `false`.
+    NotBool,
+    /// The value is not a finite decimal number.
+    NotFloat,
+    /// Hex text has an odd number of digits.
+    OddLength,
+    /// The value is not hex.
+    NotHex {
+        /// Where the first non-hex byte is.
+        at: usize,
+    },
+    /// The value is not strict padded base64.
+    NotBase64 {
+        /// Where the first unexpected byte is.
+        at: usize,
+    },
+    /// The decoded value does not fit the field's capacity.
+    Capacity {
+        /// The field's capacity in bytes.
+        capacity: usize,
+    },
+    /// The value is none of the text forms the field accepts.
+    UnknownVariant,
+    /// A user parser or validator rejected the value.
+    Custom(&'static str),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::Empty => f.write_str("empty"),
+            ParseError::NotUtf8 { at } => write!(f, "not UTF-8 text (byte {at})"),
+            ParseError::NotDecimal { at } => {
+                write!(f, "not a decimal integer (unexpected byte at {at})")
+            }
+            ParseError::OutOfRange => f.write_str("integer out of range for the field's type"),
+            ParseError::NotBool => f.write_str("expected `true` or `false`"),
+            ParseError::NotFloat => f.write_str("not a finite decimal number"),
+            ParseError::OddLength => f.write_str("hex text of odd length"),
+            ParseError::NotHex { at } => write!(f, "not hex (unexpected byte at {at})"),
+            ParseError::NotBase64 { at } => {
+                write!(f, "not padded base64 (unexpected byte at {at})")
+            }
+            ParseError::Capacity { capacity } => {
+                write!(f, "decoded value larger than the field's {capacity} bytes")
+            }
+            ParseError::UnknownVariant => f.write_str("not one of the accepted names"),
+            ParseError::Custom(message) => f.write_str(message),
+        }
+    }
+}
+
+impl core::error::Error for ParseError {}
+
+/// Why waiting for a response failed.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitError {
+    /// No response arrived within the channel's timeout.
+    Timeout,
+    /// The channel closed before the response arrived.
+    ChannelClosed,
+    /// A system call failed while waiting.
+    Status(MvStatus),
+}
+
+impl fmt::Display for WaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WaitError::Timeout => f.write_str("timed out waiting for the response"),
+            WaitError::ChannelClosed => f.write_str("the channel closed before the response"),
+            WaitError::Status(status) => write!(f, "Microvisor answered {status}"),
+        }
+    }
+}
+
+impl core::error::Error for WaitError {}

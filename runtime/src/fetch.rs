@@ -1,0 +1,217 @@
+//! The non-generic core of every generated fetch.
+//!
+//! The derive's code is a struct literal whose every field is one call into [`Fetch`]: all the
+//! protocol logic (send, wait, response checks, item reads, length checks, secret wiping,
+//! closing) lives here once, however many structs and fields a firmware has.
+
+use crate::channel::{ConfigChannel, KeySpec};
+use crate::error::{FetchError, ItemError};
+use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch};
+use crate::parse::wipe;
+use crate::value::ConfigValue;
+use crate::Store;
+
+/// One fetch in progress: the request was sent, the response arrived and matched the request;
+/// items are read one after another, in request order.
+///
+/// Dropping it closes the channel and wipes the part of the read buffer that held a secret, on
+/// success and on every error path alike.
+pub struct Fetch<'a> {
+    channel: &'a mut dyn ConfigChannel,
+    schema: &'static [KeySpec],
+    scratch: &'a mut [u8],
+    /// The index of the next item to read.
+    next: u32,
+    /// How much of `scratch` may hold secret bytes.
+    secret_extent: usize,
+}
+
+impl core::fmt::Debug for Fetch<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Fetch")
+            .field("items", &self.schema.len())
+            .field("next", &self.next)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Fetch<'a> {
+    /// Sends the request for `keys`, waits for the response and checks its result and item
+    /// count. `schema` describes the same keys; `scratch` must be at least one byte longer than
+    /// the longest `max_len` (the derive's `SCRATCH_BYTES`).
+    ///
+    /// # Errors
+    ///
+    /// `Send`, `Wait`, `Response`, `ResponseTooLarge`, `UnknownResponseResult` or `ItemCount`.
+    /// The channel is closed before the error is returned.
+    pub fn begin(
+        channel: &'a mut dyn ConfigChannel,
+        keys: &[MvConfigKeyToFetch],
+        schema: &'static [KeySpec],
+        scratch: &'a mut [u8],
+    ) -> Result<Self, FetchError> {
+        // Built first, so that its Drop closes the channel on each early return below.
+        let fetch = Fetch { channel, schema, scratch, next: 0, secret_extent: 0 };
+        fetch.channel.send_request(keys).map_err(FetchError::Send)?;
+        fetch.channel.wait_response().map_err(FetchError::Wait)?;
+        let data = fetch.channel.read_response_data().map_err(FetchError::Response)?;
+        match data.result {
+            MvConfigFetchResult::OK => {}
+            MvConfigFetchResult::RESPONSETOOLARGE => return Err(FetchError::ResponseTooLarge),
+            other => return Err(FetchError::UnknownResponseResult(other.0)),
+        }
+        let expected = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+        if data.num_items != expected {
+            return Err(FetchError::ItemCount { expected, got: data.num_items });
+        }
+        Ok(fetch)
+    }
+
+    /// Reads the next item and parses it. A key that is not found gives `T::missing()`, or
+    /// [`ItemError::NotFound`] if `T` has no such value.
+    ///
+    /// # Errors
+    ///
+    /// [`FetchError::Item`] naming the key.
+    pub fn value<T: ConfigValue>(&mut self) -> Result<T, FetchError> {
+        match self.optional::<T>()? {
+            Some(value) => Ok(value),
+            None => T::missing().ok_or_else(|| self.error_at_previous(ItemError::NotFound)),
+        }
+    }
+
+    /// Reads the next item and parses it; `None` if the key is not found (the caller supplies
+    /// the default).
+    ///
+    /// # Errors
+    ///
+    /// [`FetchError::Item`] naming the key.
+    pub fn optional<T: ConfigValue>(&mut self) -> Result<Option<T>, FetchError> {
+        let parsed = self.read_next()?.map(T::parse);
+        match parsed {
+            None => Ok(None),
+            Some(Ok(value)) => Ok(Some(value)),
+            Some(Err(error)) => Err(self.error_at_previous(ItemError::Invalid(error))),
+        }
+    }
+
+    /// Reads the next item and parses it with `parse` (`#[config(with = path)]`); `None` if the
+    /// key is not found.
+    ///
+    /// # Errors
+    ///
+    /// [`FetchError::Item`] naming the key.
+    pub fn optional_with<T>(
+        &mut self,
+        parse: fn(&[u8]) -> Result<T, crate::ParseError>,
+    ) -> Result<Option<T>, FetchError> {
+        let parsed = self.read_next()?.map(parse);
+        match parsed {
+            None => Ok(None),
+            Some(Ok(value)) => Ok(Some(value)),
+            Some(Err(error)) => Err(self.error_at_previous(ItemError::Invalid(error))),
+        }
+    }
+
+    /// Runs a field's validator on its parsed value (`#[config(validate = path)]`).
+    ///
+    /// # Errors
+    ///
+    /// [`FetchError::Item`] naming the key of the item read last.
+    pub fn validate<T>(
+        &self,
+        value: T,
+        check: fn(&T) -> Result<(), crate::ParseError>,
+    ) -> Result<T, FetchError> {
+        match check(&value) {
+            Ok(()) => Ok(value),
+            Err(error) => Err(self.error_at_previous(ItemError::Invalid(error))),
+        }
+    }
+
+    /// The error for the item read last.
+    pub fn error_at_previous(&self, error: ItemError) -> FetchError {
+        self.item_error(self.next.saturating_sub(1), error)
+    }
+
+    fn item_error(&self, index: u32, error: ItemError) -> FetchError {
+        let key = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.schema.get(i))
+            .map_or("", |spec| spec.key);
+        FetchError::Item { index, key, error }
+    }
+
+    /// Reads the next item into the scratch buffer: its text, or `None` if the key is not
+    /// found. Never returns a possibly truncated value: the read offers one byte more than the
+    /// item's `max_len`, and a length that reaches that byte is "too long".
+    fn read_next(&mut self) -> Result<Option<&[u8]>, FetchError> {
+        let index = self.next;
+        self.next = self.next.saturating_add(1);
+        let Some(spec) = usize::try_from(index).ok().and_then(|i| self.schema.get(i)) else {
+            return Err(self.item_error(index, ItemError::Read(crate::MvStatus::INDEXINVALID)));
+        };
+        let (max_len, secret) = (spec.max_len, spec.store == Store::Secret);
+        let offered = max_len.saturating_add(1).min(self.scratch.len());
+        if secret {
+            self.secret_extent = self.secret_extent.max(offered);
+        }
+        let buf = self.scratch.get_mut(..offered).unwrap_or_default();
+        let read = match self.channel.read_item(index, buf) {
+            Ok(read) => read,
+            Err(status) => return Err(self.item_error(index, ItemError::Read(status))),
+        };
+        match read.result {
+            MvConfigKeyFetchResult::OK => {}
+            MvConfigKeyFetchResult::KEYNOTFOUND => return Ok(None),
+            MvConfigKeyFetchResult::SERVERERROR => {
+                return Err(self.item_error(index, ItemError::ServerError))
+            }
+            other => return Err(self.item_error(index, ItemError::UnknownResult(other.0))),
+        }
+        let length = usize::try_from(read.length).unwrap_or(usize::MAX);
+        let max = u32::try_from(max_len).unwrap_or(u32::MAX);
+        if length >= offered {
+            return Err(self.item_error(index, ItemError::TooLong { len: read.length, max }));
+        }
+        match self.scratch.get(..length) {
+            Some(text) => Ok(Some(text)),
+            None => Err(self.item_error(index, ItemError::TooLong { len: read.length, max })),
+        }
+    }
+}
+
+impl Drop for Fetch<'_> {
+    fn drop(&mut self) {
+        self.channel.close();
+        if let Some(secret_bytes) = self.scratch.get_mut(..self.secret_extent) {
+            wipe(secret_bytes);
+        }
+    }
+}
+
+/// The read buffer a schema needs: one byte more than its longest `max_len`.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+pub const fn scratch_bytes(schema: &[KeySpec]) -> usize {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < schema.len() {
+        if schema[i].max_len > longest {
+            longest = schema[i].max_len;
+        }
+        i += 1;
+    }
+    longest + 1
+}
+
+/// The sum of a schema's `max_len`s: the most value bytes one response can carry.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+pub const fn response_max_bytes(schema: &[KeySpec]) -> usize {
+    let mut total = 0;
+    let mut i = 0;
+    while i < schema.len() {
+        total += schema[i].max_len;
+        i += 1;
+    }
+    total
+}

@@ -1,0 +1,69 @@
+#![doc = include_str!("../../README.md")]
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
+#![deny(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod ffi;
+
+mod channel;
+mod config;
+mod error;
+mod fetch;
+mod parse;
+mod types;
+mod value;
+
+#[cfg(target_os = "none")]
+pub mod device;
+
+#[cfg(feature = "sim")]
+pub mod sim;
+
+pub use channel::{ConfigChannel, ItemRead, KeySpec, Scope, Store};
+pub use config::MicrovisorConfig;
+pub use error::{FetchError, ItemError, ParseError, WaitError};
+pub use ffi::MvStatus;
+pub use types::{Base64, Hex, Secret};
+pub use value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
+
+/// Derives [`MicrovisorConfig`] for a struct with named fields; see the crate documentation
+/// for the attributes.
+pub use microvisor_config_macros::MicrovisorConfig;
+
+/// The fixed-capacity collections field types are made of (`String<N>`, `Vec<u8, N>`).
+pub use heapless;
+
+/// The longest key the cloud accepts, in bytes.
+pub const CLOUD_MAX_KEY_LEN: usize = 100;
+
+/// What generated code names. Not public API: it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::fetch::{response_max_bytes, scratch_bytes, Fetch};
+    pub use crate::value::CLOUD_MAX_VALUE_LEN;
+    pub use core;
+
+    /// The smaller of two lengths, in const context.
+    pub const fn min(a: usize, b: usize) -> usize {
+        if a < b {
+            a
+        } else {
+            b
+        }
+    }
+
+    /// The request entry of one key, built at compile time.
+    pub const fn key(
+        scope: crate::Scope,
+        store: crate::Store,
+        key: &'static str,
+    ) -> crate::ffi::MvConfigKeyToFetch {
+        crate::ffi::MvConfigKeyToFetch {
+            scope: scope.to_ffi(),
+            store: store.to_ffi(),
+            key: crate::ffi::MvSizedString { data: key.as_ptr(), length: key.len() as u32 },
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! The non-generic parsers every field type shares. Generic impls are one-line shims over
+//! these, so ten integer or string fields of ten widths or capacities cost one parser each in
+//! flash, not ten.
+
+use heapless::{string::StringView, vec::VecView};
+
+use crate::error::ParseError;
+
+/// Parses strict unsigned decimal text (digits only, no sign, no spaces) no greater than `max`.
+pub fn parse_unsigned(text: &[u8], max: u64) -> Result<u64, ParseError> {
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let mut value: u64 = 0;
+    for (at, &byte) in text.iter().enumerate() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return Err(ParseError::NotDecimal { at });
+        }
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(digit)))
+            .ok_or(ParseError::OutOfRange)?;
+    }
+    if value > max {
+        return Err(ParseError::OutOfRange);
+    }
+    Ok(value)
+}
+
+/// Parses strict signed decimal text (an optional `-` or `+`, then digits) within `min..=max`.
+pub fn parse_signed(text: &[u8], min: i64, max: i64) -> Result<i64, ParseError> {
+    let (negative, digits, offset) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest, 1),
+        Some((b'+', rest)) => (false, rest, 1),
+        _ => (false, text, 0),
+    };
+    if digits.is_empty() && offset == 1 {
+        return Err(ParseError::NotDecimal { at: 1 });
+    }
+    // The magnitude of i64::MIN is one more than i64::MAX, so parse up to that.
+    let magnitude = parse_unsigned(digits, i64::MIN.unsigned_abs()).map_err(|e| match e {
+        ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at + offset },
+        other => other,
+    })?;
+    let value = if negative {
+        0i64.checked_sub_unsigned(magnitude)
+    } else {
+        i64::try_from(magnitude).ok()
+    }
+    .ok_or(ParseError::OutOfRange)?;
+    if value < min || value > max {
+        return Err(ParseError::OutOfRange);
+    }
+    Ok(value)
+}
+
+/// Parses strict unsigned decimal text into a `u128`.
+pub fn parse_u128(text: &[u8]) -> Result<u128, ParseError> {
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let mut value: u128 = 0;
+    for (at, &byte) in text.iter().enumerate() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return Err(ParseError::NotDecimal { at });
+        }
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u128::from(digit)))
+            .ok_or(ParseError::OutOfRange)?;
+    }
+    Ok(value)
+}
+
+/// Parses strict signed decimal text into an `i128`.
+pub fn parse_i128(text: &[u8]) -> Result<i128, ParseError> {
+    let (negative, digits, offset) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest, 1),
+        Some((b'+', rest)) => (false, rest, 1),
+        _ => (false, text, 0),
+    };
+    if digits.is_empty() && offset == 1 {
+        return Err(ParseError::NotDecimal { at: 1 });
+    }
+    let magnitude = parse_u128(digits).map_err(|e| match e {
+        ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at + offset },
+        other => other,
+    })?;
+    if negative {
+        0i128.checked_sub_unsigned(magnitude)
+    } else {
+        i128::try_from(magnitude).ok()
+    }
+    .ok_or(ParseError::OutOfRange)
+}
+
+/// Parses exactly `true` or `false`.
+pub fn parse_bool(text: &[u8]) -> Result<bool, ParseError> {
+    match text {
+        b"true" => Ok(true),
+        b"false" => Ok(false),
+        b"" => Err(ParseError::Empty),
+        _ => Err(ParseError::NotBool),
+    }
+}
+
+/// Checks that `text` is UTF-8 and returns it as `str`.
+pub fn utf8(text: &[u8]) -> Result<&str, ParseError> {
+    core::str::from_utf8(text).map_err(|e| ParseError::NotUtf8 { at: e.valid_up_to() })
+}
+
+/// Parses a finite decimal number. Rejects `inf`, `NaN` and anything with spaces.
+pub fn parse_f64(text: &[u8]) -> Result<f64, ParseError> {
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    // core's parser also takes "inf", "infinity" and "nan"; a setting never means those, so
+    // only digits, a sign, a point and an exponent are let through to it.
+    if !text
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+    {
+        return Err(ParseError::NotFloat);
+    }
+    let value: f64 = utf8(text)?.parse().map_err(|_| ParseError::NotFloat)?;
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(ParseError::NotFloat)
+    }
+}
+
+/// Parses a finite decimal number into an `f32` (rounded once, from the text).
+pub fn parse_f32(text: &[u8]) -> Result<f32, ParseError> {
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if !text
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+    {
+        return Err(ParseError::NotFloat);
+    }
+    let value: f32 = utf8(text)?.parse().map_err(|_| ParseError::NotFloat)?;
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(ParseError::NotFloat)
+    }
+}
+
+/// Replaces the contents of `out` with the UTF-8 text `text`.
+pub fn parse_string_into(out: &mut StringView, text: &[u8]) -> Result<(), ParseError> {
+    out.clear();
+    out.push_str(utf8(text)?)
+        .map_err(|_| ParseError::Capacity { capacity: out.capacity() })
+}
+
+/// Replaces the contents of `out` with the raw bytes `text`.
+pub fn parse_bytes_into(out: &mut VecView<u8>, text: &[u8]) -> Result<(), ParseError> {
+    out.clear();
+    out.extend_from_slice(text)
+        .map_err(|_| ParseError::Capacity { capacity: out.capacity() })
+}
+
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes hex text (even length, either case, digits only) into `out`, returning the number of
+/// bytes written. `out` is left unspecified on error.
+pub fn decode_hex(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
+    if text.len() % 2 != 0 {
+        return Err(ParseError::OddLength);
+    }
+    let len = text.len() / 2;
+    let Some(out) = out.get_mut(..len) else {
+        return Err(ParseError::Capacity { capacity: out.len() });
+    };
+    for (i, (slot, pair)) in out.iter_mut().zip(text.chunks_exact(2)).enumerate() {
+        let (&[high, low], at) = (pair, 2 * i) else {
+            return Err(ParseError::OddLength);
+        };
+        let high = hex_digit(high).ok_or(ParseError::NotHex { at })?;
+        let low = hex_digit(low).ok_or(ParseError::NotHex { at: at + 1 })?;
+        *slot = (high << 4) | low;
+    }
+    Ok(len)
+}
+
+fn base64_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'A'..=b'Z' => Some(byte - b'A'),
+        b'a'..=b'z' => Some(byte - b'a' + 26),
+        b'0'..=b'9' => Some(byte - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    }
+}
+
+/// Decodes strict standard base64 with padding (RFC 4648 §4: length a multiple of four, `=`
+/// only at the end, unused bits zero) into `out`, returning the number of bytes written.
+pub fn decode_base64(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
+    if text.len() % 4 != 0 {
+        return Err(ParseError::NotBase64 { at: text.len() });
+    }
+    let padding = match text {
+        [.., b'=', b'='] => 2,
+        [.., b'='] => 1,
+        _ => 0,
+    };
+    let len = text.len() / 4 * 3 - padding;
+    if len > out.len() {
+        return Err(ParseError::Capacity { capacity: out.len() });
+    }
+    let mut written = 0;
+    for (quad_index, quad) in text.chunks_exact(4).enumerate() {
+        let base = quad_index * 4;
+        let last = base + 4 == text.len();
+        let mut acc: u32 = 0;
+        let mut digits = 0;
+        for (i, &byte) in quad.iter().enumerate() {
+            if byte == b'=' && last && i >= 4 - padding {
+                continue;
+            }
+            let value = base64_digit(byte).ok_or(ParseError::NotBase64 { at: base + i })?;
+            acc |= u32::from(value) << (18 - 6 * i);
+            digits += 1;
+        }
+        let bytes = acc.to_be_bytes();
+        let produced = match digits {
+            4 => 3,
+            3 => 2,
+            _ => 1,
+        };
+        // Unused low bits of a padded quad must be zero, or two texts would mean one value.
+        let unused_mask: u32 = match produced {
+            2 => 0xff,
+            1 => 0xffff,
+            _ => 0,
+        };
+        if acc & unused_mask != 0 {
+            return Err(ParseError::NotBase64 { at: base + digits - 1 });
+        }
+        let chunk = bytes.get(1..1 + produced).unwrap_or(&[]);
+        let Some(dest) = out.get_mut(written..written + produced) else {
+            return Err(ParseError::Capacity { capacity: out.len() });
+        };
+        dest.copy_from_slice(chunk);
+        written += produced;
+    }
+    Ok(written)
+}
+
+/// Overwrites `bytes` with zeros in a way the optimiser may not remove.
+pub fn wipe(bytes: &mut [u8]) {
+    for byte in bytes.iter_mut() {
+        // SAFETY: `byte` is a valid, aligned, exclusive reference into the slice.
+        unsafe { core::ptr::write_volatile(byte, 0) };
+    }
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+}
+
+/// The number of decimal digits (and sign) of the longest text of an integer range.
+pub const fn decimal_width(min: i128, max: u128) -> usize {
+    let mut width = 1;
+    let mut rest = max / 10;
+    while rest > 0 {
+        width += 1;
+        rest /= 10;
+    }
+    if min < 0 {
+        let mut neg_width = 2; // sign and first digit
+        let mut rest = min.unsigned_abs() / 10;
+        while rest > 0 {
+            neg_width += 1;
+            rest /= 10;
+        }
+        if neg_width > width {
+            width = neg_width;
+        }
+    }
+    width
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn unsigned_is_strict() {
+        assert_eq!(parse_unsigned(b"8883", 65535), Ok(8883));
+        assert_eq!(parse_unsigned(b"0065535", 65535), Ok(65535));
+        assert_eq!(parse_unsigned(b"65536", 65535), Err(ParseError::OutOfRange));
+        assert_eq!(parse_unsigned(b"70000", 65535), Err(ParseError::OutOfRange));
+        assert_eq!(parse_unsigned(b"88x3", 65535), Err(ParseError::NotDecimal { at: 2 }));
+        assert_eq!(parse_unsigned(b" 1", 65535), Err(ParseError::NotDecimal { at: 0 }));
+        assert_eq!(parse_unsigned(b"+1", 65535), Err(ParseError::NotDecimal { at: 0 }));
+        assert_eq!(parse_unsigned(b"", 65535), Err(ParseError::Empty));
+        assert_eq!(
+            parse_unsigned(b"18446744073709551616", u64::MAX),
+            Err(ParseError::OutOfRange)
+        );
+        assert_eq!(parse_unsigned(b"18446744073709551615", u64::MAX), Ok(u64::MAX));
+    }
+
+    #[test]
+    fn signed_is_strict() {
+        assert_eq!(parse_signed(b"-128", -128, 127), Ok(-128));
+        assert_eq!(parse_signed(b"+127", -128, 127), Ok(127));
+        assert_eq!(parse_signed(b"-129", -128, 127), Err(ParseError::OutOfRange));
+        assert_eq!(parse_signed(b"-", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
+        assert_eq!(parse_signed(b"--1", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
+        assert_eq!(parse_signed(b"1-", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
+        assert_eq!(
+            parse_signed(b"-9223372036854775808", i64::MIN, i64::MAX),
+            Ok(i64::MIN)
+        );
+        assert_eq!(
+            parse_signed(b"9223372036854775808", i64::MIN, i64::MAX),
+            Err(ParseError::OutOfRange)
+        );
+        assert_eq!(parse_i128(b"-170141183460469231731687303715884105728"), Ok(i128::MIN));
+        assert_eq!(
+            parse_i128(b"170141183460469231731687303715884105728"),
+            Err(ParseError::OutOfRange)
+        );
+    }
+
+    #[test]
+    fn hex_rejects_garbage() {
+        let mut out = [0u8; 4];
+        assert_eq!(decode_hex(&mut out, b"DEadBE"), Ok(3));
+        assert_eq!(out[..3], [0xde, 0xad, 0xbe]);
+        assert_eq!(decode_hex(&mut out, b"abc"), Err(ParseError::OddLength));
+        assert_eq!(decode_hex(&mut out, b"zz"), Err(ParseError::NotHex { at: 0 }));
+        assert_eq!(decode_hex(&mut out, b"0g"), Err(ParseError::NotHex { at: 1 }));
+        assert_eq!(
+            decode_hex(&mut out, b"0011223344"),
+            Err(ParseError::Capacity { capacity: 4 })
+        );
+        assert_eq!(decode_hex(&mut out, b""), Ok(0));
+    }
+
+    #[test]
+    fn base64_is_strict() {
+        let mut out = [0u8; 8];
+        assert_eq!(decode_base64(&mut out, b"aGVsbG8="), Ok(5));
+        assert_eq!(&out[..5], b"hello");
+        assert_eq!(decode_base64(&mut out, b"aGk="), Ok(2));
+        assert_eq!(decode_base64(&mut out, b"aA=="), Ok(1));
+        assert_eq!(decode_base64(&mut out, b""), Ok(0));
+        assert_eq!(decode_base64(&mut out, b"aGVsbG8"), Err(ParseError::NotBase64 { at: 7 }));
+        assert_eq!(decode_base64(&mut out, b"aB=="), Err(ParseError::NotBase64 { at: 1 }));
+        assert_eq!(decode_base64(&mut out, b"a=Gk"), Err(ParseError::NotBase64 { at: 1 }));
+        assert_eq!(decode_base64(&mut out, b"aGk*"), Err(ParseError::NotBase64 { at: 3 }));
+        assert_eq!(
+            decode_base64(&mut out, b"aGVsbG8gd29y"),
+            Err(ParseError::Capacity { capacity: 8 })
+        );
+    }
+
+    #[test]
+    fn floats_are_finite_decimals() {
+        assert_eq!(parse_f64(b"1.5e3"), Ok(1500.0));
+        assert_eq!(parse_f32(b"-0.25"), Ok(-0.25));
+        assert_eq!(parse_f64(b"inf"), Err(ParseError::NotFloat));
+        assert_eq!(parse_f64(b"NaN"), Err(ParseError::NotFloat));
+        assert_eq!(parse_f64(b"1e999"), Err(ParseError::NotFloat));
+        assert_eq!(parse_f64(b"1.2.3"), Err(ParseError::NotFloat));
+        assert_eq!(parse_f64(b" 1"), Err(ParseError::NotFloat));
+        assert_eq!(parse_f64(b""), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn widths() {
+        assert_eq!(decimal_width(0, u8::MAX as u128), 3);
+        assert_eq!(decimal_width(i8::MIN as i128, i8::MAX as u128), 4);
+        assert_eq!(decimal_width(0, u64::MAX as u128), 20);
+        assert_eq!(decimal_width(i64::MIN as i128, i64::MAX as u128), 20);
+        assert_eq!(decimal_width(i128::MIN, i128::MAX as u128), 40);
+        assert_eq!(decimal_width(0, u128::MAX), 39);
+    }
+}

@@ -1,0 +1,212 @@
+//! Field types for binary values and secrets.
+
+use core::fmt;
+use core::mem::{ManuallyDrop, MaybeUninit};
+use core::ops::Deref;
+
+use crate::error::ParseError;
+use crate::parse;
+use crate::value::ConfigValue;
+
+/// Binary data of at most `N` bytes, stored in the cloud as hex text (even length, either
+/// case, hex digits only; at most `2 * N` characters).
+///
+/// # Examples
+///
+/// ```
+/// use microvisor_config::{ConfigValue, Hex};
+///
+/// let key = Hex::<4>::parse(b"DEADbeef").unwrap();
+/// assert_eq!(&*key, &[0xde, 0xad, 0xbe, 0xef]);
+/// assert!(Hex::<4>::parse(b"dead-eef").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Hex<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Hex<N> {
+    /// An empty value.
+    pub const fn new() -> Self {
+        Self { bytes: [0; N], len: 0 }
+    }
+
+    /// The decoded bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl<const N: usize> Default for Hex<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Deref for Hex<N> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl<const N: usize> AsRef<[u8]> for Hex<N> {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl<const N: usize> fmt::Debug for Hex<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hex({} bytes: ", self.len)?;
+        for byte in self.as_bytes() {
+            write!(f, "{byte:02x}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl<const N: usize> ConfigValue for Hex<N> {
+    const MAX_LEN: usize = 2 * N;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        let mut value = Self::new();
+        value.len = parse::decode_hex(&mut value.bytes, text)?;
+        Ok(value)
+    }
+}
+
+/// Binary data of at most `N` bytes, stored in the cloud as standard base64 with padding
+/// (RFC 4648 §4), decoded strictly: no line breaks, no missing padding, no stray bits.
+///
+/// # Examples
+///
+/// ```
+/// use microvisor_config::{Base64, ConfigValue};
+///
+/// let token = Base64::<8>::parse(b"aGVsbG8=").unwrap();
+/// assert_eq!(&*token, b"hello");
+/// assert!(Base64::<8>::parse(b"aGVsbG8").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Base64<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Base64<N> {
+    /// An empty value.
+    pub const fn new() -> Self {
+        Self { bytes: [0; N], len: 0 }
+    }
+
+    /// The decoded bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+impl<const N: usize> Default for Base64<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Deref for Base64<N> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl<const N: usize> AsRef<[u8]> for Base64<N> {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl<const N: usize> fmt::Debug for Base64<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Base64({} bytes)", self.len)
+    }
+}
+
+impl<const N: usize> ConfigValue for Base64<N> {
+    const MAX_LEN: usize = N.div_ceil(3) * 4;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        let mut value = Self::new();
+        value.len = parse::decode_base64(&mut value.bytes, text)?;
+        Ok(value)
+    }
+}
+
+/// A value that must not be shown: `Debug` and `Display` print `[REDACTED]`, the value is
+/// reached only through [`Secret::expose_secret`], it is neither `Clone` nor `Copy`, and its
+/// bytes are overwritten with zeros when it is dropped.
+///
+/// Moving a `Secret` (as returning it from a function does) may leave a copy of its bytes on
+/// the stack that only later stack use overwrites; keep secrets in a long-lived place.
+///
+/// # Examples
+///
+/// ```
+/// use microvisor_config::{ConfigValue, Secret, heapless::String};
+///
+/// let password = Secret::<String<16>>::parse(b"hunter2").unwrap();
+/// assert_eq!(format!("{password:?}"), "[REDACTED]");
+/// assert_eq!(password.expose_secret().as_str(), "hunter2");
+/// ```
+pub struct Secret<T>(ManuallyDrop<T>);
+
+impl<T> Secret<T> {
+    /// Wraps a value.
+    pub const fn new(value: T) -> Self {
+        Self(ManuallyDrop::new(value))
+    }
+
+    /// The value. Every read of a secret goes through here, so a search finds them all.
+    pub fn expose_secret(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Drop for Secret<T> {
+    fn drop(&mut self) {
+        // SAFETY: the value is dropped exactly once, here; `self.0` is not used again.
+        unsafe { ManuallyDrop::drop(&mut self.0) };
+        let storage: *mut ManuallyDrop<T> = &mut self.0;
+        // SAFETY: the pointer comes from an exclusive reference to storage this value owns, and
+        // after the drop above that storage holds no live `T`, so any bytes, zeros included,
+        // are valid for it as `MaybeUninit<T>`.
+        unsafe { zeroize::zeroize_flat_type(storage.cast::<MaybeUninit<T>>()) };
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl<T> fmt::Display for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl<T: ConfigValue> ConfigValue for Secret<T> {
+    const MAX_LEN: usize = T::MAX_LEN;
+    const OPTIONAL: bool = T::OPTIONAL;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        T::parse(text).map(Secret::new)
+    }
+    fn missing() -> Option<Self> {
+        T::missing().map(Secret::new)
+    }
+}
+
+impl<T: Default> Default for Secret<T> {
+    fn default() -> Self {
+        Self::new(T::default())
+    }
+}

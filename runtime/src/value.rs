@@ -1,0 +1,161 @@
+//! The value trait and its impls for the built-in field types.
+
+use heapless::{String, Vec};
+
+use crate::error::ParseError;
+use crate::parse;
+
+/// The longest value the cloud stores, in bytes of text.
+pub const CLOUD_MAX_VALUE_LEN: usize = 4096;
+
+/// A type a config field can have: it parses the value's text as the cloud stores it.
+///
+/// Implement it for your own types to fetch them; keep `parse` thin over a non-generic function
+/// if the type is generic, so that each instance does not copy the parser.
+///
+/// # Examples
+///
+/// ```
+/// use microvisor_config::{ConfigValue, ParseError};
+///
+/// /// A log level stored as `"debug"`, `"info"` or `"warn"`.
+/// enum Level { Debug, Info, Warn }
+///
+/// impl ConfigValue for Level {
+///     const MAX_LEN: usize = 5;
+///     fn parse(text: &[u8]) -> Result<Self, ParseError> {
+///         match text {
+///             b"debug" => Ok(Level::Debug),
+///             b"info" => Ok(Level::Info),
+///             b"warn" => Ok(Level::Warn),
+///             _ => Err(ParseError::UnknownVariant),
+///         }
+///     }
+/// }
+/// assert!(matches!(Level::parse(b"info"), Ok(Level::Info)));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be fetched as a config value",
+    label = "this field's type does not implement `microvisor_config::ConfigValue`",
+    note = "use a supported type (heapless::String<N>, heapless::Vec<u8, N>, an integer, bool, \
+            f32, f64, Hex<N>, Base64<N>, Secret<T>, Option<T>), parse it with \
+            `#[config(with = path)]`, or implement `microvisor_config::ConfigValue` for it"
+)]
+pub trait ConfigValue: Sized {
+    /// The longest text, in bytes, that this type can hold. A field's `max_len` may not exceed
+    /// it, and defaults to it (or to 4096, the cloud's limit, if it is larger).
+    const MAX_LEN: usize;
+
+    /// `true` if a key that is not found is a value of this type (`Option<T>`), not an error.
+    const OPTIONAL: bool = false;
+
+    /// Parses the value's text.
+    ///
+    /// # Errors
+    ///
+    /// A [`ParseError`] saying why the text is not a value of this type. It must not hold the
+    /// text: the value may be a secret.
+    fn parse(text: &[u8]) -> Result<Self, ParseError>;
+
+    /// The value of a key that is not found, if this type has one.
+    fn missing() -> Option<Self> {
+        None
+    }
+}
+
+macro_rules! unsigned {
+    ($($ty:ty),*) => {$(
+        impl ConfigValue for $ty {
+            const MAX_LEN: usize = parse::decimal_width(0, <$ty>::MAX as u128);
+            fn parse(text: &[u8]) -> Result<Self, ParseError> {
+                let value = parse::parse_unsigned(text, <$ty>::MAX as u64)?;
+                <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
+            }
+        }
+    )*};
+}
+unsigned!(u8, u16, u32, u64, usize);
+
+macro_rules! signed {
+    ($($ty:ty),*) => {$(
+        impl ConfigValue for $ty {
+            const MAX_LEN: usize =
+                parse::decimal_width(<$ty>::MIN as i128, <$ty>::MAX as u128);
+            fn parse(text: &[u8]) -> Result<Self, ParseError> {
+                let value = parse::parse_signed(text, <$ty>::MIN as i64, <$ty>::MAX as i64)?;
+                <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
+            }
+        }
+    )*};
+}
+signed!(i8, i16, i32, i64, isize);
+
+impl ConfigValue for u128 {
+    const MAX_LEN: usize = parse::decimal_width(0, u128::MAX);
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        parse::parse_u128(text)
+    }
+}
+
+impl ConfigValue for i128 {
+    const MAX_LEN: usize = parse::decimal_width(i128::MIN, i128::MAX as u128);
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        parse::parse_i128(text)
+    }
+}
+
+impl ConfigValue for bool {
+    const MAX_LEN: usize = 5;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        parse::parse_bool(text)
+    }
+}
+
+/// Floats accept finite decimal text (`-1.5`, `2e-3`); 64 bytes covers every `f64` written out
+/// in full.
+impl ConfigValue for f64 {
+    const MAX_LEN: usize = 64;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        parse::parse_f64(text)
+    }
+}
+
+/// See the `f64` impl.
+impl ConfigValue for f32 {
+    const MAX_LEN: usize = 64;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        parse::parse_f32(text)
+    }
+}
+
+/// UTF-8 text of at most `N` bytes.
+impl<const N: usize> ConfigValue for String<N> {
+    const MAX_LEN: usize = N;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        let mut value = String::new();
+        parse::parse_string_into(value.as_mut_view(), text)?;
+        Ok(value)
+    }
+}
+
+/// The value's raw bytes, at most `N`.
+impl<const N: usize> ConfigValue for Vec<u8, N> {
+    const MAX_LEN: usize = N;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        let mut value = Vec::new();
+        parse::parse_bytes_into(value.as_mut_view(), text)?;
+        Ok(value)
+    }
+}
+
+/// An optional value: a key that is not found is `None`.
+impl<T: ConfigValue> ConfigValue for Option<T> {
+    const MAX_LEN: usize = T::MAX_LEN;
+    const OPTIONAL: bool = true;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        T::parse(text).map(Some)
+    }
+    fn missing() -> Option<Self> {
+        Some(None)
+    }
+}
