@@ -1,0 +1,418 @@
+//! The real channel on the device (`target_os = "none"`), over Microvisor's system calls.
+//!
+//! # Setting up
+//!
+//! ```ignore
+//! use microvisor_config::device::{ChannelBuffers, DeviceChannel, Notifications};
+//!
+//! // A notification center: 16-byte records, 8-byte aligned, in a static.
+//! static NOTIFICATIONS: Notifications<8> = Notifications::new();
+//! // Channel buffers: 512-byte aligned, sizes a multiple of 512, as the vendor demos use.
+//! static mut BUFFERS: ChannelBuffers<4096, 7168> = ChannelBuffers::new();
+//!
+//! #[interrupt]
+//! fn TIM8_BRK() {
+//!     // The one call the IRQ handler makes: it records CHANNELDATAREADABLE events.
+//!     NOTIFICATIONS.on_interrupt();
+//! }
+//!
+//! NOTIFICATIONS.setup(TIM8_BRK_IRQn)?;                 // mvSetupNotifications
+//! let center = NOTIFICATIONS.center();
+//! let mut channel = DeviceChannel::open(network, center, /* tag */ 7, buffers)?;
+//! let settings = Settings::fetch(&mut channel)?;       // closes the channel on every path
+//! ```
+
+use core::cell::UnsafeCell;
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+
+use crate::channel::{ConfigChannel, ItemRead};
+use crate::error::WaitError;
+use crate::ffi::{self, sys, MvStatus};
+
+/// How long [`DeviceChannel`] waits for a response unless told otherwise: ten seconds.
+pub const DEFAULT_TIMEOUT_US: u64 = 10_000_000;
+
+/// The part of a notification center that channels share, whatever its record count: the
+/// handle and which tags have seen their events. Tags are 0 to 31.
+#[derive(Debug)]
+pub struct NotificationCenter {
+    handle: AtomicU32,
+    readable: AtomicU32,
+    not_connected: AtomicU32,
+}
+
+impl NotificationCenter {
+    const fn new() -> Self {
+        NotificationCenter {
+            handle: AtomicU32::new(0),
+            readable: AtomicU32::new(0),
+            not_connected: AtomicU32::new(0),
+        }
+    }
+
+    /// The handle `mvSetupNotifications` gave, or 0 before setup.
+    pub fn handle(&self) -> ffi::MvNotificationHandle {
+        self.handle.load(Ordering::Acquire)
+    }
+
+    /// Forgets the events seen for `tag` (done when a channel opens, before its request
+    /// leaves, so the response's event cannot be lost to a late clear).
+    pub fn clear(&self, tag: u32) {
+        let bit = tag_bit(tag);
+        self.readable.fetch_and(!bit, Ordering::AcqRel);
+        self.not_connected.fetch_and(!bit, Ordering::AcqRel);
+    }
+
+    /// Whether `CHANNELDATAREADABLE` was seen for `tag`, clearing it.
+    pub fn take_readable(&self, tag: u32) -> bool {
+        self.readable.fetch_and(!tag_bit(tag), Ordering::AcqRel) & tag_bit(tag) != 0
+    }
+
+    /// Whether `CHANNELNOTCONNECTED` was seen for `tag`.
+    pub fn not_connected(&self, tag: u32) -> bool {
+        self.not_connected.load(Ordering::Acquire) & tag_bit(tag) != 0
+    }
+
+    /// Records one event. Used by [`Notifications::on_interrupt`]; public so that firmware with
+    /// its own notification buffer can feed events in.
+    pub fn record(&self, event: &ffi::MvNotification) {
+        let bit = tag_bit(event.tag);
+        match event.event_type {
+            ffi::MvEventType::CHANNELDATAREADABLE => {
+                self.readable.fetch_or(bit, Ordering::AcqRel);
+            }
+            ffi::MvEventType::CHANNELNOTCONNECTED => {
+                self.not_connected.fetch_or(bit, Ordering::AcqRel);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tags above 31 share bit 31; keep channel tags below 32.
+fn tag_bit(tag: u32) -> u32 {
+    1u32 << tag.min(31)
+}
+
+/// A notification center of `N` records (`N` ≥ 2: Microvisor wants at least 32 bytes), for a
+/// `static`. Microvisor writes the records; [`Notifications::on_interrupt`] reads them.
+#[repr(C, align(8))]
+pub struct Notifications<const N: usize> {
+    records: UnsafeCell<[ffi::MvNotification; N]>,
+    next: AtomicUsize,
+    center: NotificationCenter,
+}
+
+impl<const N: usize> core::fmt::Debug for Notifications<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Notifications").field("records", &N).field("center", &self.center).finish()
+    }
+}
+
+// SAFETY: the records are written by Microvisor and read and cleared only through volatile
+// accesses in `on_interrupt`, which runs in the one IRQ handler the center is set up with;
+// everything else is atomics.
+unsafe impl<const N: usize> Sync for Notifications<N> {}
+
+impl<const N: usize> Default for Notifications<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Notifications<N> {
+    const ENOUGH_RECORDS: () = assert!(
+        N >= 2,
+        "a Microvisor notification buffer needs at least 32 bytes: use Notifications<2> or more"
+    );
+
+    /// An empty center.
+    pub const fn new() -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::ENOUGH_RECORDS;
+        Notifications {
+            records: UnsafeCell::new(
+                [ffi::MvNotification {
+                    microseconds: 0,
+                    event_type: ffi::MvEventType::NOEVENT,
+                    tag: 0,
+                }; N],
+            ),
+            next: AtomicUsize::new(0),
+            center: NotificationCenter::new(),
+        }
+    }
+
+    /// Registers the buffer with Microvisor (`mvSetupNotifications`) for interrupt `irq`.
+    ///
+    /// # Errors
+    ///
+    /// The status Microvisor answered.
+    pub fn setup(&'static self, irq: u32) -> Result<ffi::MvNotificationHandle, MvStatus> {
+        let setup = ffi::MvNotificationSetup {
+            irq,
+            buffer: self.records.get().cast::<ffi::MvNotification>(),
+            buffer_size: u32::try_from(N * size_of::<ffi::MvNotification>())
+                .map_err(|_| MvStatus::INVALIDBUFFERSIZE)?,
+        };
+        let mut handle = 0;
+        // SAFETY: `setup` and `handle` are valid for the call; the buffer is 'static, so it
+        // outlives Microvisor's use of it.
+        let status = unsafe { sys::mvSetupNotifications(&setup, &mut handle) };
+        if status != MvStatus::OKAY {
+            return Err(status);
+        }
+        self.center.handle.store(handle, Ordering::Release);
+        Ok(handle)
+    }
+
+    /// What channels need of this center.
+    pub fn center(&self) -> &NotificationCenter {
+        &self.center
+    }
+
+    /// Call this from the center's interrupt handler, and nowhere else: it consumes the new
+    /// records, remembering for each channel tag that its data is readable.
+    pub fn on_interrupt(&self) {
+        let records = self.records.get().cast::<ffi::MvNotification>();
+        for _ in 0..N {
+            let index = self.next.load(Ordering::Relaxed) % N;
+            // SAFETY: `index < N`, so the pointer is inside the records array; Microvisor writes
+            // records asynchronously, hence the volatile accesses.
+            let slot = unsafe { records.add(index) };
+            // SAFETY: as above; the record is plain data, valid for any bytes.
+            let event = unsafe { slot.read_volatile() };
+            if event.event_type == ffi::MvEventType::NOEVENT {
+                break;
+            }
+            self.center.record(&event);
+            // SAFETY: as above. Clearing the record marks it consumed for the next pass.
+            unsafe { slot.write_volatile(ffi::MvNotification::default()) };
+            self.next.store((index + 1) % N, Ordering::Relaxed);
+        }
+    }
+}
+
+/// A channel's send and receive buffers, 512-byte aligned as every vendor demo has them. Sizes
+/// must be multiples of 512; 4096 and 7168 are the demos' choice. Size `RECV` from
+/// `T::RESPONSE_MAX_BYTES` (see the README).
+#[repr(C, align(512))]
+#[derive(Debug)]
+pub struct ChannelBuffers<const SEND: usize, const RECV: usize> {
+    send: [u8; SEND],
+    receive: [u8; RECV],
+}
+
+impl<const SEND: usize, const RECV: usize> ChannelBuffers<SEND, RECV> {
+    const SIZES_OK: () = assert!(
+        SEND % 512 == 0 && RECV % 512 == 0 && SEND > 0 && RECV > 0,
+        "channel buffer sizes must be non-zero multiples of 512 bytes"
+    );
+
+    /// Zeroed buffers.
+    pub const fn new() -> Self {
+        #[allow(clippy::let_unit_value)]
+        let () = Self::SIZES_OK;
+        ChannelBuffers { send: [0; SEND], receive: [0; RECV] }
+    }
+}
+
+impl<const SEND: usize, const RECV: usize> Default for ChannelBuffers<SEND, RECV> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// An open `CONFIGFETCH` channel. It carries one request; dropping it closes it.
+#[derive(Debug)]
+pub struct DeviceChannel<'a> {
+    handle: ffi::MvChannelHandle,
+    center: &'a NotificationCenter,
+    tag: u32,
+    sent: bool,
+    timeout_us: u64,
+}
+
+impl<'a> DeviceChannel<'a> {
+    /// Opens a config-fetch channel on `network`, whose events go to `center` with `tag`
+    /// (0 to 31, unique among open channels). The buffers stay borrowed while it is open.
+    ///
+    /// # Errors
+    ///
+    /// `INVALIDHANDLE` without a call if the center is not set up; else what `mvOpenChannel`
+    /// answered (`RATELIMITED`: wait one second; `TOOMANYCHANNELS`: four are open).
+    pub fn open<const SEND: usize, const RECV: usize>(
+        network: ffi::MvNetworkHandle,
+        center: &'a NotificationCenter,
+        tag: u32,
+        buffers: &'a mut ChannelBuffers<SEND, RECV>,
+    ) -> Result<Self, MvStatus> {
+        let notification_handle = center.handle();
+        if notification_handle == 0 || tag > 31 {
+            return Err(MvStatus::INVALIDHANDLE);
+        }
+        let params = ffi::MvOpenChannelParams {
+            version: ffi::PARAMS_VERSION_1,
+            notification_handle,
+            notification_tag: tag,
+            network_handle: network,
+            receive_buffer: buffers.receive.as_mut_ptr(),
+            receive_buffer_len: u32::try_from(RECV).map_err(|_| MvStatus::INVALIDBUFFERSIZE)?,
+            send_buffer: buffers.send.as_mut_ptr(),
+            send_buffer_len: u32::try_from(SEND).map_err(|_| MvStatus::INVALIDBUFFERSIZE)?,
+            channel_type: ffi::MvChannelType::CONFIGFETCH,
+            endpoint: ffi::MvSizedString { data: b"".as_ptr(), length: 0 },
+        };
+        center.clear(tag);
+        let mut handle = 0;
+        // SAFETY: `params` and `handle` are valid for the call; the buffers it names are
+        // borrowed for 'a, as long as the returned channel, which closes on drop.
+        let status = unsafe { sys::mvOpenChannel(&params, &mut handle) };
+        if status != MvStatus::OKAY {
+            return Err(status);
+        }
+        Ok(DeviceChannel { handle, center, tag, sent: false, timeout_us: DEFAULT_TIMEOUT_US })
+    }
+
+    /// Sets how long a fetch waits for the response, in microseconds.
+    #[must_use]
+    pub fn with_timeout_us(mut self, timeout_us: u64) -> Self {
+        self.timeout_us = timeout_us;
+        self
+    }
+
+    /// The channel's handle (0 once closed).
+    pub fn handle(&self) -> ffi::MvChannelHandle {
+        self.handle
+    }
+
+    /// Why Microvisor closed the channel (`mvGetChannelClosureReason`).
+    ///
+    /// # Errors
+    ///
+    /// The status Microvisor answered.
+    pub fn closure_reason(&self) -> Result<ffi::MvClosureReason, MvStatus> {
+        let mut reason = ffi::MvClosureReason::NONE;
+        // SAFETY: `reason` is valid for the call.
+        let status = unsafe { sys::mvGetChannelClosureReason(self.handle, &mut reason) };
+        if status == MvStatus::OKAY {
+            Ok(reason)
+        } else {
+            Err(status)
+        }
+    }
+}
+
+fn now_us() -> Result<u64, MvStatus> {
+    let mut now = 0;
+    // SAFETY: `now` is valid for the call.
+    let status = unsafe { sys::mvGetMicroseconds(&mut now) };
+    if status == MvStatus::OKAY {
+        Ok(now)
+    } else {
+        Err(status)
+    }
+}
+
+impl ConfigChannel for DeviceChannel<'_> {
+    fn send_request(&mut self, keys: &[ffi::MvConfigKeyToFetch]) -> Result<(), MvStatus> {
+        // One request per channel: say so without troubling Microvisor.
+        if self.sent {
+            return Err(MvStatus::REQUESTALREADYSENT);
+        }
+        if self.handle == 0 {
+            return Err(MvStatus::CHANNELCLOSED);
+        }
+        let params = ffi::MvConfigKeyFetchParams {
+            num_items: u32::try_from(keys.len()).map_err(|_| MvStatus::TOOMANYCONFIGKEYS)?,
+            keys_to_fetch: keys.as_ptr(),
+        };
+        // SAFETY: `params` and the keys it points at are valid for the call, which copies the
+        // request into the channel's send buffer before it returns.
+        let status = unsafe { sys::mvSendConfigFetchRequest(self.handle, &params) };
+        // After anything but these, Microvisor counts the request as sent (MICROVISOR.md).
+        self.sent = !matches!(
+            status,
+            MvStatus::PARAMETERFAULT
+                | MvStatus::INVALIDHANDLE
+                | MvStatus::INVALIDBUFFERSIZE
+                | MvStatus::CHANNELCLOSED
+        );
+        if status == MvStatus::OKAY {
+            Ok(())
+        } else {
+            Err(status)
+        }
+    }
+
+    fn wait_response(&mut self) -> Result<(), WaitError> {
+        if !self.sent || self.handle == 0 {
+            return Err(WaitError::ChannelClosed);
+        }
+        let start = now_us().map_err(WaitError::Status)?;
+        loop {
+            if self.center.take_readable(self.tag) {
+                return Ok(());
+            }
+            if self.center.not_connected(self.tag) {
+                return Err(WaitError::ChannelClosed);
+            }
+            let now = now_us().map_err(WaitError::Status)?;
+            if now.wrapping_sub(start) >= self.timeout_us {
+                return Err(WaitError::Timeout);
+            }
+            core::hint::spin_loop();
+        }
+    }
+
+    fn read_response_data(&mut self) -> Result<ffi::MvConfigResponseData, MvStatus> {
+        let mut data = ffi::MvConfigResponseData::default();
+        // SAFETY: `data` is valid for the call.
+        let status = unsafe { sys::mvReadConfigFetchResponseData(self.handle, &mut data) };
+        if status == MvStatus::OKAY {
+            Ok(data)
+        } else {
+            Err(status)
+        }
+    }
+
+    fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
+        // A result Microvisor never writes shows up as an unknown result, not as OK.
+        let mut result = ffi::MvConfigKeyFetchResult(u32::MAX);
+        let mut length: u32 = 0;
+        let params = ffi::MvConfigResponseReadItemParams {
+            item_index: index,
+            result: &mut result,
+            buf: ffi::MvSizedStringBuffer {
+                data: buf.as_mut_ptr(),
+                size: u32::try_from(buf.len()).map_err(|_| MvStatus::INVALIDBUFFERSIZE)?,
+                length: &mut length,
+            },
+        };
+        // SAFETY: `params`, `result`, `length` and `buf` (of `size` bytes) are valid and
+        // exclusively borrowed for the call.
+        let status = unsafe { sys::mvReadConfigResponseItem(self.handle, &params) };
+        if status == MvStatus::OKAY {
+            Ok(ItemRead { result, length })
+        } else {
+            Err(status)
+        }
+    }
+
+    fn close(&mut self) {
+        if self.handle != 0 {
+            // SAFETY: `self.handle` is valid for the call, which zeroes it on success.
+            let status = unsafe { sys::mvCloseChannel(&mut self.handle) };
+            if status != MvStatus::OKAY {
+                // INVALIDHANDLE: the channel is gone already; either way it is not ours now.
+                self.handle = 0;
+            }
+        }
+    }
+}
+
+impl Drop for DeviceChannel<'_> {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
