@@ -47,6 +47,12 @@ fn fallback(ident: &syn::Ident, errors: syn::Error) -> TokenStream {
             ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::FetchError> {
                 ::microvisor_config::__private::core::unreachable!()
             }
+            fn check_item(
+                _: usize,
+                _: &[u8],
+            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
+                ::microvisor_config::__private::core::result::Result::Ok(())
+            }
         }
     }
 }
@@ -148,6 +154,22 @@ fn read_field(field: &Field<'_>) -> TokenStream {
     }
 }
 
+/// The expression that parses `text` as one field (with its `with` and `validate`), for
+/// `check_item`: the value is dropped, only the verdict is kept.
+fn check_field(field: &Field<'_>) -> TokenStream {
+    let ty = field.ty;
+    let parse = match field.attrs.with.get() {
+        Some(with) => quote_spanned!(with.span()=> (#with)(text)),
+        None => quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::parse(text)),
+    };
+    match field.attrs.validate.get() {
+        Some(validate) => quote_spanned! {validate.span()=>
+            #parse.and_then(|value: #ty| (#validate)(&value))
+        },
+        None => quote_spanned!(ty.span()=> #parse.map(|_: #ty| ())),
+    }
+}
+
 /// A const assertion that an explicit `max_len` fits the field's type. It cannot be checked in
 /// the macro: only the compiler knows `<T as ConfigValue>::MAX_LEN`.
 fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
@@ -176,7 +198,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let mut specs = Vec::new();
     let mut reads = Vec::new();
     let mut asserts = Vec::new();
-    for field in &input.fields {
+    let mut checks = Vec::new();
+    for (index, field) in input.fields.iter().enumerate() {
         let (key, _) = field.key(container);
         // Checked by `valid`: every field has a scope and a store here.
         let (Some(scope), Some(store)) = (field.scope(container), field.store(container)) else {
@@ -205,6 +228,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         let read = read_field(field);
         reads.push(quote!(#member: #read));
         asserts.extend(max_len_fits_type(field));
+        let check = check_field(field);
+        checks.push(quote!(#index => #check));
     }
     quote! {
         #[automatically_derived]
@@ -235,6 +260,16 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 ::microvisor_config::__private::core::result::Result::Ok(Self {
                     #(#reads,)*
                 })
+            }
+
+            fn check_item(
+                index: usize,
+                text: &[u8],
+            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
+                match index {
+                    #(#checks,)*
+                    _ => ::microvisor_config::__private::core::result::Result::Ok(()),
+                }
             }
         }
         #(#asserts)*

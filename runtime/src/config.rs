@@ -1,7 +1,7 @@
 //! The trait the derive implements.
 
 use crate::channel::{ConfigChannel, KeySpec};
-use crate::error::FetchError;
+use crate::error::{FetchError, ParseError};
 use crate::ffi::MvConfigKeyToFetch;
 
 /// A settings struct fetched from the Microvisor cloud in one batched request.
@@ -50,4 +50,13 @@ pub trait MicrovisorConfig: Sized {
     ///
     /// As [`MicrovisorConfig::fetch`].
     fn fetch_dyn(channel: &mut dyn ConfigChannel) -> Result<Self, FetchError>;
+
+    /// Parses `text` as field `index`'s value (with its `with` parser and `validate` check)
+    /// and drops it: the verdict a cloud checker needs for each field. An index past the last
+    /// field is `Ok`.
+    ///
+    /// # Errors
+    ///
+    /// Why `text` is not a valid value for that field.
+    fn check_item(index: usize, text: &[u8]) -> Result<(), ParseError>;
 }
