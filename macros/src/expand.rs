@@ -149,7 +149,12 @@ fn read_field(field: &Field<'_>) -> TokenStream {
         }
     };
     match field.attrs.validate.get() {
-        Some(validate) => quote_spanned!(validate.span()=> __fetch.validate(#read, #validate)?),
+        Some(validate) => quote_spanned! {validate.span()=>
+            {
+                let value = #read;
+                __fetch.validate(value, #validate)?
+            }
+        },
         None => read,
     }
 }

@@ -208,6 +208,7 @@ fn base64_digit(byte: u8) -> Option<u8> {
 
 /// Decodes strict standard base64 with padding (RFC 4648 §4: length a multiple of four, `=`
 /// only at the end, unused bits zero) into `out`, returning the number of bytes written.
+/// `out` is left unspecified on error.
 pub fn decode_base64(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
     if text.len() % 4 != 0 {
         return Err(ParseError::NotBase64 { at: text.len() });
@@ -217,10 +218,8 @@ pub fn decode_base64(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
         [.., b'='] => 1,
         _ => 0,
     };
-    let len = text.len() / 4 * 3 - padding;
-    if len > out.len() {
-        return Err(ParseError::Capacity { capacity: out.len() });
-    }
+    // Capacity is checked quad by quad, after each quad's characters, so that a bad
+    // character is reported as such even in a value that would not fit.
     let mut written = 0;
     for (quad_index, quad) in text.chunks_exact(4).enumerate() {
         let base = quad_index * 4;

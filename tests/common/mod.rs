@@ -1,0 +1,56 @@
+//! The settings struct of the vendor's MQTT demo, and a cloud that holds valid values for it.
+#![allow(dead_code)]
+
+use microvisor_config::heapless::String;
+use microvisor_config::{sim::Cloud, Hex, MicrovisorConfig, Scope, Secret, Store};
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+pub struct Mqtt {
+    #[config(key = "broker-host", max_len = 128)]
+    pub broker_host: String<128>,
+    #[config(key = "broker-port")]
+    pub broker_port: u16,
+    #[config(key = "client-id")]
+    pub client_id: Option<String<34>>,
+    #[config(key = "root-CA")]
+    pub root_ca: Hex<64>,
+    #[config(key = "private_key", store = secret)]
+    pub private_key: Secret<Hex<64>>,
+    #[config(default = 60)]
+    pub keepalive: u16,
+    #[config(key = "password", store = secret)]
+    pub password: Secret<String<32>>,
+}
+
+pub const HOST: &str = "mqtt.example.com";
+pub const CA_HEX: &str = "3082010a0282010100c0ffee";
+pub const KEY_HEX: &str = "deadbeef00112233";
+pub const PASSWORD: &str = "hunter2-very-secret";
+
+/// Index of each field in the request, as the struct declares them.
+pub const BROKER_HOST: u32 = 0;
+pub const BROKER_PORT: u32 = 1;
+pub const CLIENT_ID: u32 = 2;
+pub const ROOT_CA: u32 = 3;
+pub const PRIVATE_KEY: u32 = 4;
+pub const KEEPALIVE: u32 = 5;
+pub const PASSWORD_INDEX: u32 = 6;
+
+pub fn cloud() -> Cloud {
+    let mut cloud = Cloud::new();
+    cloud
+        .insert(Scope::Device, Store::Config, "broker-host", HOST)
+        .insert(Scope::Device, Store::Config, "broker-port", "8883")
+        .insert(Scope::Device, Store::Config, "root-CA", CA_HEX)
+        .insert(Scope::Device, Store::Secret, "private_key", KEY_HEX)
+        .insert(Scope::Device, Store::Secret, "password", PASSWORD);
+    cloud
+}
+
+pub fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}

@@ -1,0 +1,289 @@
+//! Every field type parses its valid forms and rejects each invalid one with the key named.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use microvisor_config::heapless::{String, Vec};
+use microvisor_config::sim::Cloud;
+use microvisor_config::{
+    Base64, FetchError, Hex, ItemError, MicrovisorConfig, ParseError, Scope, Secret, Store,
+};
+
+/// One field of type `$ty`, fetched from key "v".
+macro_rules! one_field {
+    ($name:ident, $ty:ty) => {
+        #[derive(MicrovisorConfig, Debug)]
+        #[config(scope = device, store = config)]
+        struct $name {
+            #[config(key = "v")]
+            v: $ty,
+        }
+    };
+}
+
+fn fetch<T: MicrovisorConfig>(text: &[u8]) -> Result<T, FetchError> {
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Config, "v", text);
+    T::fetch(&mut cloud.open_channel())
+}
+
+/// The value error of fetching `text`, checking that it names key "v".
+fn invalid<T: MicrovisorConfig + core::fmt::Debug>(text: &[u8]) -> ItemError {
+    match fetch::<T>(text) {
+        Err(FetchError::Item { index: 0, key: "v", error }) => error,
+        other => panic!("{:?}: expected an item error for key v, got {other:?}", String::<64>::try_from(core::str::from_utf8(text).unwrap_or("?")).ok()),
+    }
+}
+
+fn parse_error(error: ItemError) -> ParseError {
+    match error {
+        ItemError::Invalid(e) => e,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+one_field!(U8, u8);
+one_field!(U16, u16);
+one_field!(U32, u32);
+one_field!(U64, u64);
+one_field!(U128, u128);
+one_field!(Usize, usize);
+one_field!(I8, i8);
+one_field!(I16, i16);
+one_field!(I32, i32);
+one_field!(I64, i64);
+one_field!(I128, i128);
+one_field!(Isize, isize);
+
+#[test]
+fn unsigned_integers_are_strict_decimal() {
+    assert_eq!(fetch::<U8>(b"255").unwrap().v, 255);
+    assert_eq!(fetch::<U8>(b"0").unwrap().v, 0);
+    assert_eq!(fetch::<U16>(b"8883").unwrap().v, 8883);
+    assert_eq!(fetch::<U16>(b"65535").unwrap().v, 65535);
+    assert_eq!(fetch::<U32>(b"4294967295").unwrap().v, u32::MAX);
+    assert_eq!(fetch::<U64>(b"18446744073709551615").unwrap().v, u64::MAX);
+    assert_eq!(fetch::<U128>(b"340282366920938463463374607431768211455").unwrap().v, u128::MAX);
+    assert_eq!(fetch::<Usize>(b"7").unwrap().v, 7);
+    // The vendor's strtoul turns these into 88, 4464 and 0.
+    assert_eq!(parse_error(invalid::<U16>(b"88x3")), ParseError::NotDecimal { at: 2 });
+    assert_eq!(parse_error(invalid::<U16>(b"70000")), ParseError::OutOfRange);
+    assert_eq!(parse_error(invalid::<U16>(b"mqtt")), ParseError::NotDecimal { at: 0 });
+    assert_eq!(parse_error(invalid::<U8>(b"256")), ParseError::OutOfRange);
+    assert_eq!(parse_error(invalid::<U8>(b"-1")), ParseError::NotDecimal { at: 0 });
+    assert_eq!(parse_error(invalid::<U8>(b"+1")), ParseError::NotDecimal { at: 0 });
+    assert_eq!(parse_error(invalid::<U8>(b" 1")), ParseError::NotDecimal { at: 0 });
+    assert_eq!(parse_error(invalid::<U8>(b"1 ")), ParseError::NotDecimal { at: 1 });
+    assert_eq!(parse_error(invalid::<U8>(b"")), ParseError::Empty);
+    assert_eq!(parse_error(invalid::<U8>(b"0x1")), ParseError::NotDecimal { at: 1 });
+    assert_eq!(parse_error(invalid::<U32>(b"4294967296")), ParseError::OutOfRange);
+    assert_eq!(parse_error(invalid::<U64>(b"18446744073709551616")), ParseError::OutOfRange);
+    assert_eq!(
+        parse_error(invalid::<U128>(b"340282366920938463463374607431768211456")),
+        ParseError::OutOfRange
+    );
+    // Longer than any u8 text: too long before it is even parsed.
+    assert_eq!(invalid::<U8>(b"0255"), ItemError::TooLong { len: 4, max: 3 });
+}
+
+#[test]
+fn signed_integers_take_an_optional_sign() {
+    assert_eq!(fetch::<I8>(b"-128").unwrap().v, -128);
+    assert_eq!(fetch::<I8>(b"+127").unwrap().v, 127);
+    assert_eq!(fetch::<I16>(b"-32768").unwrap().v, i16::MIN);
+    assert_eq!(fetch::<I32>(b"-2147483648").unwrap().v, i32::MIN);
+    assert_eq!(fetch::<I64>(b"-9223372036854775808").unwrap().v, i64::MIN);
+    assert_eq!(fetch::<I128>(b"-170141183460469231731687303715884105728").unwrap().v, i128::MIN);
+    assert_eq!(fetch::<Isize>(b"-5").unwrap().v, -5);
+    assert_eq!(parse_error(invalid::<I8>(b"128")), ParseError::OutOfRange);
+    assert_eq!(parse_error(invalid::<I8>(b"-129")), ParseError::OutOfRange);
+    assert_eq!(parse_error(invalid::<I8>(b"-")), ParseError::NotDecimal { at: 1 });
+    assert_eq!(parse_error(invalid::<I8>(b"1-")), ParseError::NotDecimal { at: 1 });
+    assert_eq!(parse_error(invalid::<I16>(b"--1")), ParseError::NotDecimal { at: 1 });
+    assert_eq!(parse_error(invalid::<I32>(b"1.0")), ParseError::NotDecimal { at: 1 });
+    assert_eq!(parse_error(invalid::<I64>(b"9223372036854775808")), ParseError::OutOfRange);
+}
+
+one_field!(Bool, bool);
+one_field!(F32, f32);
+one_field!(F64, f64);
+
+#[test]
+fn bool_is_exactly_true_or_false() {
+    assert!(fetch::<Bool>(b"true").unwrap().v);
+    assert!(!fetch::<Bool>(b"false").unwrap().v);
+    for bad in [&b"True"[..], b"1", b"yes", b"tru", b"false "] {
+        assert!(matches!(invalid::<Bool>(bad), ItemError::Invalid(_) | ItemError::TooLong { .. }));
+    }
+    assert_eq!(parse_error(invalid::<Bool>(b"TRUE")), ParseError::NotBool);
+    assert_eq!(parse_error(invalid::<Bool>(b"")), ParseError::Empty);
+}
+
+#[test]
+fn floats_are_finite_decimals() {
+    assert_eq!(fetch::<F32>(b"-0.5").unwrap().v, -0.5);
+    assert_eq!(fetch::<F64>(b"2.5e3").unwrap().v, 2500.0);
+    assert_eq!(fetch::<F64>(b"3").unwrap().v, 3.0);
+    assert_eq!(parse_error(invalid::<F64>(b"inf")), ParseError::NotFloat);
+    assert_eq!(parse_error(invalid::<F64>(b"NaN")), ParseError::NotFloat);
+    assert_eq!(parse_error(invalid::<F32>(b"1e39")), ParseError::NotFloat);
+    assert_eq!(parse_error(invalid::<F64>(b"1,5")), ParseError::NotFloat);
+    assert_eq!(parse_error(invalid::<F64>(b"")), ParseError::Empty);
+}
+
+one_field!(Text, String<8>);
+one_field!(Bytes, Vec<u8, 4>);
+
+#[test]
+fn strings_are_utf8_within_capacity() {
+    assert_eq!(fetch::<Text>(b"caf\xc3\xa9").unwrap().v.as_str(), "caf\u{e9}");
+    assert_eq!(fetch::<Text>(b"").unwrap().v.as_str(), "");
+    assert_eq!(fetch::<Text>(b"12345678").unwrap().v.as_str(), "12345678");
+    assert_eq!(parse_error(invalid::<Text>(b"ab\xffcd")), ParseError::NotUtf8 { at: 2 });
+    assert_eq!(invalid::<Text>(b"123456789"), ItemError::TooLong { len: 9, max: 8 });
+}
+
+#[test]
+fn byte_vectors_take_raw_bytes() {
+    assert_eq!(fetch::<Bytes>(b"\x00\xff\x10").unwrap().v.as_slice(), b"\x00\xff\x10");
+    assert_eq!(invalid::<Bytes>(b"12345"), ItemError::TooLong { len: 5, max: 4 });
+}
+
+one_field!(Hex4, Hex<4>);
+one_field!(B64, Base64<5>);
+
+#[test]
+fn hex_is_even_length_hex_digits_in_either_case() {
+    assert_eq!(&*fetch::<Hex4>(b"DEadBEef").unwrap().v, &[0xde, 0xad, 0xbe, 0xef]);
+    assert_eq!(&*fetch::<Hex4>(b"00").unwrap().v, &[0]);
+    assert!(fetch::<Hex4>(b"").unwrap().v.is_empty());
+    assert_eq!(parse_error(invalid::<Hex4>(b"abc")), ParseError::OddLength);
+    assert_eq!(parse_error(invalid::<Hex4>(b"0x12")), ParseError::NotHex { at: 1 });
+    assert_eq!(parse_error(invalid::<Hex4>(b"12 4")), ParseError::NotHex { at: 2 });
+    assert_eq!(parse_error(invalid::<Hex4>(b"g0")), ParseError::NotHex { at: 0 });
+    assert_eq!(invalid::<Hex4>(b"0011223344"), ItemError::TooLong { len: 9, max: 8 });
+}
+
+#[test]
+fn base64_is_strict_and_padded() {
+    assert_eq!(&*fetch::<B64>(b"aGVsbG8=").unwrap().v, b"hello");
+    assert_eq!(B64::SCHEMA[0].max_len, 8);
+    assert_eq!(parse_error(invalid::<B64>(b"aGVsbG8")), ParseError::NotBase64 { at: 7 });
+    assert_eq!(parse_error(invalid::<B64>(b"aGVs\nbG8")), ParseError::NotBase64 { at: 4 });
+    assert_eq!(parse_error(invalid::<B64>(b"aGVsbG9=")), ParseError::NotBase64 { at: 6 });
+}
+
+one_field!(Opt, Option<u16>);
+one_field!(SecretText, Secret<String<16>>);
+one_field!(OptSecret, Option<Secret<Hex<2>>>);
+
+#[test]
+fn option_is_none_when_not_found_and_parsed_when_present() {
+    let cloud = Cloud::new();
+    assert_eq!(Opt::fetch(&mut cloud.open_channel()).unwrap().v, None);
+    assert_eq!(fetch::<Opt>(b"7").unwrap().v, Some(7));
+    assert_eq!(parse_error(invalid::<Opt>(b"x")), ParseError::NotDecimal { at: 0 });
+    assert!(OptSecret::fetch(&mut cloud.open_channel()).unwrap().v.is_none());
+}
+
+#[test]
+fn secret_wraps_its_type() {
+    let fetched = fetch::<SecretText>(b"s3cr3t").unwrap();
+    assert_eq!(fetched.v.expose_secret().as_str(), "s3cr3t");
+    assert_eq!(format!("{fetched:?}"), "SecretText { v: [REDACTED] }");
+    assert_eq!(format!("{}", fetched.v), "[REDACTED]");
+    assert_eq!(parse_error(invalid::<SecretText>(b"\xff")), ParseError::NotUtf8 { at: 0 });
+}
+
+/// A user type implementing the value trait.
+#[derive(Debug, PartialEq)]
+enum Region {
+    Eu,
+    Us,
+}
+
+impl microvisor_config::ConfigValue for Region {
+    const MAX_LEN: usize = 2;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        match text {
+            b"eu" => Ok(Region::Eu),
+            b"us" => Ok(Region::Us),
+            _ => Err(ParseError::UnknownVariant),
+        }
+    }
+}
+
+one_field!(UserType, Region);
+
+#[test]
+fn user_types_implement_the_value_trait() {
+    assert_eq!(fetch::<UserType>(b"eu").unwrap().v, Region::Eu);
+    assert_eq!(fetch::<UserType>(b"us").unwrap().v, Region::Us);
+    assert_eq!(parse_error(invalid::<UserType>(b"ap")), ParseError::UnknownVariant);
+    assert_eq!(invalid::<UserType>(b"asia"), ItemError::TooLong { len: 3, max: 2 });
+}
+
+/// `with` and `validate`.
+fn parse_percent(text: &[u8]) -> Result<u8, ParseError> {
+    let digits = text.strip_suffix(b"%").ok_or(ParseError::Custom("expected a percentage like 50%"))?;
+    let value = <u8 as microvisor_config::ConfigValue>::parse(digits)?;
+    if value > 100 {
+        return Err(ParseError::OutOfRange);
+    }
+    Ok(value)
+}
+
+fn nonzero(value: &u16) -> Result<(), ParseError> {
+    if *value == 0 {
+        Err(ParseError::Custom("must not be zero"))
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = account, store = config, rename_all = "kebab-case")]
+struct Custom {
+    #[config(with = parse_percent, max_len = 4)]
+    duty_cycle: u8,
+    #[config(validate = nonzero)]
+    poll_seconds: u16,
+    #[config(with = parse_percent, max_len = 4, default = 50)]
+    backlight_level: u8,
+}
+
+#[test]
+fn with_and_validate_report_item_errors() {
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Account, Store::Config, "duty-cycle", "75%");
+    cloud.insert(Scope::Account, Store::Config, "poll-seconds", "30");
+    let custom = Custom::fetch(&mut cloud.open_channel()).unwrap();
+    assert_eq!((custom.duty_cycle, custom.poll_seconds, custom.backlight_level), (75, 30, 50));
+
+    cloud.insert(Scope::Account, Store::Config, "poll-seconds", "0");
+    let error = Custom::fetch(&mut cloud.open_channel()).unwrap_err();
+    assert_eq!(
+        error,
+        FetchError::Item {
+            index: 1,
+            key: "poll-seconds",
+            error: ItemError::Invalid(ParseError::Custom("must not be zero"))
+        }
+    );
+    assert_eq!(error.to_string(), "config key `poll-seconds` (item 1): invalid value: must not be zero");
+
+    cloud.insert(Scope::Account, Store::Config, "poll-seconds", "30");
+    cloud.insert(Scope::Account, Store::Config, "duty-cycle", "75");
+    assert_eq!(
+        Custom::fetch(&mut cloud.open_channel()).unwrap_err().item_error(),
+        Some(&ItemError::Invalid(ParseError::Custom("expected a percentage like 50%")))
+    );
+    cloud.remove(Scope::Account, Store::Config, "duty-cycle");
+    assert_eq!(
+        Custom::fetch(&mut cloud.open_channel()).unwrap_err(),
+        FetchError::Item { index: 0, key: "duty-cycle", error: ItemError::NotFound }
+    );
+    // check_item runs the same parsers without a channel.
+    assert_eq!(Custom::check_item(0, b"101%"), Err(ParseError::OutOfRange));
+    assert_eq!(Custom::check_item(1, b"0"), Err(ParseError::Custom("must not be zero")));
+    assert_eq!(Custom::check_item(1, b"5"), Ok(()));
+    assert_eq!(Custom::check_item(9, b"anything"), Ok(()));
+}
