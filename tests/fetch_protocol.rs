@@ -102,10 +102,7 @@ fn key_in_the_wrong_store_is_not_found() {
     let mut cloud = cloud();
     cloud.remove(Scope::Device, Store::Secret, "password");
     cloud.insert(Scope::Device, Store::Config, "password", PASSWORD);
-    assert_eq!(
-        item_error(fetch(&cloud)),
-        (PASSWORD_INDEX, "password", ItemError::NotFound)
-    );
+    assert_eq!(item_error(fetch(&cloud)), (PASSWORD_INDEX, "password", ItemError::NotFound));
 }
 
 #[test]
@@ -129,7 +126,12 @@ fn server_error_and_unknown_item_results_name_the_key() {
     assert_eq!(item_error(fetch(&cloud)), (CLIENT_ID, "client-id", ItemError::UnknownResult(7)));
 
     let mut cloud = common::cloud();
-    cloud.fail(Scope::Device, Store::Config, "broker-host", Fault::ReadStatus(MvStatus::INTERNALERROR));
+    cloud.fail(
+        Scope::Device,
+        Store::Config,
+        "broker-host",
+        Fault::ReadStatus(MvStatus::INTERNALERROR),
+    );
     assert_eq!(
         item_error(fetch(&cloud)),
         (BROKER_HOST, "broker-host", ItemError::Read(MvStatus::INTERNALERROR))
@@ -164,10 +166,7 @@ fn too_long_values_are_rejected_under_both_truncation_behaviours() {
             Truncation::ReportWritten => 129,
             Truncation::ReportFullLength => 4000,
         };
-        assert_eq!(
-            item_error(fetch(&cloud)).2,
-            ItemError::TooLong { len: expected_len, max: 128 }
-        );
+        assert_eq!(item_error(fetch(&cloud)).2, ItemError::TooLong { len: expected_len, max: 128 });
     }
 }
 
@@ -295,7 +294,9 @@ fn the_response_is_readable_only_after_the_wait() {
 
 #[test]
 fn the_simulator_rejects_keys_outside_printable_ascii() {
-    use microvisor_config::ffi::{MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvConfigKeyToFetch, MvSizedString};
+    use microvisor_config::ffi::{
+        MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvConfigKeyToFetch, MvSizedString,
+    };
     let key = "caf\u{e9}";
     let keys = [MvConfigKeyToFetch {
         scope: MvConfigKeyFetchScope::DEVICE,

@@ -29,7 +29,10 @@ fn fetch<T: MicrovisorConfig>(text: &[u8]) -> Result<T, FetchError> {
 fn invalid<T: MicrovisorConfig + core::fmt::Debug>(text: &[u8]) -> ItemError {
     match fetch::<T>(text) {
         Err(FetchError::Item { index: 0, key: "v", error }) => error,
-        other => panic!("{:?}: expected an item error for key v, got {other:?}", String::<64>::try_from(core::str::from_utf8(text).unwrap_or("?")).ok()),
+        other => panic!(
+            "{:?}: expected an item error for key v, got {other:?}",
+            String::<64>::try_from(core::str::from_utf8(text).unwrap_or("?")).ok()
+        ),
     }
 }
 
@@ -223,7 +226,8 @@ fn user_types_implement_the_value_trait() {
 
 /// `with` and `validate`.
 fn parse_percent(text: &[u8]) -> Result<u8, ParseError> {
-    let digits = text.strip_suffix(b"%").ok_or(ParseError::Custom("expected a percentage like 50%"))?;
+    let digits =
+        text.strip_suffix(b"%").ok_or(ParseError::Custom("expected a percentage like 50%"))?;
     let value = <u8 as microvisor_config::ConfigValue>::parse(digits)?;
     if value > 100 {
         return Err(ParseError::OutOfRange);
@@ -268,7 +272,10 @@ fn with_and_validate_report_item_errors() {
             error: ItemError::Invalid(ParseError::Custom("must not be zero"))
         }
     );
-    assert_eq!(error.to_string(), "config key `poll-seconds` (item 1): invalid value: must not be zero");
+    assert_eq!(
+        error.to_string(),
+        "config key `poll-seconds` (item 1): invalid value: must not be zero"
+    );
 
     cloud.insert(Scope::Account, Store::Config, "poll-seconds", "30");
     cloud.insert(Scope::Account, Store::Config, "duty-cycle", "75");

@@ -100,7 +100,8 @@ fn buffers_without_secrets_are_left_as_they_are() {
     let mut scratch = [0u8; Plain::SCRATCH_BYTES];
     let mut channel = cloud.open_channel();
     {
-        let mut fetch = Fetch::begin(&mut channel, Plain::KEYS, Plain::SCHEMA, &mut scratch).unwrap();
+        let mut fetch =
+            Fetch::begin(&mut channel, Plain::KEYS, Plain::SCHEMA, &mut scratch).unwrap();
         let _: microvisor_config::heapless::String<128> = fetch.value().unwrap();
     }
     assert_eq!(&scratch[..HOST.len()], HOST.as_bytes());

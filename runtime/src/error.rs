@@ -78,10 +78,9 @@ impl fmt::Display for FetchError {
             FetchError::UnknownResponseResult(value) => {
                 write!(f, "config fetch response has an unknown result {value:#x}")
             }
-            FetchError::ItemCount { expected, got } => write!(
-                f,
-                "config fetch response has {got} items, but the request named {expected}"
-            ),
+            FetchError::ItemCount { expected, got } => {
+                write!(f, "config fetch response has {got} items, but the request named {expected}")
+            }
             FetchError::Item { index, key, error } => {
                 write!(f, "config key `{key}` (item {index}): {error}")
             }
@@ -127,7 +126,9 @@ pub enum ItemError {
 impl fmt::Display for ItemError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ItemError::NotFound => f.write_str("not found in its store (upload it, or make the field optional)"),
+            ItemError::NotFound => {
+                f.write_str("not found in its store (upload it, or make the field optional)")
+            }
             ItemError::ServerError => f.write_str("the server failed to read it"),
             ItemError::UnknownResult(value) => write!(f, "unknown item result {value:#x}"),
             ItemError::Read(status) => write!(f, "not readable: Microvisor answered {status}"),

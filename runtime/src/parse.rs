@@ -43,12 +43,9 @@ pub fn parse_signed(text: &[u8], min: i64, max: i64) -> Result<i64, ParseError> 
         ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at + offset },
         other => other,
     })?;
-    let value = if negative {
-        0i64.checked_sub_unsigned(magnitude)
-    } else {
-        i64::try_from(magnitude).ok()
-    }
-    .ok_or(ParseError::OutOfRange)?;
+    let value =
+        if negative { 0i64.checked_sub_unsigned(magnitude) } else { i64::try_from(magnitude).ok() }
+            .ok_or(ParseError::OutOfRange)?;
     if value < min || value > max {
         return Err(ParseError::OutOfRange);
     }
@@ -88,12 +85,8 @@ pub fn parse_i128(text: &[u8]) -> Result<i128, ParseError> {
         ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at + offset },
         other => other,
     })?;
-    if negative {
-        0i128.checked_sub_unsigned(magnitude)
-    } else {
-        i128::try_from(magnitude).ok()
-    }
-    .ok_or(ParseError::OutOfRange)
+    if negative { 0i128.checked_sub_unsigned(magnitude) } else { i128::try_from(magnitude).ok() }
+        .ok_or(ParseError::OutOfRange)
 }
 
 /// Parses exactly `true` or `false`.
@@ -118,10 +111,7 @@ pub fn parse_f64(text: &[u8]) -> Result<f64, ParseError> {
     }
     // core's parser also takes "inf", "infinity" and "nan"; a setting never means those, so
     // only digits, a sign, a point and an exponent are let through to it.
-    if !text
-        .iter()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
-    {
+    if !text.iter().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E')) {
         return Err(ParseError::NotFloat);
     }
     let value: f64 = utf8(text)?.parse().map_err(|_| ParseError::NotFloat)?;
@@ -137,10 +127,7 @@ pub fn parse_f32(text: &[u8]) -> Result<f32, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
-    if !text
-        .iter()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
-    {
+    if !text.iter().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E')) {
         return Err(ParseError::NotFloat);
     }
     let value: f32 = utf8(text)?.parse().map_err(|_| ParseError::NotFloat)?;
@@ -154,15 +141,13 @@ pub fn parse_f32(text: &[u8]) -> Result<f32, ParseError> {
 /// Replaces the contents of `out` with the UTF-8 text `text`.
 pub fn parse_string_into(out: &mut StringView, text: &[u8]) -> Result<(), ParseError> {
     out.clear();
-    out.push_str(utf8(text)?)
-        .map_err(|_| ParseError::Capacity { capacity: out.capacity() })
+    out.push_str(utf8(text)?).map_err(|_| ParseError::Capacity { capacity: out.capacity() })
 }
 
 /// Replaces the contents of `out` with the raw bytes `text`.
 pub fn parse_bytes_into(out: &mut VecView<u8>, text: &[u8]) -> Result<(), ParseError> {
     out.clear();
-    out.extend_from_slice(text)
-        .map_err(|_| ParseError::Capacity { capacity: out.capacity() })
+    out.extend_from_slice(text).map_err(|_| ParseError::Capacity { capacity: out.capacity() })
 }
 
 fn hex_digit(byte: u8) -> Option<u8> {
@@ -305,10 +290,7 @@ mod tests {
         assert_eq!(parse_unsigned(b" 1", 65535), Err(ParseError::NotDecimal { at: 0 }));
         assert_eq!(parse_unsigned(b"+1", 65535), Err(ParseError::NotDecimal { at: 0 }));
         assert_eq!(parse_unsigned(b"", 65535), Err(ParseError::Empty));
-        assert_eq!(
-            parse_unsigned(b"18446744073709551616", u64::MAX),
-            Err(ParseError::OutOfRange)
-        );
+        assert_eq!(parse_unsigned(b"18446744073709551616", u64::MAX), Err(ParseError::OutOfRange));
         assert_eq!(parse_unsigned(b"18446744073709551615", u64::MAX), Ok(u64::MAX));
     }
 
@@ -320,10 +302,7 @@ mod tests {
         assert_eq!(parse_signed(b"-", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
         assert_eq!(parse_signed(b"--1", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
         assert_eq!(parse_signed(b"1-", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
-        assert_eq!(
-            parse_signed(b"-9223372036854775808", i64::MIN, i64::MAX),
-            Ok(i64::MIN)
-        );
+        assert_eq!(parse_signed(b"-9223372036854775808", i64::MIN, i64::MAX), Ok(i64::MIN));
         assert_eq!(
             parse_signed(b"9223372036854775808", i64::MIN, i64::MAX),
             Err(ParseError::OutOfRange)
@@ -343,10 +322,7 @@ mod tests {
         assert_eq!(decode_hex(&mut out, b"abc"), Err(ParseError::OddLength));
         assert_eq!(decode_hex(&mut out, b"zz"), Err(ParseError::NotHex { at: 0 }));
         assert_eq!(decode_hex(&mut out, b"0g"), Err(ParseError::NotHex { at: 1 }));
-        assert_eq!(
-            decode_hex(&mut out, b"0011223344"),
-            Err(ParseError::Capacity { capacity: 4 })
-        );
+        assert_eq!(decode_hex(&mut out, b"0011223344"), Err(ParseError::Capacity { capacity: 4 }));
         assert_eq!(decode_hex(&mut out, b""), Ok(0));
     }
 
