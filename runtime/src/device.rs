@@ -205,7 +205,7 @@ pub struct ChannelBuffers<const SEND: usize, const RECV: usize> {
 
 impl<const SEND: usize, const RECV: usize> ChannelBuffers<SEND, RECV> {
     const SIZES_OK: () = assert!(
-        SEND % 512 == 0 && RECV % 512 == 0 && SEND > 0 && RECV > 0,
+        SEND.is_multiple_of(512) && RECV.is_multiple_of(512) && SEND > 0 && RECV > 0,
         "channel buffer sizes must be non-zero multiples of 512 bytes"
     );
 

@@ -162,7 +162,7 @@ fn hex_digit(byte: u8) -> Option<u8> {
 /// Decodes hex text (even length, either case, digits only) into `out`, returning the number of
 /// bytes written. `out` is left unspecified on error.
 pub fn decode_hex(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(ParseError::OddLength);
     }
     let len = text.len() / 2;
@@ -195,7 +195,7 @@ fn base64_digit(byte: u8) -> Option<u8> {
 /// only at the end, unused bits zero) into `out`, returning the number of bytes written.
 /// `out` is left unspecified on error.
 pub fn decode_base64(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Err(ParseError::NotBase64 { at: text.len() });
     }
     let padding = match text {
