@@ -42,8 +42,11 @@ fn fallback(ident: &syn::Ident, errors: syn::Error) -> TokenStream {
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[];
             const RESPONSE_MAX_BYTES: usize = 0;
             const SCRATCH_BYTES: usize = 0;
-            fn fetch_dyn(
+            type Outcomes = [::microvisor_config::FieldOutcome; 0];
+            const NO_OUTCOMES: Self::Outcomes = [];
+            fn receive_dyn(
                 _: &mut dyn ::microvisor_config::ConfigChannel,
+                _: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
             ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::FetchError> {
                 ::microvisor_config::__private::core::unreachable!()
             }
@@ -236,6 +239,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         let check = check_field(field);
         checks.push(quote!(#index => #check));
     }
+    let field_count = keys.len();
     quote! {
         #[automatically_derived]
         impl ::microvisor_config::MicrovisorConfig for #ident {
@@ -249,16 +253,21 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
             );
 
-            fn fetch_dyn(
+            type Outcomes = [::microvisor_config::FieldOutcome; #field_count];
+            const NO_OUTCOMES: Self::Outcomes =
+                [::microvisor_config::FieldOutcome::NotRead; #field_count];
+
+            fn receive_dyn(
                 channel: &mut dyn ::microvisor_config::ConfigChannel,
+                report: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
             ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::FetchError> {
                 let mut scratch =
                     [0u8; <Self as ::microvisor_config::MicrovisorConfig>::SCRATCH_BYTES];
-                let mut __fetch = ::microvisor_config::__private::Fetch::begin(
+                let mut __fetch = ::microvisor_config::__private::Fetch::resume(
                     channel,
-                    <Self as ::microvisor_config::MicrovisorConfig>::KEYS,
                     <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
                     &mut scratch,
+                    report,
                 )?;
                 // Fields are read in declaration order, the request's order: a struct literal
                 // evaluates its fields as written.

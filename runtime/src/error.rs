@@ -68,6 +68,10 @@ impl fmt::Display for FetchError {
                 write!(f, "config fetch request not sent: Microvisor answered {status}")
             }
             FetchError::Wait(error) => write!(f, "no config fetch response: {error}"),
+            FetchError::Response(status) if *status == MvStatus::RESPONSENOTPRESENT => f.write_str(
+                "config fetch response has not arrived yet (receive it after the channel's \
+                 CHANNELDATAREADABLE notification)",
+            ),
             FetchError::Response(status) => {
                 write!(f, "config fetch response not readable: Microvisor answered {status}")
             }

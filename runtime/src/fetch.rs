@@ -6,6 +6,7 @@
 
 use crate::channel::{ConfigChannel, KeySpec};
 use crate::error::{FetchError, ItemError};
+use crate::report::FieldOutcome;
 use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch};
 use crate::parse::wipe;
 use crate::value::ConfigValue;
@@ -24,6 +25,48 @@ pub struct Fetch<'a> {
     next: u32,
     /// How much of `scratch` may hold secret bytes.
     secret_extent: usize,
+    /// Where `fetch_report` collects every field's outcome; `None` for a plain fetch.
+    report: Option<ReportSink<'a>>,
+}
+
+/// Where a reporting fetch records each field's outcome, and how it judges the fields after
+/// the first failure (the struct's generated `check_item`).
+pub struct ReportSink<'a> {
+    /// One slot per field, in field order.
+    pub outcomes: &'a mut [FieldOutcome],
+    /// Parses a field's text without keeping it.
+    pub check: fn(usize, &[u8]) -> Result<(), crate::ParseError>,
+}
+
+impl core::fmt::Debug for ReportSink<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ReportSink").field("outcomes", &self.outcomes).finish_non_exhaustive()
+    }
+}
+
+/// Sends the request for `keys` (`mvSendConfigFetchRequest`). On failure the channel is closed
+/// before the error is returned.
+///
+/// # Errors
+///
+/// [`FetchError::Send`].
+pub fn send(channel: &mut dyn ConfigChannel, keys: &[MvConfigKeyToFetch]) -> Result<(), FetchError> {
+    channel.send_request(keys).map_err(|status| {
+        channel.close();
+        FetchError::Send(status)
+    })
+}
+
+/// Waits for the response. On failure the channel is closed before the error is returned.
+///
+/// # Errors
+///
+/// [`FetchError::Wait`].
+pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
+    channel.wait_response().map_err(|error| {
+        channel.close();
+        FetchError::Wait(error)
+    })
 }
 
 impl core::fmt::Debug for Fetch<'_> {
@@ -36,31 +79,48 @@ impl core::fmt::Debug for Fetch<'_> {
 }
 
 impl<'a> Fetch<'a> {
-    /// Sends the request for `keys`, waits for the response and checks its result and item
-    /// count. `schema` describes the same keys; `scratch` must be at least one byte longer than
-    /// the longest `max_len` (the derive's `SCRATCH_BYTES`).
+    /// Sends the request for `keys`, waits for the response and starts reading it: the three
+    /// steps of a blocking fetch. `schema` describes the same keys; `scratch` must be at least
+    /// one byte longer than the longest `max_len` (the derive's `SCRATCH_BYTES`).
     ///
     /// # Errors
     ///
-    /// `Send`, `Wait`, `Response`, `ResponseTooLarge`, `UnknownResponseResult` or `ItemCount`.
-    /// The channel is closed before the error is returned.
+    /// As [`send`], [`wait`] and [`Fetch::resume`]. The channel is closed before the error is
+    /// returned.
     pub fn begin(
         channel: &'a mut dyn ConfigChannel,
         keys: &[MvConfigKeyToFetch],
         schema: &'static [KeySpec],
         scratch: &'a mut [u8],
     ) -> Result<Self, FetchError> {
+        send(channel, keys)?;
+        wait(channel)?;
+        Fetch::resume(channel, schema, scratch, None)
+    }
+
+    /// Starts reading a response that has arrived: checks its overall result and that it holds
+    /// one item per entry of `schema`.
+    ///
+    /// # Errors
+    ///
+    /// `Response` (`RESPONSENOTPRESENT` if it has not arrived yet), `ResponseTooLarge`,
+    /// `UnknownResponseResult` or `ItemCount`. The channel is closed before the error is
+    /// returned.
+    pub fn resume(
+        channel: &'a mut dyn ConfigChannel,
+        schema: &'static [KeySpec],
+        scratch: &'a mut [u8],
+        report: Option<ReportSink<'a>>,
+    ) -> Result<Self, FetchError> {
         // Built first, so that its Drop closes the channel on each early return below.
-        let fetch = Fetch { channel, schema, scratch, next: 0, secret_extent: 0 };
-        fetch.channel.send_request(keys).map_err(FetchError::Send)?;
-        fetch.channel.wait_response().map_err(FetchError::Wait)?;
+        let fetch = Fetch { channel, schema, scratch, next: 0, secret_extent: 0, report };
         let data = fetch.channel.read_response_data().map_err(FetchError::Response)?;
         match data.result {
             MvConfigFetchResult::OK => {}
             MvConfigFetchResult::RESPONSETOOLARGE => return Err(FetchError::ResponseTooLarge),
             other => return Err(FetchError::UnknownResponseResult(other.0)),
         }
-        let expected = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+        let expected = u32::try_from(schema.len()).unwrap_or(u32::MAX);
         if data.num_items != expected {
             return Err(FetchError::ItemCount { expected, got: data.num_items });
         }
@@ -76,7 +136,10 @@ impl<'a> Fetch<'a> {
     pub fn value<T: ConfigValue>(&mut self) -> Result<T, FetchError> {
         match self.optional::<T>()? {
             Some(value) => Ok(value),
-            None => T::missing().ok_or_else(|| self.error_at_previous(ItemError::NotFound)),
+            None => match T::missing() {
+                Some(value) => Ok(value),
+                None => Err(self.error_at_previous(ItemError::NotFound)),
+            },
         }
     }
 
@@ -88,11 +151,7 @@ impl<'a> Fetch<'a> {
     /// [`FetchError::Item`] naming the key.
     pub fn optional<T: ConfigValue>(&mut self) -> Result<Option<T>, FetchError> {
         let parsed = self.read_next()?.map(T::parse);
-        match parsed {
-            None => Ok(None),
-            Some(Ok(value)) => Ok(Some(value)),
-            Some(Err(error)) => Err(self.error_at_previous(ItemError::Invalid(error))),
-        }
+        self.settle(parsed)
     }
 
     /// Reads the next item and parses it with `parse` (`#[config(with = path)]`); `None` if the
@@ -106,10 +165,33 @@ impl<'a> Fetch<'a> {
         parse: fn(&[u8]) -> Result<T, crate::ParseError>,
     ) -> Result<Option<T>, FetchError> {
         let parsed = self.read_next()?.map(parse);
+        self.settle(parsed)
+    }
+
+    /// Records how the item read last turned out, and gives its value or error.
+    fn settle<T>(
+        &mut self,
+        parsed: Option<Result<T, crate::ParseError>>,
+    ) -> Result<Option<T>, FetchError> {
         match parsed {
-            None => Ok(None),
-            Some(Ok(value)) => Ok(Some(value)),
+            None => {
+                self.record(self.next.saturating_sub(1), FieldOutcome::Defaulted);
+                Ok(None)
+            }
+            Some(Ok(value)) => {
+                self.record(self.next.saturating_sub(1), FieldOutcome::Ok);
+                Ok(Some(value))
+            }
             Some(Err(error)) => Err(self.error_at_previous(ItemError::Invalid(error))),
+        }
+    }
+
+    fn record(&mut self, index: u32, outcome: FieldOutcome) {
+        if let Some(report) = &mut self.report {
+            let slot = usize::try_from(index).ok().and_then(|i| report.outcomes.get_mut(i));
+            if let Some(slot) = slot {
+                *slot = outcome;
+            }
         }
     }
 
@@ -119,7 +201,7 @@ impl<'a> Fetch<'a> {
     ///
     /// [`FetchError::Item`] naming the key of the item read last.
     pub fn validate<T>(
-        &self,
+        &mut self,
         value: T,
         check: fn(&T) -> Result<(), crate::ParseError>,
     ) -> Result<T, FetchError> {
@@ -130,11 +212,12 @@ impl<'a> Fetch<'a> {
     }
 
     /// The error for the item read last.
-    pub fn error_at_previous(&self, error: ItemError) -> FetchError {
+    pub fn error_at_previous(&mut self, error: ItemError) -> FetchError {
         self.item_error(self.next.saturating_sub(1), error)
     }
 
-    fn item_error(&self, index: u32, error: ItemError) -> FetchError {
+    fn item_error(&mut self, index: u32, error: ItemError) -> FetchError {
+        self.record(index, FieldOutcome::Failed(error));
         let key = usize::try_from(index)
             .ok()
             .and_then(|i| self.schema.get(i))
@@ -171,18 +254,44 @@ impl<'a> Fetch<'a> {
         }
         let length = usize::try_from(read.length).unwrap_or(usize::MAX);
         let max = u32::try_from(max_len).unwrap_or(u32::MAX);
+        // `offered <= scratch.len()`, so below it the slice is always there.
         if length >= offered {
             return Err(self.item_error(index, ItemError::TooLong { len: read.length, max }));
         }
-        match self.scratch.get(..length) {
-            Some(text) => Ok(Some(text)),
-            None => Err(self.item_error(index, ItemError::TooLong { len: read.length, max })),
+        Ok(Some(self.scratch.get(..length).unwrap_or_default()))
+    }
+}
+
+impl Fetch<'_> {
+    /// For a reporting fetch that stopped at a failed field: reads and judges every item after
+    /// it, so the report covers all fields.
+    fn finish_report(&mut self) {
+        let Some(check) = self.report.as_ref().map(|report| report.check) else {
+            return;
+        };
+        while usize::try_from(self.next).is_ok_and(|next| next < self.schema.len()) {
+            let index = self.next;
+            let required = usize::try_from(index)
+                .ok()
+                .and_then(|i| self.schema.get(i))
+                .is_some_and(|spec| spec.required);
+            let outcome = match self.read_next() {
+                Err(_) => continue, // recorded by `item_error`
+                Ok(None) if required => FieldOutcome::Failed(ItemError::NotFound),
+                Ok(None) => FieldOutcome::Defaulted,
+                Ok(Some(text)) => match check(index as usize, text) {
+                    Ok(()) => FieldOutcome::Ok,
+                    Err(error) => FieldOutcome::Failed(ItemError::Invalid(error)),
+                },
+            };
+            self.record(index, outcome);
         }
     }
 }
 
 impl Drop for Fetch<'_> {
     fn drop(&mut self) {
+        self.finish_report();
         self.channel.close();
         if let Some(secret_bytes) = self.scratch.get_mut(..self.secret_extent) {
             wipe(secret_bytes);

@@ -7,11 +7,14 @@ extern crate std;
 
 pub mod ffi;
 
+#[cfg(feature = "async")]
+mod asynch;
 mod channel;
 mod config;
 mod error;
 mod fetch;
 mod parse;
+mod report;
 mod types;
 mod value;
 
@@ -21,8 +24,11 @@ pub mod device;
 #[cfg(feature = "sim")]
 pub mod sim;
 
+#[cfg(feature = "async")]
+pub use asynch::{fetch_async, AsyncConfigChannel};
 pub use channel::{ConfigChannel, ItemRead, KeySpec, Scope, Store};
-pub use config::MicrovisorConfig;
+pub use config::{MicrovisorConfig, Pending};
+pub use report::{FetchReport, FieldOutcome};
 pub use error::{FetchError, ItemError, ParseError, WaitError};
 pub use ffi::MvStatus;
 pub use types::{Base64, Hex, Secret};
@@ -41,7 +47,7 @@ pub const CLOUD_MAX_KEY_LEN: usize = 100;
 /// What generated code names. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::fetch::{response_max_bytes, scratch_bytes, Fetch};
+    pub use crate::fetch::{response_max_bytes, scratch_bytes, Fetch, ReportSink};
     pub use crate::value::CLOUD_MAX_VALUE_LEN;
     pub use core;
 

@@ -33,8 +33,7 @@ use std::vec::Vec;
 use crate::channel::{ConfigChannel, ItemRead, Scope, Store};
 use crate::error::WaitError;
 use crate::ffi::{
-    MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvConfigResponseData,
-    MvStatus,
+    MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvConfigResponseData, MvStatus,
 };
 
 /// The receive buffer the vendor's demos give a config-fetch channel.
@@ -113,6 +112,10 @@ struct Log {
     channels_closed: usize,
     requests_sent: usize,
     last_request: Vec<RequestedKey>,
+    /// With manual delivery: how many times `deliver` was called, and who waits for it.
+    deliveries: usize,
+    wakers: Vec<std::task::Waker>,
+    polls: usize,
 }
 
 /// The four stores of a simulated cloud, and the faults it is told to show.
@@ -123,6 +126,7 @@ pub struct Cloud {
     receive_buffer: usize,
     truncation: Truncation,
     max_keys: Option<usize>,
+    manual_delivery: bool,
     log: RefCell<Log>,
 }
 
@@ -141,6 +145,7 @@ impl Cloud {
             receive_buffer: DEFAULT_RECEIVE_BUFFER,
             truncation: Truncation::default(),
             max_keys: None,
+            manual_delivery: false,
             log: RefCell::new(Log::default()),
         }
     }
@@ -153,10 +158,8 @@ impl Cloud {
         key: impl AsRef<[u8]>,
         value: impl AsRef<[u8]>,
     ) -> &mut Self {
-        self.entries.insert(
-            (scope, store, key.as_ref().to_vec()),
-            Entry::Value(value.as_ref().to_vec()),
-        );
+        self.entries
+            .insert((scope, store, key.as_ref().to_vec()), Entry::Value(value.as_ref().to_vec()));
         self
     }
 
@@ -209,6 +212,31 @@ impl Cloud {
         self
     }
 
+    /// Makes responses arrive only when [`Cloud::deliver`] is called, as a real response
+    /// arrives some time after the request: for tests of event loops and `async` fetches.
+    pub fn deliver_manually(&mut self) -> &mut Self {
+        self.manual_delivery = true;
+        self
+    }
+
+    /// With manual delivery: the responses to every request sent so far arrive, and the
+    /// wakers of the `async` fetches awaiting them are woken (the device's notification).
+    pub fn deliver(&self) {
+        let wakers = {
+            let mut log = self.log.borrow_mut();
+            log.deliveries += 1;
+            core::mem::take(&mut log.wakers)
+        };
+        for waker in wakers {
+            waker.wake();
+        }
+    }
+
+    /// How many times an `async` fetch polled for its response.
+    pub fn response_polls(&self) -> usize {
+        self.log.borrow().polls
+    }
+
     /// The value stored under a key, if any.
     pub fn get(&self, scope: Scope, store: Store, key: impl AsRef<[u8]>) -> Option<&[u8]> {
         match self.entries.get(&(scope, store, key.as_ref().to_vec())) {
@@ -231,6 +259,7 @@ impl Cloud {
             response: Vec::new(),
             response_data: MvConfigResponseData::default(),
             items_read: 0,
+            delivered_at: 0,
         }
     }
 
@@ -279,12 +308,26 @@ pub struct SimChannel<'cloud> {
     response: Vec<Result<Entry, ()>>,
     response_data: MvConfigResponseData,
     items_read: u32,
+    /// With manual delivery: the `Cloud::deliver` count at which the response arrives.
+    delivered_at: usize,
 }
 
 impl SimChannel<'_> {
     /// Whether the channel is closed.
     pub fn is_closed(&self) -> bool {
         self.state == State::Closed
+    }
+
+    /// With manual delivery, a delivered response is readable without a wait: an event loop
+    /// reads it when the notification (here `Cloud::deliver`) says so.
+    fn arrive_if_delivered(&mut self) {
+        if self.state == State::Sent && self.cloud.manual_delivery && self.is_delivered() {
+            self.state = State::Arrived;
+        }
+    }
+
+    fn is_delivered(&self) -> bool {
+        !self.cloud.manual_delivery || self.cloud.log.borrow().deliveries >= self.delivered_at
     }
 
     fn close_by_server(&mut self) {
@@ -398,7 +441,9 @@ impl ConfigChannel for SimChannel<'_> {
             return Err(MvStatus::TOOMANYCONFIGKEYS);
         }
         self.build_response(&requested);
-        self.cloud.log.borrow_mut().last_request = requested;
+        let mut log = self.cloud.log.borrow_mut();
+        log.last_request = requested;
+        self.delivered_at = log.deliveries + 1;
         Ok(())
     }
 
@@ -409,7 +454,9 @@ impl ConfigChannel for SimChannel<'_> {
             State::Open => return Err(WaitError::Timeout),
             State::Sent | State::Arrived => {}
         }
-        if self.cloud.has_fault(|f| *f == ChannelFault::NoResponse).is_some() {
+        if self.cloud.has_fault(|f| *f == ChannelFault::NoResponse).is_some()
+            || (self.cloud.manual_delivery && !self.is_delivered())
+        {
             return Err(WaitError::Timeout);
         }
         if self.cloud.has_fault(|f| *f == ChannelFault::ClosedWhileWaiting).is_some() {
@@ -423,6 +470,7 @@ impl ConfigChannel for SimChannel<'_> {
     }
 
     fn read_response_data(&mut self) -> Result<MvConfigResponseData, MvStatus> {
+        self.arrive_if_delivered();
         match self.state {
             State::Closed => return Err(MvStatus::CHANNELCLOSED),
             State::Open | State::Sent => return Err(MvStatus::RESPONSENOTPRESENT),
@@ -437,6 +485,7 @@ impl ConfigChannel for SimChannel<'_> {
     }
 
     fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
+        self.arrive_if_delivered();
         match self.state {
             State::Closed => return Err(MvStatus::CHANNELCLOSED),
             State::Open | State::Sent => return Err(MvStatus::RESPONSENOTPRESENT),
@@ -478,5 +527,33 @@ impl ConfigChannel for SimChannel<'_> {
 
     fn close(&mut self) {
         self.close_by_server();
+    }
+}
+
+#[cfg(feature = "async")]
+impl crate::AsyncConfigChannel for SimChannel<'_> {
+    fn poll_response(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), WaitError>> {
+        use std::task::Poll;
+        self.cloud.log.borrow_mut().polls += 1;
+        match self.state {
+            State::Closed => return Poll::Ready(Err(WaitError::ChannelClosed)),
+            State::Open => return Poll::Ready(Err(WaitError::Timeout)),
+            State::Sent | State::Arrived => {}
+        }
+        if self.cloud.has_fault(|f| *f == ChannelFault::ClosedWhileWaiting).is_some() {
+            self.close_by_server();
+            return Poll::Ready(Err(WaitError::ChannelClosed));
+        }
+        let never = self.cloud.has_fault(|f| *f == ChannelFault::NoResponse).is_some();
+        if never || !self.is_delivered() {
+            // Woken by `Cloud::deliver`, as the device's notification wakes the real channel.
+            self.cloud.log.borrow_mut().wakers.push(cx.waker().clone());
+            return Poll::Pending;
+        }
+        self.state = State::Arrived;
+        Poll::Ready(Ok(()))
     }
 }

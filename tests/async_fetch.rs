@@ -1,0 +1,113 @@
+//! The `async` fetch: woken by the notification, not by polling in a loop, and cancel-safe.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use common::*;
+use microvisor_config::sim::ChannelFault;
+use microvisor_config::{FetchError, ItemError, MicrovisorConfig, Scope, Store, WaitError};
+
+/// Counts its wakes: the simplest executor that can tell a notification from a busy loop.
+#[derive(Default)]
+struct CountingWaker(AtomicUsize);
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn waker() -> (Arc<CountingWaker>, Waker) {
+    let counter = Arc::new(CountingWaker::default());
+    (counter.clone(), Waker::from(counter))
+}
+
+#[test]
+fn the_future_sleeps_until_the_notification_wakes_it() {
+    let mut cloud = cloud();
+    cloud.deliver_manually();
+    let mut channel = cloud.open_channel();
+    let (wakes, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    {
+        let mut future = pin!(Mqtt::fetch_async(&mut channel));
+
+        assert!(future.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(cloud.requests_sent(), 1);
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 0, "nothing wakes it before the response");
+
+        cloud.deliver();
+        assert_eq!(wakes.0.load(Ordering::SeqCst), 1, "the notification wakes it once");
+        let Poll::Ready(result) = future.as_mut().poll(&mut cx) else {
+            panic!("ready after the wake");
+        };
+        assert_eq!(result.unwrap().broker_port, 8883);
+        assert_eq!(cloud.response_polls(), 2, "polled twice: no busy loop");
+    }
+    assert!(channel.is_closed());
+}
+
+#[test]
+fn dropping_the_future_while_it_waits_closes_the_channel() {
+    let mut cloud = cloud();
+    cloud.deliver_manually();
+    let mut channel = cloud.open_channel();
+    let (_, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    {
+        let mut future = pin!(Mqtt::fetch_async(&mut channel));
+        assert!(future.as_mut().poll(&mut cx).is_pending());
+    } // cancelled here, as a timeout would
+    assert!(channel.is_closed());
+    assert_eq!(cloud.channels_closed(), 1);
+    // A late notification finds nobody and breaks nothing.
+    cloud.deliver();
+}
+
+#[test]
+fn a_future_that_never_gets_a_response_stays_pending_until_dropped() {
+    let mut cloud = cloud();
+    cloud.channel_fault(ChannelFault::NoResponse);
+    let mut channel = cloud.open_channel();
+    let (_, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    {
+        let mut future = pin!(Mqtt::fetch_async(&mut channel));
+        for _ in 0..3 {
+            assert!(future.as_mut().poll(&mut cx).is_pending());
+        }
+    }
+    assert!(channel.is_closed());
+}
+
+#[test]
+fn errors_are_the_blocking_fetch_errors() {
+    let mut cloud = cloud();
+    cloud.remove(Scope::Device, Store::Config, "broker-host");
+    let mut channel = cloud.open_channel();
+    let (_, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(Mqtt::fetch_async(&mut channel));
+    let Poll::Ready(result) = future.as_mut().poll(&mut cx) else {
+        panic!("without manual delivery the response is there at once");
+    };
+    assert_eq!(
+        result.unwrap_err(),
+        FetchError::Item { index: BROKER_HOST, key: "broker-host", error: ItemError::NotFound }
+    );
+
+    let mut cloud = common::cloud();
+    cloud.channel_fault(ChannelFault::ClosedWhileWaiting);
+    let mut channel = cloud.open_channel();
+    let mut future = pin!(Mqtt::fetch_async(&mut channel));
+    let Poll::Ready(result) = future.as_mut().poll(&mut cx) else {
+        panic!("a closed channel ends the wait at once");
+    };
+    assert_eq!(result.unwrap_err(), FetchError::Wait(WaitError::ChannelClosed));
+}

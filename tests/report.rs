@@ -1,0 +1,105 @@
+//! The reporting fetch: every field's outcome in one go, without allocation.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use common::*;
+use microvisor_config::sim::{ChannelFault, Fault};
+use microvisor_config::{
+    FetchError, FieldOutcome, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Store,
+    WaitError,
+};
+
+#[test]
+fn a_good_cloud_reports_every_field_fine() {
+    let report = Mqtt::fetch_report(&mut cloud().open_channel());
+    assert!(report.is_ok());
+    let outcomes: Vec<_> = report.fields().map(|(spec, o)| (spec.key, *o)).collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("broker-host", FieldOutcome::Ok),
+            ("broker-port", FieldOutcome::Ok),
+            ("client-id", FieldOutcome::Defaulted),
+            ("root-CA", FieldOutcome::Ok),
+            ("private_key", FieldOutcome::Ok),
+            ("keepalive", FieldOutcome::Defaulted),
+            ("password", FieldOutcome::Ok),
+        ]
+    );
+    assert_eq!(report.to_string(), "config fetched: all 7 fields ok\n");
+}
+
+#[test]
+fn every_bad_field_is_reported_not_just_the_first() {
+    let mut cloud = cloud();
+    cloud
+        .insert(Scope::Device, Store::Config, "broker-port", "88x3")
+        .remove(Scope::Device, Store::Config, "root-CA")
+        .insert(Scope::Device, Store::Secret, "private_key", "abc")
+        .fail(Scope::Device, Store::Config, "keepalive", Fault::ServerError)
+        .insert(Scope::Device, Store::Secret, "password", "p".repeat(40));
+    let mut channel = cloud.open_channel();
+    let report = Mqtt::fetch_report(&mut channel);
+    assert!(channel.is_closed());
+    assert_eq!(cloud.requests_sent(), 1);
+    assert_eq!(
+        report.result().unwrap_err(),
+        &FetchError::Item {
+            index: BROKER_PORT,
+            key: "broker-port",
+            error: ItemError::Invalid(ParseError::NotDecimal { at: 2 })
+        }
+    );
+    let bad: Vec<_> = report.bad_fields().map(|(spec, o)| (spec.key, *o)).collect();
+    assert_eq!(
+        bad,
+        [
+            ("broker-port", FieldOutcome::Failed(ItemError::Invalid(ParseError::NotDecimal { at: 2 }))),
+            ("root-CA", FieldOutcome::Failed(ItemError::NotFound)),
+            ("private_key", FieldOutcome::Failed(ItemError::Invalid(ParseError::OddLength))),
+            ("keepalive", FieldOutcome::Failed(ItemError::ServerError)),
+            ("password", FieldOutcome::Failed(ItemError::TooLong { len: 33, max: 32 })),
+        ]
+    );
+    assert_eq!(
+        report.to_string(),
+        "config fetch failed: 5 of 7 fields bad\n\
+         \x20 broker-port (device config): invalid value: not a decimal integer (unexpected byte at 2)\n\
+         \x20 root-CA (device config): not found in its store (upload it, or make the field optional)\n\
+         \x20 private_key (device secret): invalid value: hex text of odd length\n\
+         \x20 keepalive (device config): the server failed to read it\n\
+         \x20 password (device secret): value too long (33 bytes or more, max_len is 32)\n"
+    );
+}
+
+#[test]
+fn a_whole_response_failure_is_one_line() {
+    let mut cloud = cloud();
+    cloud.channel_fault(ChannelFault::NoResponse);
+    let report = Mqtt::fetch_report(&mut cloud.open_channel());
+    assert_eq!(report.result().unwrap_err(), &FetchError::Wait(WaitError::Timeout));
+    assert!(report.fields().all(|(_, o)| *o == FieldOutcome::NotRead));
+    assert_eq!(
+        report.to_string(),
+        "config fetch failed: no config fetch response: timed out waiting for the response\n"
+    );
+}
+
+#[test]
+fn a_channel_closed_mid_read_marks_the_rest() {
+    let mut cloud = cloud();
+    cloud.channel_fault(ChannelFault::CloseAfterItems(5));
+    let report = Mqtt::fetch_report(&mut cloud.open_channel());
+    let outcomes: Vec<_> = report.fields().map(|(_, o)| *o).collect();
+    assert!(outcomes[..5].iter().all(FieldOutcome::is_ok));
+    assert_eq!(outcomes[5], FieldOutcome::Failed(ItemError::Read(MvStatus::CHANNELCLOSED)));
+    assert_eq!(outcomes[6], FieldOutcome::Failed(ItemError::Read(MvStatus::CHANNELCLOSED)));
+}
+
+#[test]
+fn the_reporting_fetch_returns_the_same_settings() {
+    let settings = Mqtt::fetch_report(&mut cloud().open_channel()).into_result().unwrap();
+    assert_eq!(settings.broker_port, 8883);
+    assert_eq!(settings.password.expose_secret().as_str(), PASSWORD);
+}
