@@ -87,21 +87,53 @@ impl<'a> Input<'a> {
     }
 }
 
-/// What the attributes resolve to for one field, shared by the checks and the expansion.
-impl Field<'_> {
-    /// The key sent to the cloud and the span to blame for it: the literal if written, else
-    /// the field's name after `rename_all`.
-    pub fn key(&self, container: &ContainerAttrs) -> (String, proc_macro2::Span) {
-        match self.attrs.key.get() {
-            Some(lit) => (lit.value(), lit.span()),
-            None => {
-                let name = match container.rename_all.get() {
-                    Some(rule) => rule.apply(&self.name),
-                    None => self.name.clone(),
-                };
-                (name, self.ident.span())
+/// A field's key as sent to the cloud, and where it came from.
+pub struct Key {
+    pub text: String,
+    /// The token to blame for it: the `key = "..."` literal if written, else the field's name.
+    pub span: proc_macro2::Span,
+    pub source: KeySource,
+}
+
+pub enum KeySource {
+    /// `#[config(key = "...")]`.
+    Written,
+    /// The field's name, as is.
+    FieldName,
+    /// The field's name after the struct's `rename_all = "..."`.
+    Renamed(&'static str),
+}
+
+impl Key {
+    /// How the key came about, for messages: ` (the field's name after rename_all = "x")`.
+    pub fn origin(&self) -> String {
+        match self.source {
+            KeySource::Written => String::new(),
+            KeySource::FieldName => " (the field's name)".to_owned(),
+            KeySource::Renamed(rule) => {
+                format!(" (the field's name after `rename_all = \"{rule}\"`)")
             }
         }
+    }
+}
+
+/// What the attributes resolve to for one field, shared by the checks and the expansion.
+impl Field<'_> {
+    /// The key sent to the cloud: the literal if written, else the field's name after
+    /// `rename_all`. `None` if a written key or the struct's `rename_all` was malformed (and
+    /// reported): there is no key to check.
+    pub fn key(&self, container: &ContainerAttrs) -> Option<Key> {
+        if let Some(lit) = self.attrs.key.get() {
+            return Some(Key { text: lit.value(), span: lit.span(), source: KeySource::Written });
+        }
+        if self.attrs.key.is_malformed() || container.rename_all.is_malformed() {
+            return None;
+        }
+        let (text, source) = match container.rename_all.get() {
+            Some(rule) => (rule.apply(&self.name), KeySource::Renamed(rule.name())),
+            None => (self.name.clone(), KeySource::FieldName),
+        };
+        Some(Key { text, span: self.ident.span(), source })
     }
 
     pub fn scope(&self, container: &ContainerAttrs) -> Option<crate::attr::Scope> {
@@ -122,6 +154,62 @@ impl Field<'_> {
     pub fn is_secret(&self) -> bool {
         let inner = generic_argument_of(self.ty, "Option").unwrap_or(self.ty);
         last_segment(inner).is_some_and(|segment| segment.ident == "Secret")
+    }
+}
+
+/// A type as a user writes it (`Hex<8>`, `heapless::Vec<u8, 32>`), for messages: a token
+/// stream's own text puts spaces everywhere (`Hex < 8 >`).
+pub fn type_text(ty: &syn::Type) -> String {
+    let spaced = quote::ToTokens::to_token_stream(ty).to_string();
+    let mut out = String::with_capacity(spaced.len());
+    let mut chars = spaced.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let before = out.chars().last();
+            let after = chars.peek().copied();
+            let glue = matches!(before, Some('<' | ':' | '&' | '(' | '[' | '!'))
+                || matches!(after, Some('<' | '>' | ':' | ',' | ')' | ']' | ';'));
+            // `[T; N]` keeps the space after its `;`.
+            if glue && before != Some(';') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The longest text a built-in field type parses, when the macro can tell from the type as
+/// written (`String<16>` is 16, `Hex<8>` is 16, `Base64<6>` is 8; through `Secret` and
+/// `Option`). Only for messages: the check itself is a const assertion on
+/// `ConfigValue::MAX_LEN`, which also covers type aliases and the user's own types.
+pub fn text_capacity(ty: &syn::Type) -> Option<usize> {
+    let segment = last_segment(ty)?;
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+        return None;
+    };
+    let literal = |arg: &syn::GenericArgument| match arg {
+        syn::GenericArgument::Const(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(int),
+            ..
+        })) => int.base10_parse::<usize>().ok(),
+        // `String<16>` parses its `16` as a type-or-const argument.
+        syn::GenericArgument::Type(syn::Type::Verbatim(tokens)) => {
+            syn::parse2::<syn::LitInt>(tokens.clone()).ok()?.base10_parse::<usize>().ok()
+        }
+        _ => None,
+    };
+    let inner_type = || match args.args.first() {
+        Some(syn::GenericArgument::Type(inner)) => text_capacity(inner),
+        _ => None,
+    };
+    match segment.ident.to_string().as_str() {
+        "Secret" | "Option" => inner_type(),
+        "String" if args.args.len() == 1 => literal(args.args.first()?),
+        "Vec" if args.args.len() == 2 => literal(args.args.last()?),
+        "Hex" if args.args.len() == 1 => literal(args.args.first()?)?.checked_mul(2),
+        "Base64" if args.args.len() == 1 => literal(args.args.first()?)?.div_ceil(3).checked_mul(4),
+        _ => None,
     }
 }
 

@@ -10,22 +10,32 @@ use crate::ctxt::Ctxt;
 use crate::symbol::*;
 
 /// A slot that takes one value; a second one is reported on its own token.
+///
+/// A slot remembers that it was written even when the value was malformed (and reported), so
+/// that later checks do not pile a second error on the same mistake: a struct whose
+/// `scope = "device"` was rejected must not also hear that its fields have no scope.
 pub struct Slot<T> {
     name: &'static str,
     value: Option<(T, Span)>,
+    written: bool,
 }
 
 impl<T> Slot<T> {
     fn new(name: &'static str) -> Self {
-        Slot { name, value: None }
+        Slot { name, value: None, written: false }
     }
 
-    fn set(&mut self, cx: &Ctxt, span: Span, value: T) {
-        if self.value.is_some() {
-            cx.error_at(span, format!("duplicate config attribute `{}`", self.name));
-        } else {
-            self.value = Some((value, span));
+    /// Records a value, or `None` for one that was written but already reported as malformed.
+    fn set(&mut self, cx: &Ctxt, span: Span, value: Option<T>) {
+        if self.written {
+            cx.error_at(
+                span,
+                format!("duplicate config attribute `{}`: give each attribute once", self.name),
+            );
+            return;
         }
+        self.written = true;
+        self.value = value.map(|value| (value, span));
     }
 
     pub fn get(&self) -> Option<&T> {
@@ -34,6 +44,17 @@ impl<T> Slot<T> {
 
     pub fn span(&self) -> Option<Span> {
         self.value.as_ref().map(|(_, span)| *span)
+    }
+
+    /// Written, whether or not the value was valid.
+    pub fn is_written(&self) -> bool {
+        self.written
+    }
+
+    /// Written with a value that was reported as malformed: checks that depend on this slot
+    /// stay quiet.
+    pub fn is_malformed(&self) -> bool {
+        self.written && self.value.is_none()
     }
 }
 
@@ -101,36 +122,14 @@ impl ContainerAttrs {
         for_each_config_meta(cx, attrs, |meta, word| {
             let span = meta.path.span();
             match word.as_str() {
-                SCOPE => {
-                    if let Some(scope) = parse_scope(cx, meta)? {
-                        out.scope.set(cx, span, scope);
-                    }
-                }
-                STORE => {
-                    if let Some(store) = parse_store(cx, meta)? {
-                        out.store.set(cx, span, store);
-                    }
-                }
-                RENAME_ALL => {
-                    if let Some(lit) = parse_lit_str(cx, meta, RENAME_ALL)? {
-                        match RenameRule::from_str(&lit.value()) {
-                            Some(rule) => out.rename_all.set(cx, span, rule),
-                            None => cx.error_spanned_by(
-                                &lit,
-                                format!(
-                                    "unknown case `{}` for rename_all; expected one of: {}",
-                                    lit.value(),
-                                    ValidNames
-                                ),
-                            ),
-                        }
-                    }
-                }
+                SCOPE => out.scope.set(cx, span, parse_scope(cx, meta)?),
+                STORE => out.store.set(cx, span, parse_store(cx, meta)?),
+                RENAME_ALL => out.rename_all.set(cx, span, parse_rename_rule(cx, meta)?),
                 _ => {
                     let hint = if FIELD_WORDS.contains(&word.as_str()) {
                         format!("; `{word}` belongs on a field")
                     } else {
-                        String::new()
+                        did_you_mean(&word, CONTAINER_WORDS)
                     };
                     cx.error_at(
                         span,
@@ -165,59 +164,27 @@ impl FieldAttrs {
         for_each_config_meta(cx, attrs, |meta, word| {
             let span = meta.path.span();
             match word.as_str() {
-                KEY => {
-                    if let Some(lit) = parse_lit_str(cx, meta, KEY)? {
-                        out.key.set(cx, span, lit);
-                    }
-                }
-                SCOPE => {
-                    if let Some(scope) = parse_scope(cx, meta)? {
-                        out.scope.set(cx, span, scope);
-                    }
-                }
-                STORE => {
-                    if let Some(store) = parse_store(cx, meta)? {
-                        out.store.set(cx, span, store);
-                    }
-                }
-                MAX_LEN => {
-                    if let Some(value) = parse_max_len(cx, meta)? {
-                        out.max_len.set(cx, span, value);
-                    }
-                }
+                KEY => out.key.set(cx, span, parse_lit_str(cx, meta, KEY)?),
+                SCOPE => out.scope.set(cx, span, parse_scope(cx, meta)?),
+                STORE => out.store.set(cx, span, parse_store(cx, meta)?),
+                MAX_LEN => out.max_len.set(cx, span, parse_max_len(cx, meta)?),
                 DEFAULT => {
                     let value = if meta.input.peek(syn::Token![=]) {
                         Default::Expr(Box::new(meta.value()?.parse()?))
                     } else {
                         Default::Trait
                     };
-                    out.default.set(cx, span, value);
+                    out.default.set(cx, span, Some(value));
                 }
-                REQUIRED => {
-                    if flag(cx, meta, REQUIRED)? {
-                        out.required.set(cx, span, ());
-                    }
-                }
-                PLAIN => {
-                    if flag(cx, meta, PLAIN)? {
-                        out.plain.set(cx, span, ());
-                    }
-                }
-                WITH => {
-                    if let Some(path) = parse_path(cx, meta, WITH)? {
-                        out.with.set(cx, span, path);
-                    }
-                }
-                VALIDATE => {
-                    if let Some(path) = parse_path(cx, meta, VALIDATE)? {
-                        out.validate.set(cx, span, path);
-                    }
-                }
+                REQUIRED => out.required.set(cx, span, flag(cx, meta, REQUIRED)?),
+                PLAIN => out.plain.set(cx, span, flag(cx, meta, PLAIN)?),
+                WITH => out.with.set(cx, span, parse_path(cx, meta, WITH)?),
+                VALIDATE => out.validate.set(cx, span, parse_path(cx, meta, VALIDATE)?),
                 _ => {
-                    let hint = if word == RENAME_ALL {
-                        "; `rename_all` belongs on the struct".to_owned()
+                    let hint = if CONTAINER_WORDS.contains(&word.as_str()) && word != SCOPE {
+                        format!("; `{word}` belongs on the struct")
                     } else {
-                        String::new()
+                        did_you_mean(&word, FIELD_WORDS)
                     };
                     cx.error_at(
                         span,
@@ -233,6 +200,58 @@ impl FieldAttrs {
         });
         out
     }
+}
+
+/// `; did you mean `x`?` for the valid word closest to `word` (within two edits, ignoring
+/// case, or of which `word` is the start), else nothing.
+pub fn did_you_mean(word: &str, valid: &[&str]) -> String {
+    let lower = word.to_lowercase();
+    valid
+        .iter()
+        .map(|candidate| {
+            let candidate_lower = candidate.to_lowercase();
+            let distance = if lower.len() >= 3 && candidate_lower.starts_with(&lower) {
+                1
+            } else {
+                edit_distance(&lower, &candidate_lower)
+            };
+            (distance, candidate)
+        })
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| format!("; did you mean `{candidate}`?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance, with a swap of two neighbours counted as one edit (`defualt`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let width = b.len() + 1;
+    // The distance between a[..i] and b[..j] is at `i * width + j`.
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    let at = |table: &[usize], i: usize, j: usize| {
+        table.get(i * width + j).copied().unwrap_or(usize::MAX / 2)
+    };
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            let distance = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let cost = usize::from(a.get(i - 1) != b.get(j - 1));
+                let mut best = (at(&table, i - 1, j) + 1)
+                    .min(at(&table, i, j - 1) + 1)
+                    .min(at(&table, i - 1, j - 1) + cost);
+                if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
+                    best = best.min(at(&table, i - 2, j - 2) + 1);
+                }
+                best
+            };
+            if let Some(cell) = table.get_mut(i * width + j) {
+                *cell = distance;
+            }
+        }
+    }
+    at(&table, a.len(), b.len())
 }
 
 /// Calls `f` for every `word` or `word = value` inside every `#[config(...)]`. A malformed
@@ -279,16 +298,16 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
 }
 
 /// A bare word (`plain`), reporting `plain = ...`.
-fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, word: &str) -> syn::Result<bool> {
+fn flag(cx: &Ctxt, meta: &ParseNestedMeta<'_>, word: &str) -> syn::Result<Option<()>> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
         cx.error_at(
             meta.path.span(),
             format!("`{word}` takes no value: write `#[config({word})]`"),
         );
         skip_value(meta)?;
-        return Ok(false);
+        return Ok(None);
     }
-    Ok(true)
+    Ok(Some(()))
 }
 
 fn value_expr(
@@ -348,7 +367,11 @@ fn parse_word(
             } else {
                 cx.error_spanned_by(
                     &path,
-                    format!("unknown {word} `{ident}`; expected one of: {}", valid.join(", ")),
+                    format!(
+                        "unknown {word} `{ident}`; expected one of: {}{}",
+                        valid.join(", "),
+                        did_you_mean(&ident, valid)
+                    ),
                 );
                 None
             }
@@ -399,6 +422,25 @@ fn parse_store(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Stor
     }))
 }
 
+fn parse_rename_rule(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<RenameRule>> {
+    let Some(lit) = parse_lit_str(cx, meta, RENAME_ALL)? else {
+        return Ok(None);
+    };
+    let name = lit.value();
+    let rule = RenameRule::from_str(&name);
+    if rule.is_none() {
+        let names: Vec<&str> = crate::case::RULES.iter().map(|(name, _)| *name).collect();
+        cx.error_spanned_by(
+            &lit,
+            format!(
+                "unknown case \"{name}\" for rename_all; expected one of: {ValidNames}{}",
+                did_you_mean(&name, &names)
+            ),
+        );
+    }
+    Ok(rule)
+}
+
 fn parse_max_len(
     cx: &Ctxt,
     meta: &ParseNestedMeta<'_>,
@@ -438,10 +480,7 @@ fn parse_path(
         Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. })) => {
             cx.error_spanned_by(
                 &lit,
-                format!(
-                    "expected a path, not a string: write `{word} = {}`",
-                    lit.value()
-                ),
+                format!("expected a path, not a string: write `{word} = {}`", lit.value()),
             );
             None
         }

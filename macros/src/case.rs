@@ -30,6 +30,11 @@ impl RenameRule {
         RULES.iter().find(|(n, _)| *n == name).map(|(_, rule)| *rule)
     }
 
+    /// The rule's name as written in `rename_all = "..."`.
+    pub fn name(self) -> &'static str {
+        RULES.iter().find(|(_, rule)| *rule == self).map_or("", |(name, _)| name)
+    }
+
     /// Renames a snake_case field name, as serde's `rename_all` does for fields.
     pub fn apply(self, field: &str) -> String {
         match self {

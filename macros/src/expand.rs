@@ -22,9 +22,9 @@ pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     }
     match (cx.check(), parsed) {
         (Ok(()), Some(parsed)) => impl_config(&parsed),
-        (Err(errors), _) => fallback(&input.ident, errors),
+        (Err(errors), _) => fallback(input, errors),
         (Ok(()), None) => fallback(
-            &input.ident,
+            input,
             syn::Error::new_spanned(&input.ident, "MicrovisorConfig could not read this item"),
         ),
     }
@@ -32,12 +32,19 @@ pub fn derive(input: &syn::DeriveInput) -> TokenStream {
 
 /// The errors, and an impl that satisfies the trait, so the user sees the real mistake and not
 /// a cascade of "the trait `MicrovisorConfig` is not implemented".
-fn fallback(ident: &syn::Ident, errors: syn::Error) -> TokenStream {
+///
+/// The stub copies the item's generics, so that a generic struct (itself an error) does not add
+/// "missing generics" to it.
+fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
+    let ident = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #errors
         #[automatically_derived]
-        impl ::microvisor_config::MicrovisorConfig for #ident {
+        impl #impl_generics ::microvisor_config::MicrovisorConfig for #ident #type_generics
+        #where_clause
+        {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[];
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[];
             const RESPONSE_MAX_BYTES: usize = 0;
@@ -78,7 +85,12 @@ fn store_tokens(store: attr::Store) -> TokenStream {
 fn max_len_tokens(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     match field.attrs.max_len.get() {
-        Some((_, lit)) => quote!(#lit),
+        Some((value, lit)) => {
+            // As a plain `usize` literal, whatever suffix was written.
+            let mut value = proc_macro2::Literal::usize_unsuffixed(*value);
+            value.set_span(lit.span());
+            quote!(#value)
+        }
         None => quote_spanned! {ty.span()=>
             ::microvisor_config::__private::min(
                 <#ty as ::microvisor_config::ConfigValue>::MAX_LEN,
@@ -113,88 +125,143 @@ fn default_text(field: &Field<'_>) -> TokenStream {
     }
 }
 
-fn default_expr(field: &Field<'_>) -> Option<TokenStream> {
-    match field.attrs.default.get()? {
-        attr::Default::Trait => {
-            Some(quote!(::microvisor_config::__private::core::default::Default::default()))
-        }
-        attr::Default::Expr(expr) => Some(expr.to_token_stream()),
+/// The field's parser, as an expression of type `fn(&[u8]) -> Result<T, ParseError>`: its
+/// `with` function, or its type's `ConfigValue::parse`.
+///
+/// `receive_dyn` and `check_item` both use these exact tokens, and every other use of the
+/// type's `ConfigValue` impl is an associated item too (`MAX_LEN`, `OPTIONAL`, `missing`), never
+/// a generic bound: so a type that is not a `ConfigValue`, or a `with` function of the wrong
+/// signature, gives identical diagnostics at one place, which rustc prints once.
+fn parser(field: &Field<'_>) -> TokenStream {
+    let ty = field.ty;
+    match field.attrs.with.get() {
+        Some(with) => quote_spanned! {with.span()=>
+            {
+                let __parse: fn(
+                    &[::microvisor_config::__private::core::primitive::u8],
+                ) -> ::microvisor_config::__private::core::result::Result<
+                    #ty,
+                    ::microvisor_config::ParseError,
+                > = #with;
+                __parse
+            }
+        },
+        None => quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::parse),
     }
 }
 
-/// The expression that reads one field from the fetch in progress, `fetch`.
+/// The field's `validate` function as a `fn(&T) -> Result<(), ParseError>`; see [`parser`].
+fn validator(field: &Field<'_>) -> Option<TokenStream> {
+    let ty = field.ty;
+    let validate = field.attrs.validate.get()?;
+    Some(quote_spanned! {validate.span()=>
+        {
+            let __check: fn(
+                &#ty,
+            ) -> ::microvisor_config::__private::core::result::Result<
+                (),
+                ::microvisor_config::ParseError,
+            > = #validate;
+            __check
+        }
+    })
+}
+
+/// The field's default, as a value of the field's type: a mistyped `default = EXPR` is one
+/// "mismatched types" on the expression, "expected due to" the field's type.
+fn default_value(field: &Field<'_>) -> Option<TokenStream> {
+    let ty = field.ty;
+    match field.attrs.default.get()? {
+        attr::Default::Trait => Some(quote_spanned! {ty.span()=>
+            <#ty as ::microvisor_config::__private::core::default::Default>::default()
+        }),
+        attr::Default::Expr(expr) => Some(quote! {
+            {
+                let __default: #ty = #expr;
+                __default
+            }
+        }),
+    }
+}
+
+/// The expression that reads one field from the fetch in progress, `__fetch`.
 fn read_field(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     let some = quote!(::microvisor_config::__private::core::option::Option::Some);
     let none = quote!(::microvisor_config::__private::core::option::Option::None);
-    let read = match (field.attrs.with.get(), default_expr(field)) {
-        (None, None) => quote_spanned!(ty.span()=> __fetch.value::<#ty>()?),
-        (None, Some(default)) => quote_spanned! {ty.span()=>
-            match __fetch.optional::<#ty>()? {
-                #some(value) => value,
-                #none => #default,
+    let parse = parser(field);
+    // A key that is not found: the default if given, else the type's own missing value
+    // (`None` for an `Option`), else an error naming the key.
+    let not_found = quote! {
+        return ::microvisor_config::__private::core::result::Result::Err(
+            __fetch.error_at_previous(::microvisor_config::ItemError::NotFound),
+        )
+    };
+    let missing = match (default_value(field), field.attrs.with.get()) {
+        (Some(default), _) => default,
+        (None, Some(_)) => not_found,
+        (None, None) => quote_spanned! {ty.span()=>
+            match <#ty as ::microvisor_config::ConfigValue>::missing() {
+                #some(__value) => __value,
+                #none => #not_found,
             }
         },
-        (Some(with), default) => {
-            let missing = default.unwrap_or_else(|| {
-                quote! {
-                    return ::microvisor_config::__private::core::result::Result::Err(
-                        __fetch.error_at_previous(::microvisor_config::ItemError::NotFound),
-                    )
-                }
-            });
-            quote_spanned! {with.span()=>
-                match __fetch.optional_with::<#ty>(#with)? {
-                    #some(value) => value,
-                    #none => #missing,
-                }
-            }
+    };
+    let read = quote! {
+        match __fetch.optional_with(#parse)? {
+            #some(__value) => __value,
+            #none => #missing,
         }
     };
-    match field.attrs.validate.get() {
-        Some(validate) => quote_spanned! {validate.span()=>
+    match validator(field) {
+        Some(check) => quote! {
             {
-                let value = #read;
-                __fetch.validate(value, #validate)?
+                let __value = #read;
+                __fetch.validate(__value, #check)?
             }
         },
         None => read,
     }
 }
 
-/// The expression that parses `text` as one field (with its `with` and `validate`), for
+/// The expression that parses `__text` as one field (with its `with` and `validate`), for
 /// `check_item`: the value is dropped, only the verdict is kept.
 fn check_field(field: &Field<'_>) -> TokenStream {
-    let ty = field.ty;
-    let parse = match field.attrs.with.get() {
-        Some(with) => quote_spanned!(with.span()=> (#with)(text)),
-        None => quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::parse(text)),
-    };
-    match field.attrs.validate.get() {
-        Some(validate) => quote_spanned! {validate.span()=>
-            #parse.and_then(|value: #ty| (#validate)(&value))
-        },
-        None => quote_spanned!(ty.span()=> #parse.map(|_: #ty| ())),
+    let parse = parser(field);
+    match validator(field) {
+        Some(check) => quote!((#parse)(__text).and_then(|__value| (#check)(&__value))),
+        None => quote!((#parse)(__text).map(|_| ())),
     }
 }
 
 /// A const assertion that an explicit `max_len` fits the field's type. It cannot be checked in
-/// the macro: only the compiler knows `<T as ConfigValue>::MAX_LEN`.
+/// the macro: only the compiler knows `<T as ConfigValue>::MAX_LEN`. The struct is not generic,
+/// so the constant is evaluated by `cargo check` as well as `cargo build`; the error is at the
+/// `max_len` literal, and its name says what failed.
 fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
     let (value, lit) = field.attrs.max_len.get()?;
     if field.attrs.with.get().is_some() {
         return None;
     }
     let ty = field.ty;
+    let ty_text = crate::ast::type_text(ty);
+    let max_len = max_len_tokens(field);
+    let capacity = match crate::ast::text_capacity(ty) {
+        Some(capacity) => format!("{capacity} bytes of text"),
+        None => format!("`<{ty_text} as ConfigValue>::MAX_LEN` bytes of text"),
+    };
     let message = format!(
-        "max_len = {value} on field `{}` is more than its type `{}` can hold; lower max_len or \
-         give the type more capacity",
+        "max_len = {value} on field `{}` is more than its type `{ty_text}` can hold ({capacity}); \
+         lower max_len, or give the type more capacity",
         field.name,
-        ty.to_token_stream(),
     );
     Some(quote_spanned! {lit.span()=>
-        const _: () = if <#ty as ::microvisor_config::ConfigValue>::MAX_LEN < #lit {
-            ::microvisor_config::__private::core::panic!(#message)
+        const _: () = {
+            #[allow(dead_code)]
+            const MAX_LEN_FITS_FIELD_TYPE: () =
+                if <#ty as ::microvisor_config::ConfigValue>::MAX_LEN < #max_len {
+                    ::microvisor_config::__private::core::panic!(#message)
+                };
         };
     })
 }
@@ -208,17 +275,19 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let mut asserts = Vec::new();
     let mut checks = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
-        let (key, _) = field.key(container);
-        // Checked by `valid`: every field has a scope and a store here.
-        let (Some(scope), Some(store)) = (field.scope(container), field.store(container)) else {
+        // Checked by `valid`: every field has a key, a scope and a store here.
+        let (Some(key), Some(scope), Some(store)) =
+            (field.key(container), field.scope(container), field.store(container))
+        else {
             continue;
         };
+        let key = key.text;
         let (scope, store) = (scope_tokens(scope), store_tokens(store));
         let max_len = max_len_tokens(field);
         let required = required_tokens(field);
         let default = default_text(field);
         let name = &field.name;
-        let type_name = field.ty.to_token_stream().to_string();
+        let type_name = crate::ast::type_text(field.ty);
         keys.push(quote!(::microvisor_config::__private::key(#scope, #store, #key)));
         specs.push(quote! {
             ::microvisor_config::KeySpec {
@@ -258,16 +327,16 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 [::microvisor_config::FieldOutcome::NotRead; #field_count];
 
             fn receive_dyn(
-                channel: &mut dyn ::microvisor_config::ConfigChannel,
-                report: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
+                __channel: &mut dyn ::microvisor_config::ConfigChannel,
+                __report: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
             ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::FetchError> {
-                let mut scratch =
+                let mut __scratch =
                     [0u8; <Self as ::microvisor_config::MicrovisorConfig>::SCRATCH_BYTES];
                 let mut __fetch = ::microvisor_config::__private::Fetch::resume(
-                    channel,
+                    __channel,
                     <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
-                    &mut scratch,
-                    report,
+                    &mut __scratch,
+                    __report,
                 )?;
                 // Fields are read in declaration order, the request's order: a struct literal
                 // evaluates its fields as written.
@@ -277,10 +346,10 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             }
 
             fn check_item(
-                index: usize,
-                text: &[u8],
+                __index: usize,
+                __text: &[u8],
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
-                match index {
+                match __index {
                     #(#checks,)*
                     _ => ::microvisor_config::__private::core::result::Result::Ok(()),
                 }

@@ -1,17 +1,20 @@
 //! Stage 3: the rules. One function per rule, each saying why; cross-field rules in their own
-//! pass. Each reports on the smallest token to blame and lets the others run.
+//! pass. Each reports on the smallest token to blame and lets the others run. A rule stays
+//! quiet about an attribute that was malformed (and so already reported), so that one mistake
+//! makes one error.
 
 use std::collections::HashMap;
 
-use crate::ast::{Field, Input};
-use crate::attr::ContainerAttrs;
+use crate::ast::{Field, Input, Key};
+use crate::attr::{ContainerAttrs, Scope, Store};
 use crate::ctxt::Ctxt;
 use crate::symbol::{MAX_KEY_LEN, MAX_VALUE_LEN};
 
 pub fn check(cx: &Ctxt, input: &Input<'_>) {
     check_has_fields(cx, input);
+    check_scope_everywhere(cx, input);
+    check_store_everywhere(cx, input);
     for field in &input.fields {
-        check_scope_and_store(cx, &input.attrs, field);
         check_key_text(cx, &input.attrs, field);
         check_max_len(cx, field);
         check_presence(cx, field);
@@ -31,25 +34,58 @@ fn check_has_fields(cx: &Ctxt, input: &Input<'_>) {
     }
 }
 
-/// Microvisor needs both for every key, and guessing one would fetch from the wrong store
-/// without a word: a missing one is an error, never a default.
-fn check_scope_and_store(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
-    let name = &field.name;
-    if field.scope(container).is_none() {
+/// Microvisor needs a scope for every key, and guessing one would fetch from the wrong store
+/// without a word: a missing one is an error, never a default. When no field has one, the fix
+/// is one struct-level attribute, so that is the one error.
+fn check_scope_everywhere(cx: &Ctxt, input: &Input<'_>) {
+    if input.attrs.scope.is_written() {
+        return;
+    }
+    let missing: Vec<&Field<'_>> =
+        input.fields.iter().filter(|field| !field.attrs.scope.is_written()).collect();
+    if !missing.is_empty() && missing.len() == input.fields.len() {
+        cx.error_spanned_by(
+            input.ident,
+            "no scope for the config keys: add `#[config(scope = device)]` (or `account`) to \
+             the struct, or a scope to each field",
+        );
+        return;
+    }
+    for field in missing {
         cx.error_spanned_by(
             field.ident,
             format!(
-                "field `{name}` has no scope: add `#[config(scope = device)]` (or `account`) to \
-                 the field, or `#[config(scope = ...)]` to the struct for every field"
+                "field `{}` has no scope: add `#[config(scope = device)]` (or `account`) to the \
+                 field, or `#[config(scope = ...)]` to the struct for every field",
+                field.name
             ),
         );
     }
-    if field.store(container).is_none() {
+}
+
+/// As for the scope: both stores exist in both scopes, and a guess could read a secret as a
+/// config or miss it altogether.
+fn check_store_everywhere(cx: &Ctxt, input: &Input<'_>) {
+    if input.attrs.store.is_written() {
+        return;
+    }
+    let missing: Vec<&Field<'_>> =
+        input.fields.iter().filter(|field| !field.attrs.store.is_written()).collect();
+    if !missing.is_empty() && missing.len() == input.fields.len() {
+        cx.error_spanned_by(
+            input.ident,
+            "no store for the config keys: add `#[config(store = config)]` (or `secret`) to \
+             the struct, or a store to each field",
+        );
+        return;
+    }
+    for field in missing {
         cx.error_spanned_by(
             field.ident,
             format!(
-                "field `{name}` has no store: add `#[config(store = config)]` (or `secret`) to \
-                 the field, or `#[config(store = ...)]` to the struct for every field"
+                "field `{}` has no store: add `#[config(store = config)]` (or `secret`) to the \
+                 field, or `#[config(store = ...)]` to the struct for every field",
+                field.name
             ),
         );
     }
@@ -58,26 +94,35 @@ fn check_scope_and_store(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_
 /// Microvisor rejects a key outside printable ASCII with INVALIDCONFIGKEY, and the cloud
 /// allows 1 to 100 characters: better to learn it from the compiler than from a device.
 fn check_key_text(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
-    let (key, span) = field.key(container);
-    if key.is_empty() {
-        cx.error_at(span, "config key is empty; keys have 1 to 100 printable ASCII characters");
+    let Some(key) = field.key(container) else {
+        return;
+    };
+    let Key { text, span, .. } = &key;
+    if text.is_empty() {
+        cx.error_at(
+            *span,
+            format!("config key is empty; keys have 1 to {MAX_KEY_LEN} printable ASCII characters"),
+        );
         return;
     }
-    if key.len() > MAX_KEY_LEN {
+    if text.len() > MAX_KEY_LEN {
         cx.error_at(
-            span,
+            *span,
             format!(
-                "config key is {} bytes long; the cloud allows at most {MAX_KEY_LEN}",
-                key.len()
+                "config key{} is {} bytes long; the cloud allows at most {MAX_KEY_LEN}",
+                key.origin(),
+                text.len()
             ),
         );
     }
-    if let Some(bad) = key.chars().find(|c| !(' '..='~').contains(c)) {
+    if let Some((position, bad)) = text.char_indices().find(|(_, c)| !(' '..='~').contains(c)) {
         cx.error_at(
-            span,
+            *span,
             format!(
-                "config key contains {bad:?} (U+{:04X}); keys may hold only printable ASCII \
-                 (' ' to '~'), or Microvisor rejects the request with INVALIDCONFIGKEY",
+                "config key{} contains {bad:?} (U+{:04X}) at byte {position}; keys may hold only \
+                 printable ASCII (' ' to '~'), or Microvisor rejects the request with \
+                 INVALIDCONFIGKEY",
+                key.origin(),
                 u32::from(bad)
             ),
         );
@@ -89,11 +134,20 @@ fn check_key_text(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
 fn check_max_len(cx: &Ctxt, field: &Field<'_>) {
     if let Some((value, lit)) = field.attrs.max_len.get() {
         if *value == 0 {
-            cx.error_spanned_by(lit, "max_len must be at least 1 (it counts bytes of the value)");
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "max_len = 0 accepts no value at all; give the longest value's length in \
+                     bytes, from 1 to {MAX_VALUE_LEN}"
+                ),
+            );
         } else if *value > MAX_VALUE_LEN {
             cx.error_spanned_by(
                 lit,
-                format!("max_len = {value} is above the cloud's limit of {MAX_VALUE_LEN} bytes"),
+                format!(
+                    "max_len = {value} is above the cloud's limit of {MAX_VALUE_LEN} bytes per \
+                     value; no stored value can be longer"
+                ),
             );
         }
     }
@@ -113,7 +167,8 @@ fn check_presence(cx: &Ctxt, field: &Field<'_>) {
         if let Some(required) = attrs.required.span() {
             cx.error_at(
                 required,
-                "`required` and `default` contradict: a required key has no default",
+                "`required` and `default` contradict: a required key that is missing is an \
+                 error, so its default is never used; remove one of them",
             );
         }
     }
@@ -130,17 +185,18 @@ fn check_presence(cx: &Ctxt, field: &Field<'_>) {
 
 /// A secret in a plain type is printed by `Debug` the day somebody logs the settings.
 fn check_secret_type(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
-    if field.store(container) == Some(crate::attr::Store::Secret)
+    if field.store(container) == Some(Store::Secret)
         && !field.is_secret()
-        && field.attrs.plain.get().is_none()
+        && !field.attrs.plain.is_written()
     {
+        let ty = crate::ast::type_text(field.ty);
         cx.error_spanned_by(
             field.ty,
             format!(
-                "field `{}` is read from the secret store but its type is not `Secret<..>`: \
-                 wrap it (`Secret<{}>`), or add `#[config(plain)]` if it may be printed",
+                "field `{}` is read from the secret store but its type is not `Secret<..>`, so \
+                 `Debug` would print it: write `Secret<{ty}>`, or add `#[config(plain)]` if the \
+                 value may be shown",
                 field.name,
-                quote::ToTokens::to_token_stream(field.ty)
             ),
         );
     }
@@ -150,38 +206,53 @@ fn check_secret_type(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
 /// of stack: the length must be said.
 fn check_with_needs_max_len(cx: &Ctxt, field: &Field<'_>) {
     if let Some(span) = field.attrs.with.span() {
-        if field.attrs.max_len.get().is_none() {
+        if !field.attrs.max_len.is_written() {
             cx.error_at(
                 span,
-                "a field parsed `with` a function needs `max_len = N`: the type gives no bound",
+                "a field parsed `with` a function needs `max_len = N`, the longest value in \
+                 bytes: the function's type gives no bound",
             );
         }
     }
 }
 
-/// Two fields fetching the same key from the same store would silently share one value.
+/// Two fields fetching the same key from the same store would silently share one value. The
+/// error goes on the second; a second diagnostic marks the first (stable proc macros cannot
+/// attach a note to an error).
 fn check_unique_keys(cx: &Ctxt, input: &Input<'_>) {
-    let mut seen = HashMap::new();
+    let mut seen: HashMap<(Scope, Store, String), (&Field<'_>, Key)> = HashMap::new();
     for field in &input.fields {
-        let (Some(scope), Some(store)) = (field.scope(&input.attrs), field.store(&input.attrs))
+        let (Some(scope), Some(store), Some(key)) =
+            (field.scope(&input.attrs), field.store(&input.attrs), field.key(&input.attrs))
         else {
             continue;
         };
-        let (key, span) = field.key(&input.attrs);
-        if let Some((first_field, first_span)) =
-            seen.insert((scope, store, key.clone()), (field.name.clone(), span))
-        {
-            cx.error_at(
-                span,
+        let id = (scope, store, key.text.clone());
+        if let Some((first_field, first_key)) = seen.get(&id) {
+            let note = cx.error_at(
+                key.span,
                 format!(
-                    "duplicate config key `{key}` in the {} {} store: field `{first_field}` \
-                     already fetches it",
+                    "duplicate config key `{}`{} in the {} {} store: field `{}` already fetches \
+                     it; give one of the two another `key`",
+                    key.text,
+                    key.origin(),
                     scope.as_str(),
-                    store.as_str()
+                    store.as_str(),
+                    first_field.name,
                 ),
             );
-            cx.error_at(first_span, format!("note: `{key}` is first fetched here"));
-            seen.insert((scope, store, key), (first_field, first_span));
+            cx.note_at(
+                note,
+                first_key.span,
+                format!(
+                    "note: field `{}` first fetches `{}`{} here",
+                    first_field.name,
+                    first_key.text,
+                    first_key.origin()
+                ),
+            );
+        } else {
+            seen.insert(id, (field, key));
         }
     }
 }

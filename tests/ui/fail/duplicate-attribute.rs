@@ -1,0 +1,11 @@
+use microvisor_config::MicrovisorConfig;
+
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct Broker {
+    #[config(key = "broker-port")]
+    #[config(key = "port")]
+    port: u16,
+}
+
+fn main() {}
