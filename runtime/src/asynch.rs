@@ -48,6 +48,9 @@ impl<C: ConfigChannel> Drop for CloseOnDrop<'_, C> {
 /// # Errors
 ///
 /// As [`MicrovisorConfig::fetch`].
+// Spelled out rather than `async fn`, so that the future borrows only the channel (an `async
+// fn` would also tie it to `T`, which `MicrovisorConfig::fetch_async` cannot promise).
+#[allow(clippy::manual_async_fn)]
 pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
     channel: &mut C,
 ) -> impl Future<Output = Result<T, FetchError>> + '_ {

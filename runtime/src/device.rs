@@ -39,6 +39,9 @@ pub struct NotificationCenter {
     handle: AtomicU32,
     readable: AtomicU32,
     not_connected: AtomicU32,
+    /// One waker per tag, woken by that tag's events (feature `async`).
+    #[cfg(feature = "async")]
+    wakers: [atomic_waker::AtomicWaker; 32],
 }
 
 impl NotificationCenter {
@@ -47,6 +50,8 @@ impl NotificationCenter {
             handle: AtomicU32::new(0),
             readable: AtomicU32::new(0),
             not_connected: AtomicU32::new(0),
+            #[cfg(feature = "async")]
+            wakers: [const { atomic_waker::AtomicWaker::new() }; 32],
         }
     }
 
@@ -84,9 +89,21 @@ impl NotificationCenter {
             ffi::MvEventType::CHANNELNOTCONNECTED => {
                 self.not_connected.fetch_or(bit, Ordering::AcqRel);
             }
-            _ => {}
+            // Other events concern nobody waiting here.
+            _ => return,
+        }
+        self.wake(event.tag);
+    }
+
+    #[cfg(feature = "async")]
+    fn wake(&self, tag: u32) {
+        if let Some(waker) = self.wakers.get(tag.min(31) as usize) {
+            waker.wake();
         }
     }
+
+    #[cfg(not(feature = "async"))]
+    fn wake(&self, _tag: u32) {}
 }
 
 /// Tags above 31 share bit 31; keep channel tags below 32.
@@ -414,5 +431,29 @@ impl ConfigChannel for DeviceChannel<'_> {
 impl Drop for DeviceChannel<'_> {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+#[cfg(feature = "async")]
+impl crate::AsyncConfigChannel for DeviceChannel<'_> {
+    fn poll_response(
+        &mut self,
+        cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<Result<(), WaitError>> {
+        use core::task::Poll;
+        if !self.sent || self.handle == 0 {
+            return Poll::Ready(Err(WaitError::ChannelClosed));
+        }
+        // Register first, then look: an event between the two still wakes this task.
+        if let Some(waker) = self.center.wakers.get(self.tag.min(31) as usize) {
+            waker.register(cx.waker());
+        }
+        if self.center.take_readable(self.tag) {
+            Poll::Ready(Ok(()))
+        } else if self.center.not_connected(self.tag) {
+            Poll::Ready(Err(WaitError::ChannelClosed))
+        } else {
+            Poll::Pending
+        }
     }
 }
