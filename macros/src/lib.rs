@@ -12,6 +12,7 @@ mod ctxt;
 mod expand;
 mod symbol;
 mod valid;
+mod value_enum;
 
 use proc_macro::TokenStream;
 
@@ -20,4 +21,13 @@ use proc_macro::TokenStream;
 pub fn derive_microvisor_config(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()
+}
+
+/// Derives `microvisor_config::ConfigValue` for an enum of unit variants, each read from its
+/// name (`#[config(rename_all = "lowercase")]` on the enum, `#[config(name = "...")]` on a
+/// variant).
+#[proc_macro_derive(ConfigValue, attributes(config))]
+pub fn derive_config_value(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    value_enum::derive(&input).into()
 }

@@ -38,6 +38,10 @@ pub use value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 /// for the attributes.
 pub use microvisor_config_macros::MicrovisorConfig;
 
+/// Derives [`ConfigValue`] for an enum of unit variants read from text; see the crate
+/// documentation.
+pub use microvisor_config_macros::ConfigValue;
+
 /// The fixed-capacity collections field types are made of (`String<N>`, `Vec<u8, N>`).
 pub use heapless;
 

@@ -1,0 +1,66 @@
+//! Enums read from text with `#[derive(ConfigValue)]`.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use microvisor_config::sim::Cloud;
+use microvisor_config::{
+    ConfigValue, FetchError, ItemError, MicrovisorConfig, ParseError, Scope, Store,
+};
+
+#[derive(ConfigValue, Debug, PartialEq, Clone, Copy)]
+#[config(rename_all = "kebab-case")]
+enum Region {
+    Eu,
+    UsEast,
+    #[config(name = "ap")]
+    AsiaPacific,
+}
+
+#[derive(ConfigValue, Debug, PartialEq)]
+enum Mode {
+    Fast,
+    Slow,
+}
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = account, store = config)]
+struct Settings {
+    region: Region,
+    #[config(default = Mode::Slow)]
+    mode: Mode,
+}
+
+#[test]
+fn variants_are_read_by_name() {
+    assert_eq!(Region::parse(b"eu"), Ok(Region::Eu));
+    assert_eq!(Region::parse(b"us-east"), Ok(Region::UsEast));
+    assert_eq!(Region::parse(b"ap"), Ok(Region::AsiaPacific));
+    assert_eq!(Region::parse(b"asia-pacific"), Err(ParseError::UnknownVariant));
+    assert_eq!(Region::parse(b"EU"), Err(ParseError::UnknownVariant));
+    assert_eq!(Region::MAX_LEN, 7);
+    assert_eq!(Region::UsEast.config_name(), "us-east");
+    assert_eq!(Mode::parse(b"Fast"), Ok(Mode::Fast));
+    assert_eq!(Mode::parse(b"fast"), Err(ParseError::UnknownVariant));
+}
+
+#[test]
+fn enum_fields_fetch_and_name_their_key() {
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Account, Store::Config, "region", "us-east");
+    let settings = Settings::fetch(&mut cloud.open_channel()).unwrap();
+    assert_eq!((settings.region, settings.mode), (Region::UsEast, Mode::Slow));
+
+    cloud.insert(Scope::Account, Store::Config, "region", "mars");
+    assert_eq!(
+        Settings::fetch(&mut cloud.open_channel()).unwrap_err(),
+        FetchError::Item {
+            index: 0,
+            key: "region",
+            error: ItemError::Invalid(ParseError::UnknownVariant)
+        }
+    );
+    cloud.insert(Scope::Account, Store::Config, "region", "us-east-1");
+    assert_eq!(
+        Settings::fetch(&mut cloud.open_channel()).unwrap_err().item_error(),
+        Some(&ItemError::TooLong { len: 8, max: 7 })
+    );
+}
