@@ -36,6 +36,12 @@ use crate::ffi::{
     MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvConfigResponseData, MvStatus,
 };
 
+mod file;
+mod place;
+
+pub use file::{LoadError, Problem, ProblemKind, FAULT_OPTIONS};
+pub use place::Place;
+
 /// The receive buffer the vendor's demos give a config-fetch channel.
 pub const DEFAULT_RECEIVE_BUFFER: usize = 7 * 1024;
 
