@@ -36,11 +36,15 @@ use crate::ffi::{
     MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvConfigResponseData, MvStatus,
 };
 
+mod check;
 mod file;
 mod place;
+mod template;
 
+pub use check::{CheckReport, FieldCheck, Status};
 pub use file::{LoadError, Problem, ProblemKind, FAULT_OPTIONS};
 pub use place::Place;
+pub use template::template;
 
 /// The receive buffer the vendor's demos give a config-fetch channel.
 pub const DEFAULT_RECEIVE_BUFFER: usize = 7 * 1024;
