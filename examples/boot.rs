@@ -1,34 +1,111 @@
-//! The boot fetch of a realistic settings struct against the simulated cloud.
-use microvisor_config::heapless::String;
-use microvisor_config::{sim::Cloud, Hex, MicrovisorConfig, Scope, Secret, Store};
+//! The boot fetch of a realistic settings struct, run on the host against a cloud file.
+//!
+//! ```text
+//! cargo run --example boot                               # examples/cloud.toml
+//! cargo run --example boot -- examples/cloud-broken.toml # a cloud with mistakes
+//! ```
+//!
+//! The struct is the vendor's MQTT demo schema (MICROVISOR.md) plus a few account-level items.
+//! The fetch is the derive's own, through the simulator's channel; on failure the example
+//! prints the check of the cloud against the struct, every problem at once, and exits with 1.
 
-#[derive(MicrovisorConfig, Debug)]
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use microvisor_config::heapless::String;
+use microvisor_config::sim::Cloud;
+use microvisor_config::{Hex, MicrovisorConfig, Secret};
+
+/// What a clock that talks MQTT fetches at boot.
+#[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]
-struct Mqtt {
+struct Settings {
     #[config(key = "broker-host")]
     broker_host: String<128>,
     #[config(key = "broker-port")]
     broker_port: u16,
+    /// Not set: the firmware uses the device's own 34-character id.
     #[config(key = "client-id")]
     client_id: Option<String<34>>,
+    /// The broker's root CA, DER, uploaded as hex.
     #[config(key = "root-CA")]
     root_ca: Hex<1536>,
-    #[config(key = "private_key", store = secret)]
+    /// This device's certificate, DER, uploaded as hex.
+    cert: Hex<1024>,
+    #[config(store = secret)]
     private_key: Secret<Hex<1536>>,
+    username: String<128>,
+    #[config(store = secret)]
+    password: Secret<String<128>>,
+    /// The weather service's key, shared by every clock of the account.
+    #[config(key = "weather-api-key", scope = account, store = secret)]
+    weather_api_key: Secret<String<32>>,
+    /// Display settings shared by every clock of the account, as JSON.
+    #[config(scope = account)]
+    prefs: String<256>,
+    /// Seconds between two telemetry reports.
+    #[config(key = "report-interval", scope = account, default = 300)]
+    report_interval: u32,
 }
 
-fn main() {
-    let mut cloud = Cloud::new();
-    cloud
-        .insert(Scope::Device, Store::Config, "broker-host", "mqtt.example.com")
-        .insert(Scope::Device, Store::Config, "broker-port", "8883")
-        .insert(Scope::Device, Store::Config, "root-CA", "3082")
-        .insert(Scope::Device, Store::Secret, "private_key", "abcd");
-    match Mqtt::fetch(&mut cloud.open_channel()) {
-        Ok(settings) => println!("{settings:#?}"),
+fn main() -> ExitCode {
+    let (path, shown) = match std::env::args_os().nth(1) {
+        Some(path) => (PathBuf::from(&path), PathBuf::from(path)),
+        // The default is found from any working directory.
+        None => (
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cloud.toml"),
+            PathBuf::from("examples/cloud.toml"),
+        ),
+    };
+    let cloud = match Cloud::from_toml_file(&path) {
+        Ok(cloud) => cloud,
         Err(error) => {
-            eprintln!("fetch failed: {error}");
-            std::process::exit(1);
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match Settings::fetch(&mut cloud.open_channel()) {
+        Ok(settings) => {
+            println!("fetched `Settings` from {} in one request:", shown.display());
+            print(&settings);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("boot fetch from {} failed: {error}\n", shown.display());
+            eprint!("{}", cloud.check::<Settings>());
+            ExitCode::FAILURE
         }
     }
+}
+
+/// The settings, secrets redacted, binary values shortened.
+fn print(settings: &Settings) {
+    let client_id = match &settings.client_id {
+        Some(id) => id.as_str().to_owned(),
+        None => "not set: the device's own id is used".to_owned(),
+    };
+    let rows = [
+        ("broker-host", settings.broker_host.as_str().to_owned()),
+        ("broker-port", settings.broker_port.to_string()),
+        ("client-id", client_id),
+        ("root-CA", shorten(&settings.root_ca)),
+        ("cert", shorten(&settings.cert)),
+        ("private_key", settings.private_key.to_string()),
+        ("username", settings.username.as_str().to_owned()),
+        ("password", settings.password.to_string()),
+        ("weather-api-key", settings.weather_api_key.to_string()),
+        ("prefs", settings.prefs.as_str().to_owned()),
+        ("report-interval", format!("{} s", settings.report_interval)),
+    ];
+    for (key, value) in rows {
+        println!("  {key:<16} {value}");
+    }
+}
+
+/// `478 bytes: 30 82 01 da 30 82 01 81 ...`
+fn shorten(bytes: &[u8]) -> std::string::String {
+    let head: Vec<std::string::String> =
+        bytes.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+    let more = if bytes.len() > 8 { " ..." } else { "" };
+    format!("{} bytes: {}{more}", bytes.len(), head.join(" "))
 }
