@@ -47,8 +47,8 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
         {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[];
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[];
-            const RESPONSE_MAX_BYTES: usize = 0;
-            const SCRATCH_BYTES: usize = 0;
+            const RESPONSE_MAX_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
+            const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
             type Outcomes = [::microvisor_config::FieldOutcome; 0];
             const NO_OUTCOMES: Self::Outcomes = [];
             fn receive_dyn(
@@ -58,8 +58,8 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
                 ::microvisor_config::__private::core::unreachable!()
             }
             fn check_item(
-                _: usize,
-                _: &[u8],
+                _: ::microvisor_config::__private::core::primitive::usize,
+                _: &[::microvisor_config::__private::core::primitive::u8],
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
                 ::microvisor_config::__private::core::result::Result::Ok(())
             }
@@ -314,11 +314,11 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         impl ::microvisor_config::MicrovisorConfig for #ident {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[#(#keys),*];
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[#(#specs),*];
-            const RESPONSE_MAX_BYTES: usize =
+            const RESPONSE_MAX_BYTES: ::microvisor_config::__private::core::primitive::usize =
                 ::microvisor_config::__private::response_max_bytes(
                     <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
                 );
-            const SCRATCH_BYTES: usize = ::microvisor_config::__private::scratch_bytes(
+            const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = ::microvisor_config::__private::scratch_bytes(
                 <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
             );
 
@@ -346,8 +346,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             }
 
             fn check_item(
-                __index: usize,
-                __text: &[u8],
+                __index: ::microvisor_config::__private::core::primitive::usize,
+                __text: &[::microvisor_config::__private::core::primitive::u8],
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
                 match __index {
                     #(#checks,)*
