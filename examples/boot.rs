@@ -1,13 +1,15 @@
-//! The boot fetch of a realistic settings struct, run on the host against a cloud file.
-//!
-//! ```text
-//! cargo run --example boot                               # examples/cloud.toml
-//! cargo run --example boot -- examples/cloud-broken.toml # a cloud with mistakes
-//! ```
-//!
-//! The struct is the vendor's MQTT demo schema (MICROVISOR.md) plus a few account-level items.
-//! The fetch is the derive's own, through the simulator's channel; on failure the example
-//! prints the check of the cloud against the struct, every problem at once, and exits with 1.
+// The boot fetch of a realistic settings struct, run on the host against a cloud file:
+//
+//     cargo run --example boot                                # examples/cloud.toml
+//     cargo run --example boot -- examples/cloud-broken.toml  # a cloud with mistakes
+//     cargo run --example boot -- examples/cloud-faults.toml  # a cloud that misbehaves
+//
+// The struct is the vendor's MQTT demo schema (MICROVISOR.md) plus a few account-level items.
+// The fetch is the derive's own, through the simulator's channel; on failure the example
+// prints the check of the cloud against the struct, every problem at once, and exits with 1.
+//
+// (Plain comments, not `//!`: tests/check_report.rs includes this file, to check the committed
+// cloud files against the very struct below.)
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -168,15 +168,15 @@ pub enum ProblemKind {
         /// Its length in bytes.
         len: usize,
     },
-    /// A value of a TOML type the cloud has no text for (a float, a date-time, an array, a
-    /// table other than `{ env = ... }` or `{ file = ... }`).
+    /// A value of a TOML type the cloud has no text for (a float, a date-time, an array).
     UnsupportedType {
         /// The TOML type found.
         found: &'static str,
     },
     /// An integer too large to write as text.
     IntegerTooLarge,
-    /// An inline table that is not exactly `{ env = "VAR" }` or `{ file = "path" }`.
+    /// A table that is not exactly `{ env = "VAR" }` or `{ file = "path" }` with a non-empty
+    /// string.
     BadReference,
     /// `{ env = "VAR" }` names a variable that is not set.
     EnvNotSet {
@@ -245,8 +245,8 @@ impl fmt::Display for ProblemKind {
                 f.write_str("integer too large: write it as a string (\"...\")")
             }
             ProblemKind::BadReference => f.write_str(
-                "an inline table must be exactly { env = \"VAR\" } or { file = \"path\" }, \
-                 with a non-empty string",
+                "a table is not a cloud value: write a string, { env = \"VAR\" } or \
+                 { file = \"path\" } (exactly one of them, with a non-empty string)",
             ),
             ProblemKind::EnvNotSet { var } => {
                 write!(f, "environment variable `{var}` is not set")
@@ -361,7 +361,7 @@ fn load(text: &str, base: Option<&Path>) -> Result<Cloud, Vec<Problem>> {
         match (name, value.get_ref()) {
             ("device" | "account", DeValue::Table(table)) => loader.scope(name, table),
             (FAULTS, DeValue::Table(table)) => loader.faults(table, &mut key_faults),
-            (_, DeValue::Table(_)) => loader.problem(key, "", None, ProblemKind::UnknownTable),
+            (_, DeValue::Table(_)) => loader.problem(key, name, None, ProblemKind::UnknownTable),
             (_, _) => loader.problem(key, "", Some(name), ProblemKind::OutsideStores),
         }
     }
