@@ -55,7 +55,10 @@ fn every_bad_field_is_reported_not_just_the_first() {
     assert_eq!(
         bad,
         [
-            ("broker-port", FieldOutcome::Failed(ItemError::Invalid(ParseError::NotDecimal { at: 2 }))),
+            (
+                "broker-port",
+                FieldOutcome::Failed(ItemError::Invalid(ParseError::NotDecimal { at: 2 }))
+            ),
             ("root-CA", FieldOutcome::Failed(ItemError::NotFound)),
             ("private_key", FieldOutcome::Failed(ItemError::Invalid(ParseError::OddLength))),
             ("keepalive", FieldOutcome::Failed(ItemError::ServerError)),

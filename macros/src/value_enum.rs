@@ -70,7 +70,9 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Vec<Variant<'a>>> 
         }
         let (name, span) = match variant_name(cx, &variant.attrs) {
             Some(lit) => (lit.value(), lit.span()),
-            None => (rename(rename_all.as_deref(), &variant.ident.to_string()), variant.ident.span()),
+            None => {
+                (rename(rename_all.as_deref(), &variant.ident.to_string()), variant.ident.span())
+            }
         };
         variants.push(Variant { ident: &variant.ident, name, span });
     }
@@ -100,7 +102,8 @@ fn config_values(
                 }
                 Ok(())
             } else {
-                let word = meta.path.get_ident().map_or_else(|| "?".to_owned(), ToString::to_string);
+                let word =
+                    meta.path.get_ident().map_or_else(|| "?".to_owned(), ToString::to_string);
                 cx.error_at(
                     meta.path.span(),
                     format!("unknown config attribute `{word}` here; expected `{allowed}`"),
@@ -176,7 +179,10 @@ fn rename(rule: Option<&str>, variant: &str) -> String {
         Some("UPPERCASE") => variant.to_uppercase(),
         Some("camelCase") => {
             let mut chars = variant.chars();
-            chars.next().map(|c| c.to_lowercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
+                .unwrap_or_default()
         }
         Some("snake_case") => joined("_", false),
         Some("SCREAMING_SNAKE_CASE") => joined("_", true),

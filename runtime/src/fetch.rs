@@ -6,9 +6,9 @@
 
 use crate::channel::{ConfigChannel, KeySpec};
 use crate::error::{FetchError, ItemError};
-use crate::report::FieldOutcome;
 use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch};
 use crate::parse::wipe;
+use crate::report::FieldOutcome;
 use crate::value::ConfigValue;
 use crate::Store;
 
@@ -50,7 +50,10 @@ impl core::fmt::Debug for ReportSink<'_> {
 /// # Errors
 ///
 /// [`FetchError::Send`].
-pub fn send(channel: &mut dyn ConfigChannel, keys: &[MvConfigKeyToFetch]) -> Result<(), FetchError> {
+pub fn send(
+    channel: &mut dyn ConfigChannel,
+    keys: &[MvConfigKeyToFetch],
+) -> Result<(), FetchError> {
     channel.send_request(keys).map_err(|status| {
         channel.close();
         FetchError::Send(status)

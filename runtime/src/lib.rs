@@ -28,9 +28,9 @@ pub mod sim;
 pub use asynch::{fetch_async, AsyncConfigChannel};
 pub use channel::{ConfigChannel, ItemRead, KeySpec, Scope, Store};
 pub use config::{MicrovisorConfig, Pending};
-pub use report::{FetchReport, FieldOutcome};
 pub use error::{FetchError, ItemError, ParseError, WaitError};
 pub use ffi::MvStatus;
+pub use report::{FetchReport, FieldOutcome};
 pub use types::{Base64, Hex, Secret};
 pub use value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 
