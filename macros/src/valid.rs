@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Field, Input, Key};
+use crate::ast::{Field, Input, Key, KeySource};
 use crate::attr::{ContainerAttrs, Scope, Store};
 use crate::ctxt::Ctxt;
 use crate::symbol::{MAX_KEY_LEN, MAX_VALUE_LEN};
@@ -19,6 +19,7 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
         check_max_len(cx, field);
         check_presence(cx, field);
         check_secret_type(cx, &input.attrs, field);
+        check_plain_has_effect(cx, &input.attrs, field);
         check_with_needs_max_len(cx, field);
     }
     check_unique_keys(cx, input);
@@ -98,6 +99,10 @@ fn check_key_text(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
         return;
     };
     let Key { text, span, .. } = &key;
+    let fix = match key.source {
+        KeySource::Written => "",
+        _ => "; write the key with `#[config(key = \"...\")]`",
+    };
     if text.is_empty() {
         cx.error_at(
             *span,
@@ -109,7 +114,7 @@ fn check_key_text(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
         cx.error_at(
             *span,
             format!(
-                "config key{} is {} bytes long; the cloud allows at most {MAX_KEY_LEN}",
+                "config key{} is {} bytes long; the cloud allows at most {MAX_KEY_LEN}{fix}",
                 key.origin(),
                 text.len()
             ),
@@ -121,7 +126,7 @@ fn check_key_text(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
             format!(
                 "config key{} contains {bad:?} (U+{:04X}) at byte {position}; keys may hold only \
                  printable ASCII (' ' to '~'), or Microvisor rejects the request with \
-                 INVALIDCONFIGKEY",
+                 INVALIDCONFIGKEY{fix}",
                 key.origin(),
                 u32::from(bad)
             ),
@@ -199,6 +204,34 @@ fn check_secret_type(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
                 field.name,
             ),
         );
+    }
+}
+
+/// `plain` says "this secret-store value may be shown"; anywhere else it does nothing, and
+/// whoever wrote it expected it to do something.
+fn check_plain_has_effect(cx: &Ctxt, container: &ContainerAttrs, field: &Field<'_>) {
+    let Some(span) = field.attrs.plain.span() else {
+        return;
+    };
+    match field.store(container) {
+        Some(Store::Config) => {
+            cx.error_at(
+                span,
+                format!(
+                    "`plain` has no effect here: field `{}` is read from the config store, and \
+                     only secret-store fields must be `Secret<..>`; remove `plain`",
+                    field.name
+                ),
+            );
+        }
+        Some(Store::Secret) if field.is_secret() => {
+            cx.error_at(
+                span,
+                "`plain` contradicts the field's `Secret<..>` type: remove `plain` to keep the \
+                 value hidden, or drop `Secret` to let it be shown",
+            );
+        }
+        _ => {}
     }
 }
 
