@@ -294,3 +294,18 @@ fn with_and_validate_report_item_errors() {
     assert_eq!(Custom::check_item(1, b"5"), Ok(()));
     assert_eq!(Custom::check_item(9, b"anything"), Ok(()));
 }
+
+#[test]
+fn a_failed_validation_leaves_refresh_atomic() {
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Account, Store::Config, "duty-cycle", "75%");
+    cloud.insert(Scope::Account, Store::Config, "poll-seconds", "30");
+    cloud.insert(Scope::Account, Store::Config, "backlight-level", "10%");
+    let mut custom = Custom::fetch(&mut cloud.open_channel()).unwrap();
+    // Every value changes, but the validator rejects the second: nothing may change.
+    cloud.insert(Scope::Account, Store::Config, "duty-cycle", "20%");
+    cloud.insert(Scope::Account, Store::Config, "poll-seconds", "0");
+    cloud.insert(Scope::Account, Store::Config, "backlight-level", "90%");
+    assert!(custom.refresh(&mut cloud.open_channel()).is_err());
+    assert_eq!((custom.duty_cycle, custom.poll_seconds, custom.backlight_level), (75, 30, 10));
+}
