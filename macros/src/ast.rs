@@ -48,7 +48,8 @@ impl<'a> Input<'a> {
                 cx.error_spanned_by(
                     &data.enum_token,
                     "MicrovisorConfig can only be derived for a struct with named fields, not an \
-                     enum (to read an enum from text, implement `ConfigValue` for it)",
+                     enum; to read an enum from text, derive `ConfigValue` for it instead and \
+                     make it a field's type",
                 );
                 None
             }

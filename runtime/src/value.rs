@@ -39,7 +39,8 @@ pub const CLOUD_MAX_VALUE_LEN: usize = 4096;
     label = "this field's type does not implement `microvisor_config::ConfigValue`",
     note = "use a supported type (heapless::String<N>, heapless::Vec<u8, N>, an integer, bool, \
             f32, f64, Hex<N>, Base64<N>, Secret<T>, Option<T>), parse it with \
-            `#[config(with = path)]`, or implement `microvisor_config::ConfigValue` for it"
+            `#[config(with = path, max_len = N)]`, or implement `microvisor_config::ConfigValue` \
+            for it (`#[derive(ConfigValue)]` does so for an enum of unit variants)"
 )]
 pub trait ConfigValue: Sized {
     /// The longest text, in bytes, that this type can hold. A field's `max_len` may not exceed
