@@ -21,7 +21,7 @@ use microvisor_config::{Hex, MicrovisorConfig, Secret};
 /// What a clock that talks MQTT fetches at boot.
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]
-struct Settings {
+pub(crate) struct Settings {
     #[config(key = "broker-host")]
     broker_host: String<128>,
     #[config(key = "broker-port")]

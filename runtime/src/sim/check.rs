@@ -162,6 +162,11 @@ impl Status {
 /// println!("{report}");
 /// ```
 pub struct CheckReport {
+    // Boxed, so that `Result<(), CheckReport>` stays small (clippy's `result_large_err`).
+    data: Box<ReportData>,
+}
+
+struct ReportData {
     name: String,
     fields: Vec<FieldCheck>,
     fetch: Result<(), FetchError>,
@@ -174,22 +179,22 @@ pub struct CheckReport {
 impl CheckReport {
     /// Whether every field is fine and the boot fetch succeeds.
     pub fn is_ok(&self) -> bool {
-        self.fields.iter().all(FieldCheck::is_ok) && self.fetch.is_ok()
+        self.data.fields.iter().all(FieldCheck::is_ok) && self.data.fetch.is_ok()
     }
 
     /// Every field's verdict, in field order.
     pub fn fields(&self) -> &[FieldCheck] {
-        &self.fields
+        &self.data.fields
     }
 
     /// The verdict of the (first) field with this key.
     pub fn field(&self, key: &str) -> Option<&FieldCheck> {
-        self.fields.iter().find(|field| field.spec.key == key)
+        self.data.fields.iter().find(|field| field.spec.key == key)
     }
 
     /// The fields the boot fetch does not get.
     pub fn problems(&self) -> impl Iterator<Item = &FieldCheck> + '_ {
-        self.fields.iter().filter(|field| !field.is_ok())
+        self.data.fields.iter().filter(|field| !field.is_ok())
     }
 
     /// The outcome of the struct's own generated fetch against the cloud: the first error a
@@ -199,17 +204,17 @@ impl CheckReport {
     ///
     /// The [`FetchError`] a device would get from this cloud.
     pub fn fetch(&self) -> Result<(), FetchError> {
-        self.fetch
+        self.data.fetch
     }
 
     /// The fetch's error when no field's row explains it (a fault of the channel, such as a
     /// response larger than the receive buffer).
     pub fn fetch_problem(&self) -> Option<FetchError> {
-        let error = self.fetch.err()?;
+        let error = self.data.fetch.err()?;
         let explained = match error {
             FetchError::Item { index, .. } => usize::try_from(index)
                 .ok()
-                .and_then(|index| self.fields.get(index))
+                .and_then(|index| self.data.fields.get(index))
                 .is_some_and(|field| !field.is_ok()),
             _ => false,
         };
@@ -225,17 +230,17 @@ impl CheckReport {
     /// Keys set in the cloud that the struct does not ask for, and that no row mentions.
     /// Not a problem (an account's stores serve several firmwares), but a typo shows up here.
     pub fn unused_keys(&self) -> &[(Place, String)] {
-        &self.unused
+        &self.data.unused
     }
 
     /// The response's size for this cloud, as the simulator counts it.
     pub fn response_bytes(&self) -> usize {
-        self.response_bytes
+        self.data.response_bytes
     }
 
     /// The response's size with every value at its field's `max_len`.
     pub fn full_response_bytes(&self) -> usize {
-        self.full_response_bytes
+        self.data.full_response_bytes
     }
 
     /// Panics with the report's table if it is not OK: the line for a test.
@@ -257,7 +262,6 @@ impl CheckReport {
     /// # Errors
     ///
     /// The report itself, if it is not OK.
-    #[allow(clippy::result_large_err)] // Host-only, for tests and tools: size does not matter.
     pub fn into_result(self) -> Result<(), CheckReport> {
         if self.is_ok() {
             Ok(())
@@ -270,21 +274,26 @@ impl CheckReport {
 impl fmt::Display for CheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.problem_count();
-        let fields = self.fields.len();
+        let fields = self.data.fields.len();
         let s = |n: usize| if n == 1 { "" } else { "s" };
         if count == 0 {
-            writeln!(f, "`{}` against the cloud: OK ({fields} field{})", self.name, s(fields))?;
+            writeln!(
+                f,
+                "`{}` against the cloud: OK ({fields} field{})",
+                self.data.name,
+                s(fields)
+            )?;
         } else {
             writeln!(
                 f,
                 "`{}` against the cloud: {count} problem{} ({fields} field{})",
-                self.name,
+                self.data.name,
                 s(count),
                 s(fields)
             )?;
         }
         let rows: Vec<[String; 4]> = self
-            .fields
+            .fields()
             .iter()
             .map(|field| {
                 [
@@ -309,28 +318,28 @@ impl fmt::Display for CheckReport {
             let line = format!("  {a:key$}  {b:place$}  {c:status$}  {d}");
             writeln!(f, "{}", line.trim_end())?;
         }
-        match self.fetch {
+        match self.data.fetch {
             Ok(()) => writeln!(f, "boot fetch: ok")?,
             Err(FetchError::ResponseTooLarge) => writeln!(
                 f,
                 "boot fetch: fails: the response ({} bytes) is larger than the channel's receive \
                  buffer ({} bytes)",
-                self.response_bytes, self.receive_buffer
+                self.data.response_bytes, self.data.receive_buffer
             )?,
             Err(error) => writeln!(f, "boot fetch: fails: {error}")?,
         }
-        if self.full_response_bytes > self.receive_buffer {
+        if self.data.full_response_bytes > self.data.receive_buffer {
             writeln!(
                 f,
                 "note: with every value at its max_len the response would be {} bytes, more \
                  than the receive buffer's {}",
-                self.full_response_bytes, self.receive_buffer
+                self.data.full_response_bytes, self.data.receive_buffer
             )?;
         }
-        if !self.unused.is_empty() {
+        if !self.data.unused.is_empty() {
             let unused: Vec<String> =
-                self.unused.iter().map(|(place, key)| format!("{place} `{key}`")).collect();
-            writeln!(f, "note: not asked for by `{}`: {}", self.name, unused.join(", "))?;
+                self.data.unused.iter().map(|(place, key)| format!("{place} `{key}`")).collect();
+            writeln!(f, "note: not asked for by `{}`: {}", self.data.name, unused.join(", "))?;
         }
         Ok(())
     }
@@ -431,7 +440,7 @@ impl Cloud {
             .filter_map(|spec| self.get(spec.scope, spec.store, spec.key))
             .map(<[u8]>::len)
             .sum();
-        CheckReport {
+        let data = ReportData {
             name: checked.name,
             fields,
             fetch: checked.fetch,
@@ -439,7 +448,8 @@ impl Cloud {
             response_bytes: overhead.saturating_add(values),
             full_response_bytes: overhead.saturating_add(checked.response_max_bytes),
             receive_buffer: self.receive_buffer,
-        }
+        };
+        CheckReport { data: Box::new(data) }
     }
 
     fn check_field(

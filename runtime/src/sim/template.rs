@@ -42,7 +42,9 @@ fn template_of(name: &str, schema: &[KeySpec]) -> String {
          # `Cloud::from_toml_file` and run `check::<{name}>()` before uploading it.\n\
          # A value is a string, an integer or a boolean (stored as its text),\n\
          # {{ env = \"VAR\" }} or {{ file = \"path\" }} (relative to this file).\n\
-         # Keep secrets out of this file: give them as {{ env = ... }} or {{ file = ... }}."
+         # Keep secrets out of this file: give them as {{ env = ... }} or {{ file = ... }}.\n\
+         # Every key not commented out is required: an empty string is a value, so fill them \
+         all in."
     );
     for place in Place::ALL {
         let _ = writeln!(out, "\n[{place}]");
