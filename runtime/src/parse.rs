@@ -28,21 +28,35 @@ pub fn parse_unsigned(text: &[u8], max: u64) -> Result<u64, ParseError> {
     Ok(value)
 }
 
-/// Parses strict signed decimal text (an optional `-` or `+`, then digits) within `min..=max`.
-pub fn parse_signed(text: &[u8], min: i64, max: i64) -> Result<i64, ParseError> {
-    let (negative, digits, offset) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest, 1),
-        Some((b'+', rest)) => (false, rest, 1),
-        _ => (false, text, 0),
+/// Splits an optional `-` or `+` from the digits; a sign alone is not a number.
+fn split_sign(text: &[u8]) -> Result<(bool, &[u8]), ParseError> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, text),
     };
-    if digits.is_empty() && offset == 1 {
+    if digits.is_empty() && !text.is_empty() {
         return Err(ParseError::NotDecimal { at: 1 });
     }
-    // The magnitude of i64::MIN is one more than i64::MAX, so parse up to that.
-    let magnitude = parse_unsigned(digits, i64::MIN.unsigned_abs()).map_err(|e| match e {
-        ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at + offset },
+    Ok((negative, digits))
+}
+
+/// Moves a digit parser's error position past the sign, to count in the whole value.
+fn after_sign(error: ParseError, text: &[u8], digits: &[u8]) -> ParseError {
+    match error {
+        ParseError::NotDecimal { at } => {
+            ParseError::NotDecimal { at: at + text.len() - digits.len() }
+        }
         other => other,
-    })?;
+    }
+}
+
+/// Parses strict signed decimal text (an optional `-` or `+`, then digits) within `min..=max`.
+pub fn parse_signed(text: &[u8], min: i64, max: i64) -> Result<i64, ParseError> {
+    let (negative, digits) = split_sign(text)?;
+    // The magnitude of i64::MIN is one more than i64::MAX, so parse up to that.
+    let magnitude =
+        parse_unsigned(digits, i64::MIN.unsigned_abs()).map_err(|e| after_sign(e, text, digits))?;
     let value =
         if negative { 0i64.checked_sub_unsigned(magnitude) } else { i64::try_from(magnitude).ok() }
             .ok_or(ParseError::OutOfRange)?;
@@ -73,18 +87,8 @@ pub fn parse_u128(text: &[u8]) -> Result<u128, ParseError> {
 
 /// Parses strict signed decimal text into an `i128`.
 pub fn parse_i128(text: &[u8]) -> Result<i128, ParseError> {
-    let (negative, digits, offset) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest, 1),
-        Some((b'+', rest)) => (false, rest, 1),
-        _ => (false, text, 0),
-    };
-    if digits.is_empty() && offset == 1 {
-        return Err(ParseError::NotDecimal { at: 1 });
-    }
-    let magnitude = parse_u128(digits).map_err(|e| match e {
-        ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at + offset },
-        other => other,
-    })?;
+    let (negative, digits) = split_sign(text)?;
+    let magnitude = parse_u128(digits).map_err(|e| after_sign(e, text, digits))?;
     if negative { 0i128.checked_sub_unsigned(magnitude) } else { i128::try_from(magnitude).ok() }
         .ok_or(ParseError::OutOfRange)
 }
@@ -104,17 +108,22 @@ pub fn utf8(text: &[u8]) -> Result<&str, ParseError> {
     core::str::from_utf8(text).map_err(|e| ParseError::NotUtf8 { at: e.valid_up_to() })
 }
 
-/// Parses a finite decimal number. Rejects `inf`, `NaN` and anything with spaces.
-pub fn parse_f64(text: &[u8]) -> Result<f64, ParseError> {
+/// The text of a decimal number, for core's float parser. That parser also takes "inf",
+/// "infinity" and "nan"; a setting never means those, so only digits, a sign, a point and an
+/// exponent are let through to it.
+fn float_text(text: &[u8]) -> Result<&str, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
-    // core's parser also takes "inf", "infinity" and "nan"; a setting never means those, so
-    // only digits, a sign, a point and an exponent are let through to it.
     if !text.iter().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E')) {
         return Err(ParseError::NotFloat);
     }
-    let value: f64 = utf8(text)?.parse().map_err(|_| ParseError::NotFloat)?;
+    utf8(text)
+}
+
+/// Parses a finite decimal number. Rejects `inf`, `NaN` and anything with spaces.
+pub fn parse_f64(text: &[u8]) -> Result<f64, ParseError> {
+    let value: f64 = float_text(text)?.parse().map_err(|_| ParseError::NotFloat)?;
     if value.is_finite() {
         Ok(value)
     } else {
@@ -124,13 +133,7 @@ pub fn parse_f64(text: &[u8]) -> Result<f64, ParseError> {
 
 /// Parses a finite decimal number into an `f32` (rounded once, from the text).
 pub fn parse_f32(text: &[u8]) -> Result<f32, ParseError> {
-    if text.is_empty() {
-        return Err(ParseError::Empty);
-    }
-    if !text.iter().all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E')) {
-        return Err(ParseError::NotFloat);
-    }
-    let value: f32 = utf8(text)?.parse().map_err(|_| ParseError::NotFloat)?;
+    let value: f32 = float_text(text)?.parse().map_err(|_| ParseError::NotFloat)?;
     if value.is_finite() {
         Ok(value)
     } else {

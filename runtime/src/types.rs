@@ -8,53 +8,64 @@ use crate::error::ParseError;
 use crate::parse;
 use crate::value::ConfigValue;
 
-/// Binary data of at most `N` bytes, stored in the cloud as hex text (even length, either
-/// case, hex digits only; at most `2 * N` characters).
-///
-/// # Examples
-///
-/// ```
-/// use microvisor_config::{ConfigValue, Hex};
-///
-/// let key = Hex::<4>::parse(b"DEADbeef").unwrap();
-/// assert_eq!(&*key, &[0xde, 0xad, 0xbe, 0xef]);
-/// assert!(Hex::<4>::parse(b"dead-eef").is_err());
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Hex<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
+/// The storage and accessors that `Hex<N>` and `Base64<N>` share: decoded bytes in a fixed
+/// array and their count. Only how the text decodes differs.
+macro_rules! decoded_bytes {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name<const N: usize> {
+            bytes: [u8; N],
+            len: usize,
+        }
+
+        impl<const N: usize> $name<N> {
+            /// An empty value.
+            pub const fn new() -> Self {
+                Self { bytes: [0; N], len: 0 }
+            }
+
+            /// The decoded bytes.
+            pub fn as_bytes(&self) -> &[u8] {
+                self.bytes.get(..self.len).unwrap_or(&[])
+            }
+        }
+
+        impl<const N: usize> Default for $name<N> {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl<const N: usize> Deref for $name<N> {
+            type Target = [u8];
+            fn deref(&self) -> &[u8] {
+                self.as_bytes()
+            }
+        }
+
+        impl<const N: usize> AsRef<[u8]> for $name<N> {
+            fn as_ref(&self) -> &[u8] {
+                self.as_bytes()
+            }
+        }
+    };
 }
 
-impl<const N: usize> Hex<N> {
-    /// An empty value.
-    pub const fn new() -> Self {
-        Self { bytes: [0; N], len: 0 }
-    }
-
-    /// The decoded bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or(&[])
-    }
-}
-
-impl<const N: usize> Default for Hex<N> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<const N: usize> Deref for Hex<N> {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
-
-impl<const N: usize> AsRef<[u8]> for Hex<N> {
-    fn as_ref(&self) -> &[u8] {
-        self.as_bytes()
-    }
+decoded_bytes! {
+    /// Binary data of at most `N` bytes, stored in the cloud as hex text (even length, either
+    /// case, hex digits only; at most `2 * N` characters).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use microvisor_config::{ConfigValue, Hex};
+    ///
+    /// let key = Hex::<4>::parse(b"DEADbeef").unwrap();
+    /// assert_eq!(&*key, &[0xde, 0xad, 0xbe, 0xef]);
+    /// assert!(Hex::<4>::parse(b"dead-eef").is_err());
+    /// ```
+    Hex
 }
 
 impl<const N: usize> fmt::Debug for Hex<N> {
@@ -76,53 +87,20 @@ impl<const N: usize> ConfigValue for Hex<N> {
     }
 }
 
-/// Binary data of at most `N` bytes, stored in the cloud as standard base64 with padding
-/// (RFC 4648 §4), decoded strictly: no line breaks, no missing padding, no stray bits.
-///
-/// # Examples
-///
-/// ```
-/// use microvisor_config::{Base64, ConfigValue};
-///
-/// let token = Base64::<8>::parse(b"aGVsbG8=").unwrap();
-/// assert_eq!(&*token, b"hello");
-/// assert!(Base64::<8>::parse(b"aGVsbG8").is_err());
-/// ```
-#[derive(Clone, PartialEq, Eq)]
-pub struct Base64<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
-}
-
-impl<const N: usize> Base64<N> {
-    /// An empty value.
-    pub const fn new() -> Self {
-        Self { bytes: [0; N], len: 0 }
-    }
-
-    /// The decoded bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or(&[])
-    }
-}
-
-impl<const N: usize> Default for Base64<N> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<const N: usize> Deref for Base64<N> {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        self.as_bytes()
-    }
-}
-
-impl<const N: usize> AsRef<[u8]> for Base64<N> {
-    fn as_ref(&self) -> &[u8] {
-        self.as_bytes()
-    }
+decoded_bytes! {
+    /// Binary data of at most `N` bytes, stored in the cloud as standard base64 with padding
+    /// (RFC 4648 §4), decoded strictly: no line breaks, no missing padding, no stray bits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use microvisor_config::{Base64, ConfigValue};
+    ///
+    /// let token = Base64::<8>::parse(b"aGVsbG8=").unwrap();
+    /// assert_eq!(&*token, b"hello");
+    /// assert!(Base64::<8>::parse(b"aGVsbG8").is_err());
+    /// ```
+    Base64
 }
 
 impl<const N: usize> fmt::Debug for Base64<N> {
