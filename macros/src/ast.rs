@@ -237,3 +237,38 @@ fn generic_argument_of<'t>(ty: &'t syn::Type, wrapper: &str) -> Option<&'t syn::
         _ => None,
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{text_capacity, type_text};
+
+    fn ty(text: &str) -> syn::Type {
+        syn::parse_str(text).unwrap()
+    }
+
+    #[test]
+    fn types_read_as_written() {
+        assert_eq!(type_text(&ty("Hex<8>")), "Hex<8>");
+        assert_eq!(type_text(&ty("heapless::Vec<u8, 32>")), "heapless::Vec<u8, 32>");
+        assert_eq!(type_text(&ty("Option<Secret<String<16>>>")), "Option<Secret<String<16>>>");
+        assert_eq!(type_text(&ty("[u8; 4]")), "[u8; 4]");
+        assert_eq!(type_text(&ty("&'static str")), "&'static str");
+        assert_eq!(type_text(&ty("::core::primitive::u16")), "::core::primitive::u16");
+    }
+
+    #[test]
+    fn capacities_of_built_in_types() {
+        assert_eq!(text_capacity(&ty("String<16>")), Some(16));
+        assert_eq!(text_capacity(&ty("heapless::Vec<u8, 10>")), Some(10));
+        assert_eq!(text_capacity(&ty("Hex<8>")), Some(16));
+        assert_eq!(text_capacity(&ty("Base64<32>")), Some(44));
+        assert_eq!(text_capacity(&ty("Base64<1>")), Some(4));
+        assert_eq!(text_capacity(&ty("Secret<Option<String<5>>>")), Some(5));
+        // Not knowable from the tokens: the const assertion's message names MAX_LEN instead.
+        assert_eq!(text_capacity(&ty("String<{ 2 * 3 }>")), None);
+        assert_eq!(text_capacity(&ty("Hostname")), None);
+        assert_eq!(text_capacity(&ty("Level<3>")), None);
+        assert_eq!(text_capacity(&ty("u16")), None);
+    }
+}

@@ -500,3 +500,28 @@ fn parse_path(
         None => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+    use crate::symbol::{FIELD_WORDS, SCOPES, STORES};
+
+    #[test]
+    fn suggests_the_nearest_word() {
+        assert_eq!(did_you_mean("defualt", FIELD_WORDS), "; did you mean `default`?");
+        assert_eq!(did_you_mean("maxlen", FIELD_WORDS), "; did you mean `max_len`?");
+        assert_eq!(did_you_mean("Key", FIELD_WORDS), "; did you mean `key`?");
+        assert_eq!(did_you_mean("configs", STORES), "; did you mean `config`?");
+        assert_eq!(did_you_mean("dev", SCOPES), "; did you mean `device`?");
+        let cases: Vec<&str> = crate::case::RULES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(did_you_mean("kebab", &cases), "; did you mean `kebab-case`?");
+        assert_eq!(did_you_mean("camelcase", &cases), "; did you mean `camelCase`?");
+    }
+
+    #[test]
+    fn stays_quiet_when_nothing_is_near() {
+        assert_eq!(did_you_mean("fleet", SCOPES), "");
+        assert_eq!(did_you_mean("timeout", FIELD_WORDS), "");
+        assert_eq!(did_you_mean("", FIELD_WORDS), "");
+    }
+}
