@@ -11,6 +11,8 @@ pub mod ffi;
 mod asynch;
 mod channel;
 mod config;
+#[cfg(feature = "defmt")]
+mod defmt;
 mod error;
 mod fetch;
 mod parse;
