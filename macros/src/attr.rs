@@ -170,11 +170,21 @@ impl FieldAttrs {
                 MAX_LEN => out.max_len.set(cx, span, parse_max_len(cx, meta)?),
                 DEFAULT => {
                     let value = if meta.input.peek(syn::Token![=]) {
-                        Default::Expr(Box::new(meta.value()?.parse()?))
+                        let expr = meta.value()?.parse::<syn::Expr>().map_err(|error| {
+                            syn::Error::new(
+                                error.span(),
+                                "expected an expression of the field's type after `default =` \
+                                 (`default = 8883`), or `default` alone for `Default::default()`",
+                            )
+                        })?;
+                        Some(Default::Expr(Box::new(ungroup(expr))))
+                    } else if meta.input.peek(syn::Token![:]) {
+                        colon_for_equals(cx, meta, DEFAULT)?;
+                        None
                     } else {
-                        Default::Trait
+                        Some(Default::Trait)
                     };
-                    out.default.set(cx, span, Some(value));
+                    out.default.set(cx, span, value);
                 }
                 REQUIRED => out.required.set(cx, span, flag(cx, meta, REQUIRED)?),
                 PLAIN => out.plain.set(cx, span, flag(cx, meta, PLAIN)?),
@@ -316,12 +326,30 @@ fn value_expr(
     word: &str,
     example: &str,
 ) -> syn::Result<Option<syn::Expr>> {
+    if meta.input.peek(syn::Token![:]) {
+        colon_for_equals(cx, meta, word)?;
+        return Ok(None);
+    }
     if !meta.input.peek(syn::Token![=]) {
         cx.error_at(meta.path.span(), format!("`{word}` needs a value: write `{example}`"));
         skip_value(meta)?;
         return Ok(None);
     }
     Ok(Some(ungroup(meta.value()?.parse()?)))
+}
+
+/// Reports `word: value` (as in a struct literal) on the colon, and skips the value.
+fn colon_for_equals(cx: &Ctxt, meta: &ParseNestedMeta<'_>, word: &str) -> syn::Result<()> {
+    let colon: syn::Token![:] = meta.input.parse()?;
+    let value: syn::Expr = meta.input.parse()?;
+    cx.error_at(
+        colon.span,
+        format!(
+            "expected `=`, not `:`: write `{word} = {}`",
+            quote::ToTokens::to_token_stream(&value)
+        ),
+    );
+    Ok(())
 }
 
 /// The expression inside the invisible group that `macro_rules!` wraps around a `$value:literal`
