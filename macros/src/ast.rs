@@ -151,6 +151,11 @@ impl Field<'_> {
         generic_argument_of(self.ty, "Option").is_some()
     }
 
+    /// `T` of an `Option<T>` field: what a `with` function of an optional field parses.
+    pub fn option_inner(&self) -> Option<&syn::Type> {
+        generic_argument_of(self.ty, "Option")
+    }
+
     /// `Secret<..>` or `Option<Secret<..>>`.
     pub fn is_secret(&self) -> bool {
         let inner = generic_argument_of(self.ty, "Option").unwrap_or(self.ty);

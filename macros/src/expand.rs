@@ -106,7 +106,12 @@ fn required_tokens(field: &Field<'_>) -> TokenStream {
     if field.attrs.default.get().is_some() {
         quote!(false)
     } else if field.attrs.with.get().is_some() {
-        quote!(true)
+        // A `with` function parses `T` of an `Option<T>` field, and a missing key is `None`.
+        if field.is_option() {
+            quote!(false)
+        } else {
+            quote!(true)
+        }
     } else {
         quote_spanned!(ty.span()=> !<#ty as ::microvisor_config::ConfigValue>::OPTIONAL)
     }
@@ -126,7 +131,8 @@ fn default_text(field: &Field<'_>) -> TokenStream {
 }
 
 /// The field's parser, as an expression of type `fn(&[u8]) -> Result<T, ParseError>`: its
-/// `with` function, or its type's `ConfigValue::parse`.
+/// `with` function, or its type's `ConfigValue::parse`. For `with` on an `Option<T>` field the
+/// function parses `T`: the key's absence, not the function, makes the `None`.
 ///
 /// `receive_dyn` and `check_item` both use these exact tokens, and every other use of the
 /// type's `ConfigValue` impl is an associated item too (`MAX_LEN`, `OPTIONAL`, `missing`), never
@@ -135,17 +141,20 @@ fn default_text(field: &Field<'_>) -> TokenStream {
 fn parser(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     match field.attrs.with.get() {
-        Some(with) => quote_spanned! {with.span()=>
-            {
-                let __parse: fn(
-                    &[::microvisor_config::__private::core::primitive::u8],
-                ) -> ::microvisor_config::__private::core::result::Result<
-                    #ty,
-                    ::microvisor_config::ParseError,
-                > = #with;
-                __parse
+        Some(with) => {
+            let parsed = field.option_inner().unwrap_or(ty);
+            quote_spanned! {with.span()=>
+                {
+                    let __parse: fn(
+                        &[::microvisor_config::__private::core::primitive::u8],
+                    ) -> ::microvisor_config::__private::core::result::Result<
+                        #parsed,
+                        ::microvisor_config::ParseError,
+                    > = #with;
+                    __parse
+                }
             }
-        },
+        }
         None => quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::parse),
     }
 }
@@ -207,10 +216,14 @@ fn read_field(field: &Field<'_>) -> TokenStream {
             }
         },
     };
-    let read = quote! {
-        match __fetch.optional_with(#parse)? {
-            #some(__value) => __value,
-            #none => #missing,
+    let read = if field.attrs.with.get().is_some() && field.is_option() {
+        quote!(__fetch.optional_with(#parse)?)
+    } else {
+        quote! {
+            match __fetch.optional_with(#parse)? {
+                #some(__value) => __value,
+                #none => #missing,
+            }
         }
     };
     match validator(field) {
@@ -228,9 +241,14 @@ fn read_field(field: &Field<'_>) -> TokenStream {
 /// `check_item`: the value is dropped, only the verdict is kept.
 fn check_field(field: &Field<'_>) -> TokenStream {
     let parse = parser(field);
+    let parsed = if field.attrs.with.get().is_some() && field.is_option() {
+        quote!((#parse)(__text).map(::microvisor_config::__private::core::option::Option::Some))
+    } else {
+        quote!((#parse)(__text))
+    };
     match validator(field) {
-        Some(check) => quote!((#parse)(__text).and_then(|__value| (#check)(&__value))),
-        None => quote!((#parse)(__text).map(|_| ())),
+        Some(check) => quote!(#parsed.and_then(|__value| (#check)(&__value))),
+        None => quote!(#parsed.map(|_| ())),
     }
 }
 
