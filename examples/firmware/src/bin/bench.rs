@@ -1,0 +1,179 @@
+//! The benchmark firmware: one fetch of one schema by one implementation, measured.
+//!
+//! Features pick what it does (bench/run builds every combination):
+//! - `bench-rust`: the runtime (`DeviceChannel::open`, then `refresh` of the live settings);
+//! - `bench-c`: the C baseline (`mqtt_config_fetch` / `synthetic64_config_fetch`);
+//! - neither: nothing (the build the other two are subtracted from);
+//! - `synthetic64`: the 64-key schema instead of the MQTT demo's.
+//!
+//! Everything else is the same in every build: the fake Microvisor (kept whole through a
+//! table of its entry points), the cloud's values, the measurement and the output. So the
+//! difference in flash between a build and the `neither` build is what the fetch adds: the
+//! notification setup and handler, opening the channel, the fetch itself and the code that
+//! commits the result. The fetch runs once, from `measure::run`, which paints the stack first
+//! and brackets the call with the markers the instruction count uses. It prints
+//! `bench <schema> <impl> ok=<0|1> stack=<bytes>` and exits non-zero if the fetch failed.
+#![no_std]
+#![no_main]
+
+use core::hint::black_box;
+
+use cortex_m_rt::entry;
+use microvisor_config_firmware::{fake, measure, out, request_network};
+
+#[cfg(all(feature = "bench-rust", feature = "bench-c"))]
+compile_error!("pick one of `bench-rust` and `bench-c`");
+
+#[cfg(not(feature = "synthetic64"))]
+#[allow(unused_imports)]
+mod schema {
+    pub use microvisor_config_firmware::mqtt::{
+        load_cloud as load, mqtt_config_fetch as c_fetch, CMqtt as CSettings, Mqtt as Settings,
+    };
+    pub const NAME: &str = "mqtt";
+    pub fn load_cloud() -> bool {
+        load(true)
+    }
+}
+
+#[cfg(feature = "synthetic64")]
+#[allow(unused_imports)]
+mod schema {
+    pub use microvisor_config_firmware::synthetic64::{
+        load_cloud, synthetic64_config_fetch as c_fetch, CSynthetic64 as CSettings,
+        Synthetic64 as Settings,
+    };
+    pub const NAME: &str = "synthetic64";
+}
+
+#[cfg(feature = "bench-rust")]
+mod imp {
+    use microvisor_config::MicrovisorConfig;
+    use microvisor_config_firmware::{open_channel, setup_rust_notifications, Global};
+
+    use super::schema::Settings;
+
+    pub const NAME: &str = "rust";
+
+    /// The live settings. `refresh` replaces them only when every item is good.
+    pub static LIVE: Global<Settings> = Global::new(Settings::empty());
+
+    pub fn setup() -> bool {
+        setup_rust_notifications().is_ok()
+    }
+
+    /// Opens a channel and refreshes the live settings through it.
+    pub fn fetch() -> bool {
+        // SAFETY: the only channel of the run.
+        let Ok(mut channel) = (unsafe { open_channel() }) else { return false };
+        // SAFETY: thread mode; no other reference to LIVE is live.
+        unsafe { LIVE.get() }.refresh(&mut channel).is_ok()
+    }
+
+    pub fn live() -> *const () {
+        LIVE.get_ptr().cast()
+    }
+}
+
+#[cfg(feature = "bench-c")]
+mod imp {
+    use core::sync::atomic::Ordering;
+
+    use microvisor_config_firmware::cbaseline::CfError;
+    use microvisor_config_firmware::{setup_c_notifications, Global, NETWORK};
+
+    use super::schema::{c_fetch, CSettings};
+
+    pub const NAME: &str = "c";
+
+    /// The live settings; the C code keeps its staging copy in a static of its own.
+    pub static LIVE: Global<CSettings> = Global::new(CSettings::empty());
+
+    pub fn setup() -> bool {
+        setup_c_notifications().is_ok()
+    }
+
+    /// Calls the C fetch, which opens its channel and updates the live settings.
+    pub fn fetch() -> bool {
+        let mut err = CfError::default();
+        // SAFETY: thread mode; LIVE and `err` are valid for the call.
+        unsafe { c_fetch(NETWORK.load(Ordering::Relaxed), LIVE.get(), &mut err) == 0 }
+    }
+
+    pub fn live() -> *const () {
+        LIVE.get_ptr().cast()
+    }
+}
+
+#[cfg(not(any(feature = "bench-rust", feature = "bench-c")))]
+mod imp {
+    pub const NAME: &str = "none";
+
+    pub fn setup() -> bool {
+        true
+    }
+
+    pub fn fetch() -> bool {
+        true
+    }
+
+    pub fn live() -> *const () {
+        core::ptr::null()
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    // The same in every build: the fake whole, the cloud, the network.
+    black_box(&fake::SYSCALLS);
+    fake::reset(fake::Script::normal());
+    let ready = schema::load_cloud() && request_network().is_ok() && imp::setup();
+    let measured = measure::run(imp::fetch);
+    // The settings are read by nobody in this firmware: without this, LTO could drop the
+    // stores of the values and with them work the fetch really does.
+    black_box(imp::live());
+    let ok = ready && measured.ok && !measured.overflowed;
+    out::str("bench ");
+    out::str(schema::NAME);
+    out::str(" ");
+    out::str(imp::NAME);
+    out::str(if ok { " ok=1 stack=" } else { " ok=0 stack=" });
+    out::num(u64::from(measured.stack));
+    out::str("\n");
+    out::exit(ok)
+}
+
+extern "C" {
+    fn DefaultHandler();
+}
+
+/// The device interrupts, as in the tests: the runtime's notifications on 51, the C
+/// baseline's on 52; each only in the build that uses it.
+#[link_section = ".vector_table.interrupts"]
+#[no_mangle]
+#[used]
+pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
+    #[allow(unused_mut)]
+    let mut table: [unsafe extern "C" fn(); 53] = [DefaultHandler; 53];
+    #[cfg(feature = "bench-rust")]
+    {
+        table[microvisor_config_firmware::RUST_IRQ as usize] =
+            microvisor_config_firmware::rust_notification_isr;
+    }
+    #[cfg(feature = "bench-c")]
+    {
+        table[microvisor_config_firmware::cbaseline::CF_IRQ as usize] =
+            microvisor_config_firmware::cbaseline::cf_notification_isr;
+    }
+    table
+};
+
+/// As in the tests: a panic path anywhere makes the link fail.
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    extern "C" {
+        fn microvisor_config_firmware_has_a_panic_path() -> !;
+    }
+    // SAFETY: never linked: the call exists to fail the link.
+    unsafe { microvisor_config_firmware_has_a_panic_path() }
+}

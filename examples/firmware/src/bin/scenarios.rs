@@ -1,0 +1,512 @@
+//! The on-target tests: every scenario of issue 5 through the runtime's real `DeviceChannel`,
+//! against the fake Microvisor, with the notification delivered by a real interrupt. Prints one
+//! line per scenario and a closing `N passed, N failed`; exits non-zero if any failed.
+//!
+//! Built with a panic handler that names an undefined symbol (see the bottom of this file), so
+//! that this firmware links only if no panic path survives optimisation anywhere in it: the
+//! runtime's fetch, the derive's code, the fake and these tests.
+#![no_std]
+#![no_main]
+
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use cortex_m_rt::entry;
+use microvisor_config::{FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, WaitError};
+use microvisor_config_firmware::cbaseline::{self, CfError};
+use microvisor_config_firmware::cloud::{CONFIG, DEVICE, SECRET};
+use microvisor_config_firmware::fake::{self, Delivery, Script, Stats};
+use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt};
+use microvisor_config_firmware::synthetic64::{self, CSynthetic64, Synthetic64};
+use microvisor_config_firmware::{measure, open_channel, out, Global, NETWORK};
+
+static PASSED: AtomicU32 = AtomicU32::new(0);
+static FAILED: AtomicU32 = AtomicU32::new(0);
+
+/// Where the Rust tests keep settings (too big for comfort on the stack, and `refresh` needs a
+/// live value).
+static LIVE: Global<Mqtt> = Global::new(Mqtt::empty());
+static C_LIVE: Global<CMqtt> = Global::new(CMqtt::empty());
+static SYN_LIVE: Global<Option<Synthetic64>> = Global::new(None);
+static C_SYN_LIVE: Global<CSynthetic64> = Global::new(CSynthetic64::empty());
+
+fn report(name: &str, ok: bool) {
+    out::str(if ok { "ok     " } else { "FAILED " });
+    out::str(name);
+    out::str("\n");
+    let counter = if ok { &PASSED } else { &FAILED };
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Prints a fetch error without `core::fmt` (its panic paths must stay out of the link).
+fn describe(error: &FetchError) {
+    out::str("    got ");
+    match error {
+        FetchError::Send(status) => status_text("Send", *status),
+        FetchError::Wait(WaitError::Timeout) => out::str("Wait(Timeout)"),
+        FetchError::Wait(WaitError::ChannelClosed) => out::str("Wait(ChannelClosed)"),
+        FetchError::Wait(WaitError::Status(status)) => status_text("Wait(Status)", *status),
+        FetchError::Response(status) => status_text("Response", *status),
+        FetchError::ResponseTooLarge => out::str("ResponseTooLarge"),
+        FetchError::UnknownResponseResult(value) => {
+            out::str("UnknownResponseResult ");
+            out::num(u64::from(*value));
+        }
+        FetchError::ItemCount { expected, got } => {
+            out::str("ItemCount expected ");
+            out::num(u64::from(*expected));
+            out::str(" got ");
+            out::num(u64::from(*got));
+        }
+        FetchError::Item { index, key, error } => {
+            out::str("Item ");
+            out::num(u64::from(*index));
+            out::str(" `");
+            out::str(key);
+            out::str("` ");
+            out::str(match error {
+                ItemError::NotFound => "NotFound",
+                ItemError::ServerError => "ServerError",
+                ItemError::UnknownResult(_) => "UnknownResult",
+                ItemError::Read(_) => "Read",
+                ItemError::TooLong { .. } => "TooLong",
+                ItemError::Invalid(_) => "Invalid",
+                _ => "(other)",
+            });
+        }
+        _ => out::str("(other error)"),
+    }
+    out::str("\n");
+}
+
+fn status_text(what: &str, status: MvStatus) {
+    out::str(what);
+    out::str(" ");
+    out::str(status.name().unwrap_or("unknown"));
+}
+
+/// Whether the fake saw a tidy fetch: every channel closed again, `opens` channels opened.
+fn tidy(opens: u32) -> bool {
+    let stats = fake::stats();
+    let ok = stats.open_channels == 0 && stats.opens == opens && stats.closes == opens;
+    if !ok {
+        out::str("    channels left open or not opened as expected\n");
+    }
+    ok
+}
+
+/// Refreshes the MQTT settings in `LIVE` on a new channel, under `script`.
+fn fetch_mqtt(script: Script, timeout_us: Option<u64>) -> Result<(), FetchError> {
+    fake::set_script(script);
+    // SAFETY: no other channel on the buffers is open (each scenario drops its channel).
+    let channel = match unsafe { open_channel() } {
+        Ok(channel) => channel,
+        Err(status) => return Err(FetchError::Send(status)),
+    };
+    let mut channel = match timeout_us {
+        Some(timeout) => channel.with_timeout_us(timeout),
+        None => channel,
+    };
+    // SAFETY: thread mode; no other reference to LIVE is live.
+    unsafe { LIVE.get() }.refresh(&mut channel)
+}
+
+/// Runs a scenario expecting `expected` from an MQTT fetch.
+fn expect_error(name: &str, script: Script, timeout_us: Option<u64>, expected: FetchError) {
+    let result = fetch_mqtt(script, timeout_us);
+    let ok = result == Err(expected);
+    if let Err(error) = &result {
+        if !ok {
+            describe(error);
+        }
+    } else if !ok {
+        out::str("    got Ok\n");
+    }
+    report(name, ok && tidy(1));
+}
+
+fn reset_mqtt(client_id: bool) -> bool {
+    fake::reset(Script::normal());
+    mqtt::load_cloud(client_id)
+}
+
+fn mqtt_ok() {
+    let loaded = reset_mqtt(true);
+    let result = fetch_mqtt(Script::normal(), None);
+    if let Err(error) = &result {
+        describe(error);
+    }
+    // SAFETY: thread mode; no other reference to LIVE is live.
+    let values = result.is_ok() && mqtt::check(unsafe { LIVE.get() });
+    let stats = fake::stats();
+    let protocol = stats
+        == Stats {
+            open_channels: 0,
+            opens: 1,
+            closes: 1,
+            sends: 1,
+            item_reads: 8,
+            out_of_order: false,
+            notifications: 1,
+            polls: stats.polls,
+        };
+    if !protocol {
+        out::str("    the fake saw another exchange than one request and 8 reads in order\n");
+    }
+    report("mqtt: the demo schema is fetched, every value checked", loaded && values && protocol);
+}
+
+fn mqtt_without_client_id() {
+    let loaded = reset_mqtt(false);
+    let result = fetch_mqtt(Script::normal(), None);
+    // SAFETY: thread mode; no other reference to LIVE is live.
+    let values = result.is_ok() && mqtt::check(unsafe { LIVE.get() });
+    // SAFETY: as above.
+    let none = unsafe { LIVE.get() }.client_id.is_none();
+    report("mqtt: the optional client-id may be missing", loaded && values && none && tidy(1));
+}
+
+fn mqtt_refresh_is_atomic() {
+    reset_mqtt(true);
+    let first = fetch_mqtt(Script::normal(), None).is_ok();
+    // The same cloud, but the server fails the last key: the live settings must stay whole.
+    fake::reset(Script::normal());
+    mqtt::load_cloud(true);
+    let script = Script { server_error_key: b"password", ..Script::normal() };
+    let second = fetch_mqtt(script, None).is_err();
+    // SAFETY: thread mode; no other reference to LIVE is live.
+    let kept = mqtt::check(unsafe { LIVE.get() });
+    report("mqtt: a failed refresh leaves the live settings untouched", first && second && kept);
+}
+
+fn mqtt_key_not_found() {
+    fake::reset(Script::normal());
+    // Everything but `cert`.
+    let mut ok = fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
+    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
+    ok &= fake::insert(DEVICE, CONFIG, b"root-CA", b"3082");
+    ok &= fake::insert(DEVICE, SECRET, b"private_key", b"abcd");
+    ok &= fake::insert(DEVICE, CONFIG, b"username", b"u");
+    ok &= fake::insert(DEVICE, SECRET, b"password", b"p");
+    let expected = FetchError::Item { index: 4, key: "cert", error: ItemError::NotFound };
+    expect_error("error: a required key that is not found", Script::normal(), None, expected);
+    if !ok {
+        report("error: cloud set up for the key-not-found scenario", false);
+    }
+}
+
+fn mqtt_server_error() {
+    reset_mqtt(true);
+    let script = Script { server_error_key: b"username", ..Script::normal() };
+    let expected = FetchError::Item { index: 6, key: "username", error: ItemError::ServerError };
+    expect_error("error: an item the server failed to read", script, None, expected);
+}
+
+fn mqtt_too_long() {
+    // A host of 129 bytes, one more than the field holds: the device cuts it to the 129 bytes
+    // offered, and the runtime must see that the extra byte was reached.
+    fake::reset(Script::normal());
+    let long = [b'h'; 129];
+    fake::insert(DEVICE, CONFIG, b"broker-host", &long);
+    mqtt_rest_of_cloud();
+    let expected = FetchError::Item {
+        index: 0,
+        key: "broker-host",
+        error: ItemError::TooLong { len: 129, max: 128 },
+    };
+    expect_error("error: a value longer than its field", Script::normal(), None, expected);
+
+    // Exactly 128 bytes fits.
+    fake::reset(Script::normal());
+    fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 128]);
+    mqtt_rest_of_cloud();
+    let fits = fetch_mqtt(Script::normal(), None).is_ok()
+        // SAFETY: thread mode; no other reference to LIVE is live.
+        && unsafe { LIVE.get() }.broker_host.len() == 128;
+    report("mqtt: a value of exactly max_len bytes fits", fits && tidy(1));
+}
+
+/// Everything of the MQTT cloud but `broker-host`.
+fn mqtt_rest_of_cloud() {
+    fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
+    fake::insert(DEVICE, CONFIG, b"client-id", b"dev-1");
+    fake::insert(DEVICE, CONFIG, b"root-CA", b"3082");
+    fake::insert(DEVICE, CONFIG, b"cert", b"3082ffff");
+    fake::insert(DEVICE, SECRET, b"private_key", b"abcd");
+    fake::insert(DEVICE, CONFIG, b"username", b"u");
+    fake::insert(DEVICE, SECRET, b"password", b"p");
+}
+
+fn mqtt_invalid_values() {
+    fake::reset(Script::normal());
+    fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
+    fake::insert(DEVICE, CONFIG, b"broker-port", b"70000");
+    let expected = FetchError::Item {
+        index: 1,
+        key: "broker-port",
+        error: ItemError::Invalid(ParseError::OutOfRange),
+    };
+    mqtt_rest_of_cloud_but_port();
+    expect_error("error: a port out of the u16 range", Script::normal(), None, expected);
+
+    fake::reset(Script::normal());
+    fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
+    fake::insert(DEVICE, CONFIG, b"broker-port", b"88x3");
+    mqtt_rest_of_cloud_but_port();
+    let expected = FetchError::Item {
+        index: 1,
+        key: "broker-port",
+        error: ItemError::Invalid(ParseError::NotDecimal { at: 2 }),
+    };
+    expect_error("error: a port that is not decimal", Script::normal(), None, expected);
+}
+
+fn mqtt_rest_of_cloud_but_port() {
+    fake::insert(DEVICE, CONFIG, b"client-id", b"dev-1");
+    fake::insert(DEVICE, CONFIG, b"root-CA", b"30g2");
+    fake::insert(DEVICE, CONFIG, b"cert", b"3082ffff");
+    fake::insert(DEVICE, SECRET, b"private_key", b"abcd");
+    fake::insert(DEVICE, CONFIG, b"username", b"u");
+    fake::insert(DEVICE, SECRET, b"password", b"p");
+}
+
+fn mqtt_not_hex() {
+    fake::reset(Script::normal());
+    fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
+    fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
+    mqtt_rest_of_cloud_but_port();
+    let expected = FetchError::Item {
+        index: 3,
+        key: "root-CA",
+        error: ItemError::Invalid(ParseError::NotHex { at: 2 }),
+    };
+    expect_error("error: hex with a non-hex digit", Script::normal(), None, expected);
+}
+
+fn mqtt_item_count() {
+    reset_mqtt(true);
+    let script = Script { drop_last_item: true, ..Script::normal() };
+    let expected = FetchError::ItemCount { expected: 8, got: 7 };
+    expect_error("error: a response with the wrong item count", script, None, expected);
+}
+
+fn mqtt_response_too_large() {
+    reset_mqtt(true);
+    fake::set_script(Script::normal());
+    // A receive buffer of 4 KiB cannot hold the ~6 KB of this response.
+    static SMALL: Global<microvisor_config::device::ChannelBuffers<512, 4096>> =
+        Global::new(microvisor_config::device::ChannelBuffers::new());
+    // SAFETY: thread mode; SMALL is used by this scenario only.
+    let buffers = unsafe { SMALL.get() };
+    let result = microvisor_config::device::DeviceChannel::open(
+        NETWORK.load(Ordering::Relaxed),
+        microvisor_config_firmware::NOTIFICATIONS.center(),
+        microvisor_config_firmware::RUST_TAG,
+        buffers,
+    )
+    .map_err(FetchError::Send)
+    // SAFETY: thread mode; no other reference to LIVE is live.
+    .and_then(|mut channel| unsafe { LIVE.get() }.refresh(&mut channel));
+    let ok = result == Err(FetchError::ResponseTooLarge);
+    if let (Err(error), false) = (&result, ok) {
+        describe(error);
+    }
+    report("error: a response too large for the receive buffer", ok && tidy(1));
+}
+
+fn mqtt_channel_closed() {
+    reset_mqtt(true);
+    let script = Script { delivery: Delivery::CloseAfterPolls(3), ..Script::normal() };
+    let expected = FetchError::Wait(WaitError::ChannelClosed);
+    expect_error("error: the server closes the channel while we wait", script, None, expected);
+
+    reset_mqtt(true);
+    let script = Script { delivery: Delivery::ReadableThenClosed(1), ..Script::normal() };
+    let expected = FetchError::Response(MvStatus::CHANNELCLOSED);
+    expect_error("error: the channel is closed when the response is read", script, None, expected);
+}
+
+fn mqtt_timeout() {
+    reset_mqtt(true);
+    let script = Script { delivery: Delivery::Never, ..Script::normal() };
+    // 50 ms at 1 ms a poll.
+    let result = fetch_mqtt(script, Some(50_000));
+    let polls = fake::stats().polls;
+    let ok = result == Err(FetchError::Wait(WaitError::Timeout)) && (50..=52).contains(&polls);
+    if let (Err(error), false) = (&result, ok) {
+        describe(error);
+    }
+    report("error: no response within the timeout", ok && tidy(1));
+}
+
+fn mqtt_request_already_sent() {
+    reset_mqtt(true);
+    fake::set_script(Script::normal());
+    // SAFETY: no other channel on the buffers is open.
+    let Ok(mut channel) = (unsafe { open_channel() }) else {
+        report("error: a second fetch on one channel (open)", false);
+        return;
+    };
+    let first = Mqtt::fetch(&mut channel).is_ok();
+    let second = Mqtt::fetch(&mut channel);
+    drop(channel);
+    let ok = first && second.as_ref().err() == Some(&FetchError::Send(MvStatus::REQUESTALREADYSENT));
+    if let (Err(error), false) = (&second, ok) {
+        describe(error);
+    }
+    report("error: a second fetch on one channel is REQUESTALREADYSENT", ok && tidy(1));
+}
+
+/// The fake itself refuses a second request on one channel (the C baseline relies on it).
+fn fake_request_already_sent() {
+    use microvisor_config::ffi::{sys, MvConfigKeyFetchParams};
+    reset_mqtt(true);
+    // SAFETY: no other channel on the buffers is open.
+    let Ok(mut channel) = (unsafe { open_channel() }) else {
+        report("fake: a second request on one channel (open)", false);
+        return;
+    };
+    let params =
+        MvConfigKeyFetchParams { num_items: Mqtt::KEYS.len() as u32, keys_to_fetch: Mqtt::KEYS.as_ptr() };
+    // SAFETY: `params` points at the derive's static request table.
+    let first = unsafe { sys::mvSendConfigFetchRequest(channel.handle(), &params) };
+    // SAFETY: as above.
+    let second = unsafe { sys::mvSendConfigFetchRequest(channel.handle(), &params) };
+    microvisor_config::ConfigChannel::close(&mut channel);
+    let ok = first == MvStatus::OKAY && second == MvStatus::REQUESTALREADYSENT;
+    report("fake: Microvisor answers a second request with REQUESTALREADYSENT", ok && tidy(1));
+}
+
+fn secret_wiped() {
+    reset_mqtt(true);
+    // The first 32 hex digits of the private key: its text lives only in the read buffer.
+    let text = fake::value_of(b"private_key");
+    let needle = text.get(..32).unwrap_or(b"");
+    let fetched = fetch_mqtt(Script::normal(), None).is_ok();
+    let wiped = !needle.is_empty() && !measure::stack_holds(needle);
+    report("mqtt: no text of a secret is left on the stack", fetched && wiped);
+}
+
+fn c_mqtt() {
+    reset_mqtt(true);
+    let mut err = CfError::default();
+    // SAFETY: thread mode; C_LIVE and `err` are valid for the call.
+    let rc = unsafe { mqtt::mqtt_config_fetch(NETWORK.load(Ordering::Relaxed), C_LIVE.get(), &mut err) };
+    // SAFETY: as above.
+    let values = rc == 0 && mqtt::check_c(unsafe { C_LIVE.get() });
+    report("c baseline: the demo schema is fetched, every value checked", values && tidy(1));
+
+    fake::reset(Script::normal());
+    fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 129]);
+    mqtt_rest_of_cloud();
+    // SAFETY: as above.
+    let rc = unsafe { mqtt::mqtt_config_fetch(NETWORK.load(Ordering::Relaxed), C_LIVE.get(), &mut err) };
+    // CF_E_TOO_LONG of item 0, with the length the device wrote.
+    let too_long = rc == 14 && err == CfError { code: 14, index: 0, status: 129 };
+    report("c baseline: a value longer than its field is refused", too_long && tidy(1));
+}
+
+fn synthetic() {
+    fake::reset(Script::normal());
+    let loaded = synthetic64::load_cloud();
+    // SAFETY: no other channel on the buffers is open.
+    let result = match unsafe { open_channel() } {
+        Ok(mut channel) => Synthetic64::fetch(&mut channel),
+        Err(status) => Err(FetchError::Send(status)),
+    };
+    if let Err(error) = &result {
+        describe(error);
+    }
+    let ok = match result {
+        Ok(settings) => {
+            let ok = synthetic64::check(&settings);
+            // SAFETY: thread mode; no other reference to SYN_LIVE is live.
+            *unsafe { SYN_LIVE.get() } = Some(settings);
+            ok
+        }
+        Err(_) => false,
+    };
+    report("synthetic64: 64 keys fetched, every value checked", loaded && ok && tidy(1));
+
+    fake::reset(Script::normal());
+    synthetic64::load_cloud();
+    let mut err = CfError::default();
+    // SAFETY: thread mode; C_SYN_LIVE and `err` are valid for the call.
+    let rc = unsafe {
+        synthetic64::synthetic64_config_fetch(
+            NETWORK.load(Ordering::Relaxed),
+            C_SYN_LIVE.get(),
+            &mut err,
+        )
+    };
+    // SAFETY: as above.
+    let values = rc == 0 && synthetic64::check_c(unsafe { C_SYN_LIVE.get() });
+    if rc != 0 {
+        out::str("    c error ");
+        out::num(u64::from(err.code));
+        out::str(" at ");
+        out::num(u64::from(err.index));
+        out::str("\n");
+    }
+    report("c baseline: synthetic64 fetched, every value checked", values && tidy(1));
+}
+
+#[entry]
+fn main() -> ! {
+    out::str("microvisor-config on-target tests (Cortex-M33, QEMU mps2-an505)\n");
+    let setup = microvisor_config_firmware::setup_rust_notifications().is_ok()
+        && microvisor_config_firmware::setup_c_notifications().is_ok()
+        && microvisor_config_firmware::request_network().is_ok();
+    report("setup: notification centers and network", setup);
+    if setup {
+        mqtt_ok();
+        mqtt_without_client_id();
+        mqtt_refresh_is_atomic();
+        mqtt_key_not_found();
+        mqtt_server_error();
+        mqtt_too_long();
+        mqtt_invalid_values();
+        mqtt_not_hex();
+        mqtt_item_count();
+        mqtt_response_too_large();
+        mqtt_channel_closed();
+        mqtt_timeout();
+        mqtt_request_already_sent();
+        fake_request_already_sent();
+        secret_wiped();
+        c_mqtt();
+        synthetic();
+    }
+    let (passed, failed) = (PASSED.load(Ordering::Relaxed), FAILED.load(Ordering::Relaxed));
+    out::str("firmware: ");
+    out::num(u64::from(passed));
+    out::str(" passed, ");
+    out::num(u64::from(failed));
+    out::str(" failed\n");
+    out::exit(failed == 0 && passed > 0)
+}
+
+extern "C" {
+    fn DefaultHandler();
+}
+
+/// The device interrupts: the runtime's notification center on 51, the C baseline's on 52.
+#[link_section = ".vector_table.interrupts"]
+#[no_mangle]
+#[used]
+pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
+    let mut table: [unsafe extern "C" fn(); 53] = [DefaultHandler; 53];
+    table[microvisor_config_firmware::RUST_IRQ as usize] = microvisor_config_firmware::rust_notification_isr;
+    table[cbaseline::CF_IRQ as usize] = cbaseline::cf_notification_isr;
+    table
+};
+
+/// The panic-free proof: any panic path left in the firmware makes the link fail on this
+/// undefined symbol. (A `loop {}` handler would link and hide the path.)
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    extern "C" {
+        fn microvisor_config_firmware_has_a_panic_path() -> !;
+    }
+    // SAFETY: never linked: the call exists to fail the link.
+    unsafe { microvisor_config_firmware_has_a_panic_path() }
+}

@@ -1,0 +1,877 @@
+//! A fake Microvisor: the system calls of config fetch, with the vendor header's names and C
+//! signatures, serving a scripted cloud.
+//!
+//! The runtime's `DeviceChannel` and the C baseline call these exactly as they would call the
+//! secure-gateway entries of `mv_syscalls.o` on the device: the link resolves the names. Like
+//! Microvisor, the fake writes each notification record into the application's notification
+//! buffer and then pends the buffer's interrupt in the NVIC, so the application's handler runs
+//! as a real interrupt.
+//!
+//! Behaviour follows MICROVISOR.md: one request per channel (`REQUESTALREADYSENT` after the
+//! first), items in request order, a response larger than the receive buffer answered with
+//! `RESPONSETOOLARGE`, values longer than the caller's buffer cut to its size (the harsher of the
+//! behaviours the header leaves open), four channels at most, handles never zero.
+//!
+//! Everything here runs in thread mode, called from the code under test; the interrupt handler
+//! never calls in. Every function is `#[inline(never)]` so that its instructions stay apart
+//! from the code under test (the benchmark counts them separately) and it stays a real call
+//! even under LTO. It copies bytes with its own loop rather than `memcpy`, for the same reason.
+//! No code here can panic (the firmware's panic-free link checks it).
+
+use core::cell::UnsafeCell;
+use core::ptr;
+
+use microvisor_config::ffi::{
+    MvChannelHandle, MvChannelType, MvClosureReason, MvConfigFetchResult, MvConfigKeyFetchParams,
+    MvConfigKeyFetchResult, MvConfigResponseData, MvConfigResponseReadItemParams, MvEventType,
+    MvNetworkHandle, MvNotification, MvNotificationHandle, MvNotificationSetup,
+    MvOpenChannelParams, MvRequestNetworkParams,
+};
+use microvisor_config::MvStatus;
+
+/// Most keys one request may name; more is `TOOMANYCONFIGKEYS` (the real limit is unpublished).
+pub const MAX_ITEMS: usize = 72;
+/// Most entries the scripted cloud holds.
+pub const MAX_ENTRIES: usize = 80;
+/// Bytes of value text the cloud can hold.
+pub const ARENA_BYTES: usize = 24 * 1024;
+/// What one item costs in the receive buffer besides its value (result, length, framing).
+pub const ITEM_OVERHEAD: usize = 8;
+/// What a response costs in the receive buffer besides its items.
+pub const RESPONSE_OVERHEAD: usize = 8;
+/// What one key costs in the send buffer besides its text.
+pub const KEY_OVERHEAD: usize = 16;
+const MAX_CHANNELS: usize = 4;
+const MAX_CENTERS: usize = 4;
+/// Interrupts the NVIC of the AN505 has (more is `INVALIDINTERRUPT`).
+const NUM_IRQS: u32 = 96;
+const NETWORK_HANDLE: MvNetworkHandle = 0x4e00_0001;
+const NVIC_ISPR: *mut u32 = 0xe000_e200 as *mut u32;
+
+/// When and how the cloud answers a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// The response arrives on the given `mvGetMicroseconds` call after the request (1: the
+    /// first).
+    AfterPolls(u32),
+    /// Nothing ever arrives.
+    Never,
+    /// The server closes the channel instead (CHANNELNOTCONNECTED, closure reason
+    /// CHANNELCLOSEDBYSERVER) on the given poll.
+    CloseAfterPolls(u32),
+    /// The response's notification arrives, but the server has closed the channel by the time
+    /// the application reads it.
+    ReadableThenClosed(u32),
+}
+
+/// The knobs of one scenario.
+#[derive(Clone, Copy, Debug)]
+pub struct Script {
+    /// When the response arrives.
+    pub delivery: Delivery,
+    /// The response holds one item fewer than the request named.
+    pub drop_last_item: bool,
+    /// The item of this key answers SERVERERROR.
+    pub server_error_key: &'static [u8],
+    /// How far the microsecond clock moves on each `mvGetMicroseconds`.
+    pub clock_step_us: u64,
+}
+
+impl Script {
+    /// A cloud that answers on the first poll, correctly.
+    pub const fn normal() -> Self {
+        Script {
+            delivery: Delivery::AfterPolls(1),
+            drop_last_item: false,
+            server_error_key: b"",
+            clock_step_us: 1000,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    scope: u32,
+    store: u32,
+    key: &'static [u8],
+    at: usize,
+    len: usize,
+}
+
+const NO_ENTRY: Entry = Entry { scope: 0, store: 0, key: b"", at: 0, len: 0 };
+
+#[derive(Clone, Copy)]
+struct Item {
+    result: MvConfigKeyFetchResult,
+    at: usize,
+    len: usize,
+}
+
+const NO_ITEM: Item = Item { result: MvConfigKeyFetchResult::KEYNOTFOUND, at: 0, len: 0 };
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ChannelState {
+    Free,
+    Open,
+    ClosedByServer,
+}
+
+#[derive(Clone, Copy)]
+struct Channel {
+    state: ChannelState,
+    generation: u32,
+    center: usize,
+    tag: u32,
+    recv_len: usize,
+    send_len: usize,
+    sent: bool,
+    /// Polls left until the scripted event (0: none pending).
+    countdown: u32,
+    delivered: bool,
+    result: MvConfigFetchResult,
+    num_items: usize,
+    items: [Item; MAX_ITEMS],
+    /// The index the next in-order read should have, and whether any read broke that order.
+    next_read: usize,
+    out_of_order: bool,
+}
+
+const FREE_CHANNEL: Channel = Channel {
+    state: ChannelState::Free,
+    generation: 0,
+    center: 0,
+    tag: 0,
+    recv_len: 0,
+    send_len: 0,
+    sent: false,
+    countdown: 0,
+    delivered: false,
+    result: MvConfigFetchResult::OK,
+    num_items: 0,
+    items: [NO_ITEM; MAX_ITEMS],
+    next_read: 0,
+    out_of_order: false,
+};
+
+#[derive(Clone, Copy)]
+struct Center {
+    buffer: *mut MvNotification,
+    records: usize,
+    irq: u32,
+    write: usize,
+}
+
+const NO_CENTER: Center = Center { buffer: ptr::null_mut(), records: 0, irq: 0, write: 0 };
+
+/// What the tests read back after a scenario.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Channels open now.
+    pub open_channels: u32,
+    /// Channels opened since the last reset.
+    pub opens: u32,
+    /// Calls of `mvCloseChannel` that closed a channel.
+    pub closes: u32,
+    /// Calls of `mvSendConfigFetchRequest`.
+    pub sends: u32,
+    /// Calls of `mvReadConfigResponseItem`.
+    pub item_reads: u32,
+    /// An item was read twice or out of request order.
+    pub out_of_order: bool,
+    /// Notification records written.
+    pub notifications: u32,
+    /// `mvGetMicroseconds` calls.
+    pub polls: u32,
+}
+
+struct Fake {
+    script: Script,
+    clock_us: u64,
+    entries: [Entry; MAX_ENTRIES],
+    num_entries: usize,
+    arena_used: usize,
+    channels: [Channel; MAX_CHANNELS],
+    centers: [Center; MAX_CENTERS],
+    stats: Stats,
+    last_reason: MvClosureReason,
+}
+
+struct Global(UnsafeCell<Fake>);
+
+// SAFETY: the fake is touched only from thread mode on the one core: by the system-call
+// functions below, which the code under test calls, and by the test harness between calls. The
+// interrupt handler never calls in.
+unsafe impl Sync for Global {}
+
+static FAKE: Global = Global(UnsafeCell::new(Fake {
+    script: Script::normal(),
+    clock_us: 1_000_000,
+    entries: [NO_ENTRY; MAX_ENTRIES],
+    num_entries: 0,
+    arena_used: 0,
+    channels: [FREE_CHANNEL; MAX_CHANNELS],
+    centers: [NO_CENTER; MAX_CENTERS],
+    stats: Stats {
+        open_channels: 0,
+        opens: 0,
+        closes: 0,
+        sends: 0,
+        item_reads: 0,
+        out_of_order: false,
+        notifications: 0,
+        polls: 0,
+    },
+    last_reason: MvClosureReason::NONE,
+}));
+
+/// The cloud's value bytes: apart from [`FAKE`] so that they stay in `.bss` (all zero), not
+/// in `.data` (copied from flash at boot).
+struct Arena(UnsafeCell<[u8; ARENA_BYTES]>);
+
+// SAFETY: as for `Global`: thread mode only.
+unsafe impl Sync for Arena {}
+
+static ARENA: Arena = Arena(UnsafeCell::new([0; ARENA_BYTES]));
+
+/// The cloud's value bytes.
+///
+/// # Safety
+///
+/// As [`fake`].
+#[allow(clippy::mut_from_ref)]
+unsafe fn arena() -> &'static mut [u8; ARENA_BYTES] {
+    // SAFETY: see the function's contract.
+    unsafe { &mut *ARENA.0.get() }
+}
+
+/// The fake's state.
+///
+/// # Safety
+///
+/// Thread mode only, and no two of the returned references may be live at once (each system
+/// call takes it once, on entry).
+#[allow(clippy::mut_from_ref)]
+unsafe fn fake() -> &'static mut Fake {
+    // SAFETY: see the function's contract.
+    unsafe { &mut *FAKE.0.get() }
+}
+
+/// Compares bytes one by one (not through `memcmp`, for the same reason as [`fake_copy`]).
+#[inline(never)]
+fn fake_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        // SAFETY: `i` is below both lengths; volatile keeps this a loop.
+        if unsafe { a.as_ptr().add(i).read_volatile() != b.as_ptr().add(i).read_volatile() } {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Copies bytes one by one (not through `memcpy`, so the copy is counted as the fake's work).
+#[inline(never)]
+fn fake_copy(dst: *mut u8, src: *const u8, len: usize) {
+    let mut i = 0;
+    while i < len {
+        // SAFETY: callers pass `len` bytes valid at both ends; volatile keeps this a loop.
+        unsafe { dst.add(i).write_volatile(src.add(i).read_volatile()) };
+        i += 1;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness's side: script the cloud, read the statistics.
+
+/// Empties the cloud, closes every channel (without notifications) and sets the script.
+/// Notification centers stay set up, as they do on the device.
+pub fn reset(script: Script) {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    fake.script = script;
+    fake.num_entries = 0;
+    fake.arena_used = 0;
+    fake.channels = [FREE_CHANNEL; MAX_CHANNELS];
+    fake.stats = Stats::default();
+    fake.last_reason = MvClosureReason::NONE;
+}
+
+/// Changes the script of the scenario in progress.
+pub fn set_script(script: Script) {
+    // SAFETY: thread mode; no other reference is live.
+    unsafe { fake() }.script = script;
+}
+
+/// Stores a value in the cloud; returns `false` if the cloud is full.
+pub fn insert(scope: u32, store: u32, key: &'static [u8], value: &[u8]) -> bool {
+    insert_with(scope, store, key, value.len(), |out| {
+        fake_copy(out.as_mut_ptr(), value.as_ptr(), out.len().min(value.len()));
+    })
+}
+
+/// Stores a value of `len` bytes that `fill` writes; returns `false` if the cloud is full.
+pub fn insert_with(
+    scope: u32,
+    store: u32,
+    key: &'static [u8],
+    len: usize,
+    fill: impl FnOnce(&mut [u8]),
+) -> bool {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    let at = fake.arena_used;
+    // SAFETY: thread mode; no other reference to the arena is live.
+    let arena = unsafe { arena() };
+    let Some(slot) = arena.get_mut(at..at.saturating_add(len)) else { return false };
+    let Some(entry) = fake.entries.get_mut(fake.num_entries) else { return false };
+    fill(slot);
+    *entry = Entry { scope, store, key, at, len };
+    fake.num_entries += 1;
+    fake.arena_used = at + len;
+    true
+}
+
+/// The text of a value stored in the cloud (empty if there is no such key).
+pub fn value_of(key: &[u8]) -> &'static [u8] {
+    // SAFETY: thread mode; the arena is only written by `insert*`, never while this slice is
+    // in use by a test.
+    let fake = unsafe { fake() };
+    let entries = fake.entries.get(..fake.num_entries).unwrap_or(&[]);
+    for entry in entries {
+        if entry.key == key {
+            // SAFETY: as above.
+            return unsafe { arena() }.get(entry.at..entry.at + entry.len).unwrap_or(&[]);
+        }
+    }
+    &[]
+}
+
+/// What happened since the last reset.
+pub fn stats() -> Stats {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    let mut stats = fake.stats;
+    stats.out_of_order = fake.channels.iter().any(|c| c.out_of_order) || stats.out_of_order;
+    stats
+}
+
+/// The network handle `mvRequestNetwork` hands out.
+pub const fn network_handle() -> MvNetworkHandle {
+    NETWORK_HANDLE
+}
+
+/// The system calls, for a table that keeps them all in every build (the benchmark's baseline
+/// must hold the fake too, so that subtracting it leaves only the fetch).
+pub static SYSCALLS: [unsafe extern "C" fn(); 9] = {
+    type F = unsafe extern "C" fn();
+    // SAFETY (of the transmutes): only the addresses are kept; nothing calls through `F`.
+    unsafe {
+        [
+            core::mem::transmute::<*const (), F>(mvSetupNotifications as *const ()),
+            core::mem::transmute::<*const (), F>(mvRequestNetwork as *const ()),
+            core::mem::transmute::<*const (), F>(mvOpenChannel as *const ()),
+            core::mem::transmute::<*const (), F>(mvSendConfigFetchRequest as *const ()),
+            core::mem::transmute::<*const (), F>(mvReadConfigFetchResponseData as *const ()),
+            core::mem::transmute::<*const (), F>(mvReadConfigResponseItem as *const ()),
+            core::mem::transmute::<*const (), F>(mvCloseChannel as *const ()),
+            core::mem::transmute::<*const (), F>(mvGetChannelClosureReason as *const ()),
+            core::mem::transmute::<*const (), F>(mvGetMicroseconds as *const ()),
+        ]
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Handles.
+
+fn channel_handle(slot: usize, generation: u32) -> MvChannelHandle {
+    0xc000_0000 | (generation << 8) | slot as u32
+}
+
+fn channel_slot(
+    channels: &mut [Channel; MAX_CHANNELS],
+    handle: MvChannelHandle,
+) -> Option<&mut Channel> {
+    if handle & 0xc000_0000 != 0xc000_0000 {
+        return None;
+    }
+    let slot = (handle & 0xff) as usize;
+    let generation = (handle >> 8) & 0x3f_ffff;
+    let channel = channels.get_mut(slot)?;
+    (channel.state != ChannelState::Free && channel.generation & 0x3f_ffff == generation)
+        .then_some(channel)
+}
+
+fn center_handle(slot: usize) -> MvNotificationHandle {
+    0x4c00_0000 | slot as u32
+}
+
+fn center_slot(handle: MvNotificationHandle) -> Option<usize> {
+    (handle & 0xff00_0000 == 0x4c00_0000).then_some((handle & 0xff) as usize)
+}
+
+/// Writes one record into a center's buffer and pends its interrupt, as Microvisor does.
+fn notify(fake: &mut Fake, center: usize, event: MvEventType, tag: u32) {
+    let now = fake.clock_us;
+    let Some(center) = fake.centers.get_mut(center) else { return };
+    if center.buffer.is_null() || center.records == 0 {
+        return;
+    }
+    let index = center.write.checked_rem(center.records).unwrap_or(0);
+    let record = MvNotification { microseconds: now, event_type: event, tag };
+    // SAFETY: the application registered `records` records at `buffer` with
+    // mvSetupNotifications and keeps them alive ('static in both the runtime and the C
+    // baseline); `index < records`.
+    unsafe { center.buffer.add(index).write_volatile(record) };
+    center.write = (index + 1).checked_rem(center.records).unwrap_or(0);
+    fake.stats.notifications += 1;
+    cortex_m::asm::dsb();
+    let irq = center.irq;
+    // SAFETY: ISPR is the NVIC's set-pending register bank; `irq < NUM_IRQS`, checked at setup.
+    unsafe { NVIC_ISPR.add((irq / 32) as usize).write_volatile(1 << (irq % 32)) };
+    cortex_m::asm::dsb();
+    cortex_m::asm::isb();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The system calls.
+
+/// `mvSetupNotifications`.
+///
+/// # Safety
+///
+/// As the header: valid pointers, a buffer that outlives its use.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvSetupNotifications(
+    setup: *const MvNotificationSetup,
+    handle: *mut MvNotificationHandle,
+) -> MvStatus {
+    if setup.is_null() || handle.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    // SAFETY: non-null, and valid per the caller's contract.
+    let setup = unsafe { &*setup };
+    let size = setup.buffer_size as usize;
+    if setup.buffer.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if size < 32 || size % 16 != 0 {
+        return MvStatus::INVALIDBUFFERSIZE;
+    }
+    if setup.irq >= NUM_IRQS {
+        return MvStatus::INVALIDINTERRUPT;
+    }
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    if fake.centers.iter().any(|c| c.buffer == setup.buffer) {
+        return MvStatus::BUFFERALREADYINUSE;
+    }
+    let Some(slot) = fake.centers.iter().position(|c| c.buffer.is_null()) else {
+        return MvStatus::TOOMANYNOTIFICATIONBUFFERS;
+    };
+    if let Some(center) = fake.centers.get_mut(slot) {
+        *center = Center { buffer: setup.buffer, records: size / 16, irq: setup.irq, write: 0 };
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { handle.write(center_handle(slot)) };
+    MvStatus::OKAY
+}
+
+/// `mvRequestNetwork`.
+///
+/// # Safety
+///
+/// As the header: valid pointers.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvRequestNetwork(
+    params: *const MvRequestNetworkParams,
+    handle: *mut MvNetworkHandle,
+) -> MvStatus {
+    if params.is_null() || handle.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    if unsafe { (*params).version } != 1 {
+        return MvStatus::UNSUPPORTEDSTRUCTUREVERSION;
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { handle.write(NETWORK_HANDLE) };
+    MvStatus::OKAY
+}
+
+/// `mvOpenChannel`.
+///
+/// # Safety
+///
+/// As the header: valid pointers; buffers that outlive the channel.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvOpenChannel(
+    params: *const MvOpenChannelParams,
+    handle: *mut MvChannelHandle,
+) -> MvStatus {
+    if params.is_null() || handle.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    let params = unsafe { &*params };
+    if params.version != 1 {
+        return MvStatus::UNSUPPORTEDSTRUCTUREVERSION;
+    }
+    let Some(center) = center_slot(params.notification_handle) else {
+        return MvStatus::INVALIDHANDLE;
+    };
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    if fake.centers.get(center).is_none_or(|c| c.buffer.is_null())
+        || params.network_handle != NETWORK_HANDLE
+    {
+        return MvStatus::INVALIDHANDLE;
+    }
+    if params.channel_type != MvChannelType::CONFIGFETCH {
+        return MvStatus::UNKNOWNCHANNELTYPE;
+    }
+    if params.endpoint.length != 0 {
+        return MvStatus::UNKNOWNCHANNELENDPOINT;
+    }
+    if params.receive_buffer.is_null() || params.send_buffer.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if params.receive_buffer as usize % 512 != 0 || params.send_buffer as usize % 512 != 0 {
+        return MvStatus::INVALIDBUFFERALIGNMENT;
+    }
+    let (recv_len, send_len) = (params.receive_buffer_len as usize, params.send_buffer_len as usize);
+    if recv_len == 0 || send_len == 0 || recv_len % 512 != 0 || send_len % 512 != 0 {
+        return MvStatus::INVALIDBUFFERSIZE;
+    }
+    let Some(slot) = fake.channels.iter().position(|c| c.state == ChannelState::Free) else {
+        return MvStatus::TOOMANYCHANNELS;
+    };
+    let Some(channel) = fake.channels.get_mut(slot) else { return MvStatus::TOOMANYCHANNELS };
+    let generation = channel.generation.wrapping_add(1);
+    // Field by field: a whole-struct assignment would copy the item table through `memcpy`.
+    channel.state = ChannelState::Open;
+    channel.generation = generation;
+    channel.center = center;
+    channel.tag = params.notification_tag;
+    channel.recv_len = recv_len;
+    channel.send_len = send_len;
+    channel.sent = false;
+    channel.countdown = 0;
+    channel.delivered = false;
+    channel.result = MvConfigFetchResult::OK;
+    channel.num_items = 0;
+    channel.next_read = 0;
+    channel.out_of_order = false;
+    fake.stats.opens += 1;
+    fake.stats.open_channels += 1;
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { handle.write(channel_handle(slot, generation & 0x3f_ffff)) };
+    MvStatus::OKAY
+}
+
+/// `mvSendConfigFetchRequest`: checks the request and prepares the scripted response.
+///
+/// # Safety
+///
+/// As the header: valid pointers (a bad nested pointer is LATEFAULT on the device; here only a
+/// null one is caught).
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvSendConfigFetchRequest(
+    handle: MvChannelHandle,
+    params: *const MvConfigKeyFetchParams,
+) -> MvStatus {
+    // SAFETY: thread mode; no other reference is live.
+    let Fake { script, entries, num_entries, arena_used, channels, stats, .. } = unsafe { fake() };
+    stats.sends += 1;
+    let Some(channel) = channel_slot(channels, handle) else { return MvStatus::INVALIDHANDLE };
+    if params.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if channel.state == ChannelState::ClosedByServer {
+        return MvStatus::CHANNELCLOSED;
+    }
+    if channel.sent {
+        return MvStatus::REQUESTALREADYSENT;
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    let params = unsafe { &*params };
+    let count = params.num_items as usize;
+    let mut request_bytes = 0usize;
+    if count > 0 && params.keys_to_fetch.is_null() {
+        channel.sent = true;
+        return MvStatus::LATEFAULT;
+    }
+    for i in 0..count {
+        // SAFETY: the caller's array holds `num_items` keys.
+        let key = unsafe { &*params.keys_to_fetch.add(i) };
+        request_bytes = request_bytes.saturating_add(KEY_OVERHEAD + key.key.length as usize);
+    }
+    if request_bytes > channel.send_len {
+        return MvStatus::INVALIDBUFFERSIZE;
+    }
+    // From here on the request counts as sent, whatever else goes wrong.
+    channel.sent = true;
+    if count > MAX_ITEMS {
+        return MvStatus::TOOMANYCONFIGKEYS;
+    }
+    let mut response_bytes = RESPONSE_OVERHEAD;
+    for i in 0..count {
+        // SAFETY: as above.
+        let key = unsafe { &*params.keys_to_fetch.add(i) };
+        if key.key.data.is_null() && key.key.length > 0 {
+            return MvStatus::LATEFAULT;
+        }
+        let text = if key.key.length == 0 {
+            &[][..]
+        } else {
+            // SAFETY: the caller's key text holds `length` bytes.
+            unsafe { core::slice::from_raw_parts(key.key.data, key.key.length as usize) }
+        };
+        if text.len() > 100 || !text.iter().all(|b| (0x20..0x7f).contains(b)) {
+            return MvStatus::INVALIDCONFIGKEY;
+        }
+        if key.scope.0 > 1 {
+            return MvStatus::UNKNOWNCONFIGSCOPE;
+        }
+        if key.store.0 > 1 {
+            return MvStatus::UNKNOWNCONFIGSTORE;
+        }
+        let found = entries.get(..*num_entries).unwrap_or(&[]).iter().find(|e| {
+            e.scope == key.scope.0 && e.store == key.store.0 && fake_eq(e.key, text)
+        });
+        let item = match found {
+            _ if !script.server_error_key.is_empty() && text == script.server_error_key => {
+                Item { result: MvConfigKeyFetchResult::SERVERERROR, at: 0, len: 0 }
+            }
+            Some(entry) if entry.at + entry.len <= *arena_used => {
+                Item { result: MvConfigKeyFetchResult::OK, at: entry.at, len: entry.len }
+            }
+            _ => NO_ITEM,
+        };
+        response_bytes += ITEM_OVERHEAD + item.len;
+        if let Some(slot) = channel.items.get_mut(i) {
+            *slot = item;
+        }
+    }
+    if response_bytes > channel.recv_len {
+        channel.result = MvConfigFetchResult::RESPONSETOOLARGE;
+        channel.num_items = 0;
+    } else {
+        channel.result = MvConfigFetchResult::OK;
+        channel.num_items = if script.drop_last_item { count.saturating_sub(1) } else { count };
+    }
+    channel.countdown = match script.delivery {
+        Delivery::AfterPolls(n) | Delivery::CloseAfterPolls(n) | Delivery::ReadableThenClosed(n) => {
+            n.max(1)
+        }
+        Delivery::Never => 0,
+    };
+    MvStatus::OKAY
+}
+
+/// `mvGetMicroseconds`: the clock, which also drives the scripted cloud (a response "arrives"
+/// on a given poll after its request).
+///
+/// # Safety
+///
+/// As the header: a valid pointer.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvGetMicroseconds(microseconds: *mut u64) -> MvStatus {
+    if microseconds.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    fake.stats.polls += 1;
+    fake.clock_us = fake.clock_us.wrapping_add(fake.script.clock_step_us);
+    let delivery = fake.script.delivery;
+    for slot in 0..MAX_CHANNELS {
+        let Some(channel) = fake.channels.get_mut(slot) else { continue };
+        if channel.state != ChannelState::Open || channel.countdown == 0 {
+            continue;
+        }
+        channel.countdown -= 1;
+        if channel.countdown != 0 {
+            continue;
+        }
+        let (center, tag) = (channel.center, channel.tag);
+        let event = match delivery {
+            Delivery::CloseAfterPolls(_) => {
+                channel.state = ChannelState::ClosedByServer;
+                MvEventType::CHANNELNOTCONNECTED
+            }
+            Delivery::ReadableThenClosed(_) => {
+                channel.state = ChannelState::ClosedByServer;
+                MvEventType::CHANNELDATAREADABLE
+            }
+            _ => {
+                channel.delivered = true;
+                MvEventType::CHANNELDATAREADABLE
+            }
+        };
+        notify(fake, center, event, tag);
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { microseconds.write(fake.clock_us) };
+    MvStatus::OKAY
+}
+
+/// `mvReadConfigFetchResponseData`.
+///
+/// # Safety
+///
+/// As the header: a valid pointer.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvReadConfigFetchResponseData(
+    handle: MvChannelHandle,
+    data: *mut MvConfigResponseData,
+) -> MvStatus {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    let Some(channel) = channel_slot(&mut fake.channels, handle) else {
+        return MvStatus::INVALIDHANDLE;
+    };
+    if data.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if channel.state == ChannelState::ClosedByServer {
+        return MvStatus::CHANNELCLOSED;
+    }
+    if !channel.delivered {
+        return MvStatus::RESPONSENOTPRESENT;
+    }
+    let response =
+        MvConfigResponseData { result: channel.result, num_items: channel.num_items as u32 };
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { data.write(response) };
+    MvStatus::OKAY
+}
+
+/// `mvReadConfigResponseItem`: copies at most `size` bytes and writes the count copied.
+///
+/// # Safety
+///
+/// As the header: valid pointers, a buffer of `size` bytes.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvReadConfigResponseItem(
+    handle: MvChannelHandle,
+    params: *const MvConfigResponseReadItemParams,
+) -> MvStatus {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    fake.stats.item_reads += 1;
+    // SAFETY: thread mode; the arena is not written during a fetch.
+    let arena = unsafe { arena() }.as_ptr();
+    let Some(channel) = channel_slot(&mut fake.channels, handle) else {
+        return MvStatus::INVALIDHANDLE;
+    };
+    if params.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if channel.state == ChannelState::ClosedByServer {
+        return MvStatus::CHANNELCLOSED;
+    }
+    if !channel.delivered {
+        return MvStatus::RESPONSENOTPRESENT;
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    let params = unsafe { &*params };
+    let index = params.item_index as usize;
+    if index >= channel.num_items {
+        return MvStatus::INDEXINVALID;
+    }
+    let Some(&item) = channel.items.get(index) else { return MvStatus::INDEXINVALID };
+    if params.result.is_null()
+        || params.buf.length.is_null()
+        || (params.buf.data.is_null() && params.buf.size > 0)
+    {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if index != channel.next_read {
+        channel.out_of_order = true;
+    }
+    channel.next_read = index + 1;
+    let copied = item.len.min(params.buf.size as usize);
+    // SAFETY: `at + len` lies inside the arena (checked when the item was made); the caller's
+    // buffer holds `size >= copied` bytes.
+    fake_copy(params.buf.data, unsafe { arena.add(item.at) }, copied);
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe {
+        params.result.write(item.result);
+        params.buf.length.write(copied as u32);
+    }
+    MvStatus::OKAY
+}
+
+/// `mvCloseChannel`: closes and zeroes the handle.
+///
+/// # Safety
+///
+/// As the header: a valid pointer.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvCloseChannel(handle: *mut MvChannelHandle) -> MvStatus {
+    if handle.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    // SAFETY: non-null, valid per the caller's contract.
+    let value = unsafe { handle.read() };
+    let reason = match channel_slot(&mut fake.channels, value) {
+        None => return MvStatus::INVALIDHANDLE,
+        Some(channel) => {
+            let reason = if channel.state == ChannelState::ClosedByServer {
+                MvClosureReason::CHANNELCLOSEDBYSERVER
+            } else {
+                MvClosureReason::CLOSEDBYAPPLICATION
+            };
+            channel.state = ChannelState::Free;
+            reason
+        }
+    };
+    fake.last_reason = reason;
+    fake.stats.closes += 1;
+    fake.stats.open_channels = fake.stats.open_channels.saturating_sub(1);
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { handle.write(0) };
+    MvStatus::OKAY
+}
+
+/// `mvGetChannelClosureReason`.
+///
+/// # Safety
+///
+/// As the header: a valid pointer.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn mvGetChannelClosureReason(
+    handle: MvChannelHandle,
+    reason: *mut MvClosureReason,
+) -> MvStatus {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    let Some(channel) = channel_slot(&mut fake.channels, handle) else {
+        return MvStatus::INVALIDHANDLE;
+    };
+    if reason.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    let value = match channel.state {
+        ChannelState::ClosedByServer => MvClosureReason::CHANNELCLOSEDBYSERVER,
+        _ => MvClosureReason::NONE,
+    };
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { reason.write(value) };
+    MvStatus::OKAY
+}

@@ -1,0 +1,164 @@
+//! The vendor's MQTT demo schema (MICROVISOR.md), in Rust and as the C baseline's struct, with
+//! the cloud that serves it and the checks of what came back.
+
+use microvisor_config::heapless::String;
+use microvisor_config::{Hex, MicrovisorConfig, Secret};
+
+use crate::cloud::{self, CONFIG, DEVICE, SECRET};
+use crate::fake;
+
+/// The MQTT demo's settings, all device-scoped.
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+pub struct Mqtt {
+    /// The broker's host name.
+    #[config(key = "broker-host")]
+    pub broker_host: String<128>,
+    /// The broker's port.
+    #[config(key = "broker-port")]
+    pub broker_port: u16,
+    /// The MQTT client id; the demo otherwise uses the 34-byte device id.
+    #[config(key = "client-id")]
+    pub client_id: Option<String<34>>,
+    /// The broker's CA certificate, DER.
+    #[config(key = "root-CA")]
+    pub root_ca: Hex<1536>,
+    /// The device's certificate, DER.
+    #[config(key = "cert")]
+    pub cert: Hex<1024>,
+    /// The device's private key, DER.
+    #[config(key = "private_key", store = secret)]
+    pub private_key: Secret<Hex<1536>>,
+    /// The broker user name.
+    #[config(key = "username")]
+    pub username: String<128>,
+    /// The broker password.
+    #[config(key = "password", store = secret)]
+    pub password: Secret<String<128>>,
+}
+
+impl Mqtt {
+    /// Empty settings, for a `static`.
+    pub const fn empty() -> Self {
+        Mqtt {
+            broker_host: String::new(),
+            broker_port: 0,
+            client_id: None,
+            root_ca: Hex::new(),
+            cert: Hex::new(),
+            private_key: Secret::new(Hex::new()),
+            username: String::new(),
+            password: Secret::new(String::new()),
+        }
+    }
+}
+
+/// The C baseline's `struct mqtt_config` (bench/c-baseline/mqtt_config.h), field for field.
+#[repr(C)]
+pub struct CMqtt {
+    pub broker_host: [u8; 129],
+    pub client_id: [u8; 35],
+    pub has_client_id: u8,
+    pub broker_port: u16,
+    pub username: [u8; 129],
+    pub password: [u8; 129],
+    pub root_ca_len: u16,
+    pub cert_len: u16,
+    pub private_key_len: u16,
+    pub root_ca: [u8; 1536],
+    pub cert: [u8; 1024],
+    pub private_key: [u8; 1536],
+}
+
+impl CMqtt {
+    /// Zeroed settings, for a `static`.
+    pub const fn empty() -> Self {
+        CMqtt {
+            broker_host: [0; 129],
+            client_id: [0; 35],
+            has_client_id: 0,
+            broker_port: 0,
+            username: [0; 129],
+            password: [0; 129],
+            root_ca_len: 0,
+            cert_len: 0,
+            private_key_len: 0,
+            root_ca: [0; 1536],
+            cert: [0; 1024],
+            private_key: [0; 1536],
+        }
+    }
+}
+
+/// Sizes of the DER blobs the cloud serves: a CA certificate, a device certificate and an RSA
+/// 2048 private key are about these.
+pub const ROOT_CA_BYTES: usize = 1000;
+/// See [`ROOT_CA_BYTES`].
+pub const CERT_BYTES: usize = 700;
+/// See [`ROOT_CA_BYTES`].
+pub const PRIVATE_KEY_BYTES: usize = 1190;
+
+/// Fills the fake cloud with a good MQTT configuration. `client_id` says whether the optional
+/// key is there.
+pub fn load_cloud(client_id: bool) -> bool {
+    let mut ok = true;
+    ok &= fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
+    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
+    if client_id {
+        ok &= fake::insert(DEVICE, CONFIG, b"client-id", b"dev-0123456789abcdef");
+    }
+    ok &= cloud::insert_hex(DEVICE, CONFIG, b"root-CA", ROOT_CA_BYTES, 0x1001);
+    ok &= cloud::insert_hex(DEVICE, CONFIG, b"cert", CERT_BYTES, 0x2002);
+    ok &= cloud::insert_hex(DEVICE, SECRET, b"private_key", PRIVATE_KEY_BYTES, 0x3003);
+    ok &= fake::insert(DEVICE, CONFIG, b"username", b"device-user");
+    ok &= fake::insert(DEVICE, SECRET, b"password", b"correct horse battery staple");
+    ok
+}
+
+/// Whether `value` holds exactly what the cloud has under `key` (a missing key: `None`).
+fn same_optional(value: Option<&str>, key: &[u8]) -> bool {
+    let cloud = fake::value_of(key);
+    match value {
+        Some(value) => !cloud.is_empty() && value.as_bytes() == cloud,
+        None => cloud.is_empty(),
+    }
+}
+
+/// Whether the Rust settings are what the cloud holds.
+pub fn check(settings: &Mqtt) -> bool {
+    settings.broker_host.as_bytes() == fake::value_of(b"broker-host")
+        && settings.broker_port == 8883
+        && same_optional(settings.client_id.as_deref(), b"client-id")
+        && cloud::same_hex(&settings.root_ca, fake::value_of(b"root-CA"))
+        && cloud::same_hex(&settings.cert, fake::value_of(b"cert"))
+        && cloud::same_hex(settings.private_key.expose_secret(), fake::value_of(b"private_key"))
+        && settings.username.as_bytes() == fake::value_of(b"username")
+        && settings.password.expose_secret().as_bytes() == fake::value_of(b"password")
+}
+
+/// Whether the C baseline's settings are what the cloud holds.
+pub fn check_c(settings: &CMqtt) -> bool {
+    let present = settings.has_client_id != 0;
+    cloud::same_c_text(&settings.broker_host, fake::value_of(b"broker-host"))
+        && settings.broker_port == 8883
+        && present == !fake::value_of(b"client-id").is_empty()
+        && (!present || cloud::same_c_text(&settings.client_id, fake::value_of(b"client-id")))
+        && cloud::same_c_hex(&settings.root_ca, settings.root_ca_len, fake::value_of(b"root-CA"))
+        && cloud::same_c_hex(&settings.cert, settings.cert_len, fake::value_of(b"cert"))
+        && cloud::same_c_hex(
+            &settings.private_key,
+            settings.private_key_len,
+            fake::value_of(b"private_key"),
+        )
+        && cloud::same_c_text(&settings.username, fake::value_of(b"username"))
+        && cloud::same_c_text(&settings.password, fake::value_of(b"password"))
+}
+
+extern "C" {
+    /// `mqtt_config_fetch` of bench/c-baseline/mqtt_config.c.
+    pub fn mqtt_config_fetch(
+        network: u32,
+        live: *mut CMqtt,
+        err: *mut crate::cbaseline::CfError,
+    ) -> i32;
+}
