@@ -107,7 +107,10 @@ struct Item {
     len: usize,
 }
 
-const NO_ITEM: Item = Item { result: MvConfigKeyFetchResult::KEYNOTFOUND, at: 0, len: 0 };
+/// An unused item slot. All zeros, so that resetting the fake is a `memset`, not a copy of a
+/// table in flash (which would differ between benchmark builds).
+const NO_ITEM: Item = Item { result: MvConfigKeyFetchResult::OK, at: 0, len: 0 };
+const NOT_FOUND: Item = Item { result: MvConfigKeyFetchResult::KEYNOTFOUND, at: 0, len: 0 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum ChannelState {
@@ -653,7 +656,7 @@ pub unsafe extern "C" fn mvSendConfigFetchRequest(
             Some(entry) if entry.at + entry.len <= *arena_used => {
                 Item { result: MvConfigKeyFetchResult::OK, at: entry.at, len: entry.len }
             }
-            _ => NO_ITEM,
+            _ => NOT_FOUND,
         };
         response_bytes += ITEM_OVERHEAD + item.len;
         if let Some(slot) = channel.items.get_mut(i) {

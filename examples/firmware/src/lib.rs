@@ -121,3 +121,47 @@ pub unsafe fn open_channel() -> Result<DeviceChannel<'static>, MvStatus> {
     let buffers = unsafe { BUFFERS.get() };
     DeviceChannel::open(NETWORK.load(Ordering::Relaxed), NOTIFICATIONS.center(), RUST_TAG, buffers)
 }
+
+/// The memory functions every firmware links (here from `compiler_builtins`; in a C firmware
+/// from its C library). The benchmark keeps them in every build, the `none` one included, so
+/// that neither implementation is charged for them.
+pub mod mem_functions {
+    extern "C" {
+        fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8;
+        fn memmove(dst: *mut u8, src: *const u8, n: usize) -> *mut u8;
+        fn memset(dst: *mut u8, value: i32, n: usize) -> *mut u8;
+        fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32;
+        fn __aeabi_memcpy(dst: *mut u8, src: *const u8, n: usize);
+        fn __aeabi_memcpy4(dst: *mut u8, src: *const u8, n: usize);
+        fn __aeabi_memcpy8(dst: *mut u8, src: *const u8, n: usize);
+        fn __aeabi_memmove(dst: *mut u8, src: *const u8, n: usize);
+        fn __aeabi_memset(dst: *mut u8, n: usize, value: i32);
+        fn __aeabi_memset4(dst: *mut u8, n: usize, value: i32);
+        fn __aeabi_memclr(dst: *mut u8, n: usize);
+        fn __aeabi_memclr4(dst: *mut u8, n: usize);
+        fn __aeabi_memclr8(dst: *mut u8, n: usize);
+    }
+
+    /// Their addresses; `core::hint::black_box(&ADDRESSES)` keeps them all linked.
+    pub static ADDRESSES: [unsafe extern "C" fn(); 13] = {
+        type F = unsafe extern "C" fn();
+        // SAFETY (of the transmutes): only the addresses are kept; nothing calls through `F`.
+        unsafe {
+            [
+                core::mem::transmute::<*const (), F>(memcpy as *const ()),
+                core::mem::transmute::<*const (), F>(memmove as *const ()),
+                core::mem::transmute::<*const (), F>(memset as *const ()),
+                core::mem::transmute::<*const (), F>(memcmp as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memcpy as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memcpy4 as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memcpy8 as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memmove as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memset as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memset4 as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memclr as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memclr4 as *const ()),
+                core::mem::transmute::<*const (), F>(__aeabi_memclr8 as *const ()),
+            ]
+        }
+    };
+}

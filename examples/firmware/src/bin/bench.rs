@@ -126,6 +126,7 @@ mod imp {
 fn main() -> ! {
     // The same in every build: the fake whole, the cloud, the network.
     black_box(&fake::SYSCALLS);
+    black_box(&microvisor_config_firmware::mem_functions::ADDRESSES);
     fake::reset(fake::Script::normal());
     let ready = schema::load_cloud() && request_network().is_ok() && imp::setup();
     let measured = measure::run(imp::fetch);
