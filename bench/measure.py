@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Turns the six benchmark builds into the table and bench/results.json (called by bench/run).
+
+    measure.py OUT_DIR RESULTS_JSON
+
+OUT_DIR holds, for each schema S in (mqtt, synthetic64) and implementation I in (none, rust, c):
+  S-I.elf     the benchmark firmware
+  S-I.out     what it printed under QEMU: "bench S I ok=1 stack=N"
+  S-I.trace   QEMU's log of every instruction it executed (-d exec,nochain, one instruction per
+              translation block): one "Trace ..." line per instruction, with the PC
+
+Figures, for rust and for c, each against the `none` build of the same schema:
+  flash         (.text + .rodata) of the build minus that of `none`: the code and constants
+                the fetch adds (notification setup and handler, channel open, fetch, commit).
+  stack         peak bytes below the caller's stack pointer during the call (painted stack);
+                an interrupt taken during the fetch pushes its frame there too.
+  instructions  instructions executed between the markers bench_begin and bench_end, minus
+                those executed inside the fake Microvisor (it stands for the secure world, whose
+                work is the same for both), minus the `none` build's count (the harness's call).
+"""
+import json
+import re
+import subprocess
+import sys
+
+SCHEMAS = ["mqtt", "synthetic64"]
+# The longest encoded value each schema accepts: the hex of a 1536-byte key (3072 characters)
+# and a 64-character text. The stack goal is at most this plus 256 bytes.
+LONGEST = {"mqtt": 3072, "synthetic64": 64}
+TRACE_PC = re.compile(rb"^Trace [0-9]+: \S+ \[[0-9a-f]+/([0-9a-f]+)/")
+
+
+def tool(name):
+    return subprocess.run(name, check=True, capture_output=True, text=True).stdout
+
+
+def flash(elf):
+    sizes = {}
+    for line in tool(["arm-none-eabi-size", "-A", elf]).splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in (".text", ".rodata"):
+            sizes[parts[0]] = int(parts[1])
+    return sizes.get(".text", 0) + sizes.get(".rodata", 0)
+
+
+def symbols(elf):
+    """Address of each defined symbol, and the [start, end) ranges of the fake's functions."""
+    addr, fake = {}, []
+    for line in tool(["arm-none-eabi-nm", "-S", "--defined-only", elf]).splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            addr.setdefault(parts[2], int(parts[0], 16) & ~1)
+        elif len(parts) == 4:
+            start = int(parts[0], 16) & ~1
+            addr.setdefault(parts[3], start)
+            # The fake: the system calls (mv...) and its helpers (module path `fake`).
+            if parts[2] in "tT" and (parts[3].startswith("mv") or "4fake" in parts[3]):
+                fake.append((start, start + int(parts[1], 16)))
+    return addr, fake
+
+
+def instructions(elf, trace):
+    addr, fake = symbols(elf)
+    begin, end = addr["bench_begin"], addr["bench_end"]
+    total = in_fake = 0
+    counting = False
+    with open(trace, "rb") as log:
+        for line in log:
+            match = TRACE_PC.match(line)
+            if not match:
+                continue
+            pc = int(match.group(1), 16)
+            if not counting:
+                counting = pc == begin
+                continue
+            if pc == end:
+                break
+            total += 1
+            if any(lo <= pc < hi for lo, hi in fake):
+                in_fake += 1
+        else:
+            raise SystemExit(f"{trace}: no bench_end after bench_begin")
+    return total - in_fake, in_fake
+
+
+def printed(out):
+    with open(out) as fh:
+        text = fh.read()
+    match = re.search(r"bench \S+ \S+ ok=(\d) stack=(\d+)", text)
+    if not match or match.group(1) != "1":
+        raise SystemExit(f"{out}: the fetch did not succeed: {text.strip()}")
+    return int(match.group(2))
+
+
+def main():
+    out_dir, results_path = sys.argv[1], sys.argv[2]
+    results, rows, missed = {}, [], []
+    for schema in SCHEMAS:
+        raw = {}
+        for imp in ("none", "rust", "c"):
+            base = f"{out_dir}/{schema}-{imp}"
+            own, fake = instructions(f"{base}.elf", f"{base}.trace")
+            raw[imp] = {
+                "flash": flash(f"{base}.elf"),
+                "stack": printed(f"{base}.out"),
+                "instructions": own,
+                "fake": fake,
+            }
+        entry = {}
+        for figure in ("flash", "stack", "instructions"):
+            if figure == "stack":
+                rust, c = raw["rust"]["stack"], raw["c"]["stack"]
+            else:
+                rust = raw["rust"][figure] - raw["none"][figure]
+                c = raw["c"][figure] - raw["none"][figure]
+            ratio = round(rust / c, 2) if c else None
+            entry[figure] = {"rust": rust, "c": c, "ratio": ratio}
+            goal = rust <= c
+            note = "rust <= c"
+            if figure == "stack":
+                limit = LONGEST[schema] + 256
+                goal = goal and rust <= limit
+                note = f"rust <= c and <= {limit}"
+            rows.append((schema, figure, rust, c, ratio, note, "met" if goal else "MISSED"))
+            if not goal:
+                missed.append(f"{schema} {figure}")
+        entry["fake_instructions"] = {"rust": raw["rust"]["fake"], "c": raw["c"]["fake"]}
+        results[schema] = entry
+    with open(results_path, "w") as fh:
+        json.dump(results, fh, indent=2)
+        fh.write("\n")
+    head = ("schema", "figure", "rust", "c", "rust/c", "goal", "")
+    widths = [12, 13, 8, 8, 7, 26, 6]
+    line = lambda cells: "  ".join(str(c).rjust(w) if i in (2, 3, 4) else str(c).ljust(w)
+                                   for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    print(line(head))
+    for row in rows:
+        print(line(row))
+    print()
+    for schema in SCHEMAS:
+        fake = results[schema]["fake_instructions"]
+        print(f"{schema}: the fake Microvisor executed {fake['rust']} instructions for rust, "
+              f"{fake['c']} for c (not counted above)")
+    print(f"goals missed: {', '.join(missed) if missed else 'none'}")
+    print(f"wrote {results_path}")
+
+
+if __name__ == "__main__":
+    main()
