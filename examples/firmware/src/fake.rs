@@ -462,7 +462,7 @@ pub unsafe extern "C" fn mvSetupNotifications(
     if setup.buffer.is_null() {
         return MvStatus::PARAMETERFAULT;
     }
-    if size < 32 || size % 16 != 0 {
+    if size < 32 || !size.is_multiple_of(16) {
         return MvStatus::INVALIDBUFFERSIZE;
     }
     if setup.irq >= NUM_IRQS {
@@ -545,10 +545,13 @@ pub unsafe extern "C" fn mvOpenChannel(
     if params.receive_buffer.is_null() || params.send_buffer.is_null() {
         return MvStatus::PARAMETERFAULT;
     }
-    if params.receive_buffer as usize % 512 != 0 || params.send_buffer as usize % 512 != 0 {
+    if !(params.receive_buffer as usize).is_multiple_of(512)
+        || !(params.send_buffer as usize).is_multiple_of(512)
+    {
         return MvStatus::INVALIDBUFFERALIGNMENT;
     }
-    let (recv_len, send_len) = (params.receive_buffer_len as usize, params.send_buffer_len as usize);
+    let (recv_len, send_len) =
+        (params.receive_buffer_len as usize, params.send_buffer_len as usize);
     if recv_len == 0 || send_len == 0 || recv_len % 512 != 0 || send_len % 512 != 0 {
         return MvStatus::INVALIDBUFFERSIZE;
     }
@@ -646,9 +649,11 @@ pub unsafe extern "C" fn mvSendConfigFetchRequest(
         if key.store.0 > 1 {
             return MvStatus::UNKNOWNCONFIGSTORE;
         }
-        let found = entries.get(..*num_entries).unwrap_or(&[]).iter().find(|e| {
-            e.scope == key.scope.0 && e.store == key.store.0 && fake_eq(e.key, text)
-        });
+        let found = entries
+            .get(..*num_entries)
+            .unwrap_or(&[])
+            .iter()
+            .find(|e| e.scope == key.scope.0 && e.store == key.store.0 && fake_eq(e.key, text));
         let item = match found {
             _ if !script.server_error_key.is_empty() && text == script.server_error_key => {
                 Item { result: MvConfigKeyFetchResult::SERVERERROR, at: 0, len: 0 }
@@ -671,9 +676,9 @@ pub unsafe extern "C" fn mvSendConfigFetchRequest(
         channel.num_items = if script.drop_last_item { count.saturating_sub(1) } else { count };
     }
     channel.countdown = match script.delivery {
-        Delivery::AfterPolls(n) | Delivery::CloseAfterPolls(n) | Delivery::ReadableThenClosed(n) => {
-            n.max(1)
-        }
+        Delivery::AfterPolls(n)
+        | Delivery::CloseAfterPolls(n)
+        | Delivery::ReadableThenClosed(n) => n.max(1),
         Delivery::Never => 0,
     };
     MvStatus::OKAY

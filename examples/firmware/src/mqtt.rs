@@ -141,7 +141,7 @@ pub fn check_c(settings: &CMqtt) -> bool {
     let present = settings.has_client_id != 0;
     cloud::same_c_text(&settings.broker_host, fake::value_of(b"broker-host"))
         && settings.broker_port == 8883
-        && present == !fake::value_of(b"client-id").is_empty()
+        && present != fake::value_of(b"client-id").is_empty()
         && (!present || cloud::same_c_text(&settings.client_id, fake::value_of(b"client-id")))
         && cloud::same_c_hex(&settings.root_ca, settings.root_ca_len, fake::value_of(b"root-CA"))
         && cloud::same_c_hex(&settings.cert, settings.cert_len, fake::value_of(b"cert"))

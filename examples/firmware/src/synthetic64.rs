@@ -486,72 +486,139 @@ pub fn load_cloud() -> bool {
     ok &= fake::insert(DEVICE, CONFIG, b"syn-03-text", b"value-03--qo8mfb3znsi91w6tx57ldao3");
     ok &= fake::insert(DEVICE, SECRET, b"syn-04-text", b"value-04-kto.");
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-05-u32", b"0");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-06-hex", b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-06-hex",
+        b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5",
+    );
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-07-i32", b"-123456");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-08-text", b"value-08-atk");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-09-u16", b"1977");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-10-hex", b"a298820cd9b9353ff0b8f931172e0b3f");
     ok &= fake::insert(DEVICE, SECRET, b"syn-12-text", b"value-12-yhyk7jsw.hnavojyfn70");
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-13-u32", b"7");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-14-hex", b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-14-hex",
+        b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80",
+    );
     ok &= fake::insert(DEVICE, CONFIG, b"syn-15-u8", b"201");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-16-text", b"value-16-bk4e30c9679jy2323bx");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-17-u16", b"2954");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-18-hex", b"0cc579e1200ea64a77c4927d8a55de1d");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-19-text", b"value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        b"syn-19-text",
+        b"value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx",
+    );
     ok &= fake::insert(DEVICE, SECRET, b"syn-20-text", b"value-20-2fy6n1_lkey2bb7zc4m");
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-21-u32", b"4000000000");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-22-hex", b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-22-hex",
+        b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984",
+    );
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-23-i32", b"2147483647");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-24-text", b"value-24-jzw80x7_krwfxda2d7ph.");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-25-u16", b"3931");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-26-hex", b"4bb6c4e7e12ef93d52e870e2");
     ok &= fake::insert(DEVICE, SECRET, b"syn-28-text", b"value-28-2uddbg1l9dk");
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-29-u32", b"65536");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-30-hex", b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-30-hex",
+        b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2",
+    );
     ok &= fake::insert(DEVICE, CONFIG, b"syn-32-text", b"value-32-frfajd4jv98hyrf5y-kyefxjfk");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-33-u16", b"4908");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-34-hex", b"8d58fe3b9c01203ecfa1e350");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-35-text", b"value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        b"syn-35-text",
+        b"value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5",
+    );
     ok &= fake::insert(DEVICE, SECRET, b"syn-36-text", b"value-36-k.pdtz7czowy6hf");
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-37-u32", b"123456789");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-38-hex", b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-38-hex",
+        b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec",
+    );
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-39-i32", b"-2147483648");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-40-text", b"value-40-0l--v1vz");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-41-u16", b"5885");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-42-hex", b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        b"syn-42-hex",
+        b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd",
+    );
     ok &= fake::insert(DEVICE, SECRET, b"syn-44-text", b"value-44-0l-720cw.erakrbf47dhc");
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-45-u32", b"42");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-46-hex", b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-46-hex",
+        b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3",
+    );
     ok &= fake::insert(DEVICE, CONFIG, b"syn-47-u8", b"205");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-48-text", b"value-48-qbn.7s8fjb4io3");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-49-u16", b"6862");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-50-hex", b"16f03469d9e096aa");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-51-text", b"value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-52-text", b"value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        b"syn-51-text",
+        b"value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd",
+    );
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-52-text",
+        b"value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb",
+    );
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-53-u32", b"4294967295");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-54-hex", b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-54-hex",
+        b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6",
+    );
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-55-i32", b"0");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-56-text", b"value-56-8tfmd8kyty68rf");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-57-u16", b"7839");
     ok &= fake::insert(DEVICE, CONFIG, b"syn-58-hex", b"ef2faae9aa9b358e");
     ok &= fake::insert(DEVICE, SECRET, b"syn-60-text", b"value-60-7enfwcklen5d4bj17.");
     ok &= fake::insert(ACCOUNT, CONFIG, b"syn-61-u32", b"1");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-62-hex", b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        b"syn-62-hex",
+        b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914",
+    );
     ok &= fake::insert(DEVICE, CONFIG, b"syn-63-u8", b"207");
     ok
 }
 
 /// Whether the Rust settings hold the cloud's values.
 pub fn check(s: &Synthetic64) -> bool {
-    true
-        && s.f00_text.as_str() == "value-00-hz8bnr"
+    s.f00_text.as_str() == "value-00-hz8bnr"
         && s.f01_port == 1000
         && cloud::same_hex(&s.f02_hex, b"02205935")
         && s.f03_opt.as_ref().is_some_and(|v| v.as_str() == "value-03--qo8mfb3znsi91w6tx57ldao3")
         && s.f04_secret.expose_secret().as_str() == "value-04-kto."
         && s.f05_count == 0
-        && cloud::same_hex(&s.f06_key.expose_secret(), b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5")
+        && cloud::same_hex(
+            s.f06_key.expose_secret(),
+            b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5",
+        )
         && s.f07_offset == -123456
         && s.f08_text.as_str() == "value-08-atk"
         && s.f09_port == 1977
@@ -559,15 +626,23 @@ pub fn check(s: &Synthetic64) -> bool {
         && s.f11_opt.is_none()
         && s.f12_secret.expose_secret().as_str() == "value-12-yhyk7jsw.hnavojyfn70"
         && s.f13_count == 7
-        && cloud::same_hex(&s.f14_key.expose_secret(), b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80")
+        && cloud::same_hex(
+            s.f14_key.expose_secret(),
+            b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80",
+        )
         && s.f15_level.as_ref().is_some_and(|v| *v == 201)
         && s.f16_text.as_str() == "value-16-bk4e30c9679jy2323bx"
         && s.f17_port == 2954
         && cloud::same_hex(&s.f18_hex, b"0cc579e1200ea64a77c4927d8a55de1d")
-        && s.f19_opt.as_ref().is_some_and(|v| v.as_str() == "value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
+        && s.f19_opt
+            .as_ref()
+            .is_some_and(|v| v.as_str() == "value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
         && s.f20_secret.expose_secret().as_str() == "value-20-2fy6n1_lkey2bb7zc4m"
         && s.f21_count == 4000000000
-        && cloud::same_hex(&s.f22_key.expose_secret(), b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984")
+        && cloud::same_hex(
+            s.f22_key.expose_secret(),
+            b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984",
+        )
         && s.f23_offset == 2147483647
         && s.f24_text.as_str() == "value-24-jzw80x7_krwfxda2d7ph."
         && s.f25_port == 3931
@@ -575,31 +650,50 @@ pub fn check(s: &Synthetic64) -> bool {
         && s.f27_opt.is_none()
         && s.f28_secret.expose_secret().as_str() == "value-28-2uddbg1l9dk"
         && s.f29_count == 65536
-        && cloud::same_hex(&s.f30_key.expose_secret(), b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2")
+        && cloud::same_hex(
+            s.f30_key.expose_secret(),
+            b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2",
+        )
         && s.f31_level.is_none()
         && s.f32_text.as_str() == "value-32-frfajd4jv98hyrf5y-kyefxjfk"
         && s.f33_port == 4908
         && cloud::same_hex(&s.f34_hex, b"8d58fe3b9c01203ecfa1e350")
-        && s.f35_opt.as_ref().is_some_and(|v| v.as_str() == "value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5")
+        && s.f35_opt.as_ref().is_some_and(|v| {
+            v.as_str() == "value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5"
+        })
         && s.f36_secret.expose_secret().as_str() == "value-36-k.pdtz7czowy6hf"
         && s.f37_count == 123456789
-        && cloud::same_hex(&s.f38_key.expose_secret(), b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec")
+        && cloud::same_hex(
+            s.f38_key.expose_secret(),
+            b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec",
+        )
         && s.f39_offset == -2147483648
         && s.f40_text.as_str() == "value-40-0l--v1vz"
         && s.f41_port == 5885
-        && cloud::same_hex(&s.f42_hex, b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd")
+        && cloud::same_hex(
+            &s.f42_hex,
+            b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd",
+        )
         && s.f43_opt.is_none()
         && s.f44_secret.expose_secret().as_str() == "value-44-0l-720cw.erakrbf47dhc"
         && s.f45_count == 42
-        && cloud::same_hex(&s.f46_key.expose_secret(), b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3")
+        && cloud::same_hex(
+            s.f46_key.expose_secret(),
+            b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3",
+        )
         && s.f47_level.as_ref().is_some_and(|v| *v == 205)
         && s.f48_text.as_str() == "value-48-qbn.7s8fjb4io3"
         && s.f49_port == 6862
         && cloud::same_hex(&s.f50_hex, b"16f03469d9e096aa")
-        && s.f51_opt.as_ref().is_some_and(|v| v.as_str() == "value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
+        && s.f51_opt
+            .as_ref()
+            .is_some_and(|v| v.as_str() == "value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
         && s.f52_secret.expose_secret().as_str() == "value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb"
         && s.f53_count == 4294967295
-        && cloud::same_hex(&s.f54_key.expose_secret(), b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6")
+        && cloud::same_hex(
+            s.f54_key.expose_secret(),
+            b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6",
+        )
         && s.f55_offset == 0
         && s.f56_text.as_str() == "value-56-8tfmd8kyty68rf"
         && s.f57_port == 7839
@@ -607,20 +701,27 @@ pub fn check(s: &Synthetic64) -> bool {
         && s.f59_opt.is_none()
         && s.f60_secret.expose_secret().as_str() == "value-60-7enfwcklen5d4bj17."
         && s.f61_count == 1
-        && cloud::same_hex(&s.f62_key.expose_secret(), b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914")
+        && cloud::same_hex(
+            s.f62_key.expose_secret(),
+            b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914",
+        )
         && s.f63_level.as_ref().is_some_and(|v| *v == 207)
 }
 
 /// Whether the C baseline's settings hold the cloud's values.
 pub fn check_c(c: &CSynthetic64) -> bool {
-    true
-        && cloud::same_c_text(&c.f00_text, b"value-00-hz8bnr")
+    cloud::same_c_text(&c.f00_text, b"value-00-hz8bnr")
         && c.f01_port == 1000
         && cloud::same_c_hex(&c.f02_hex, c.f02_hex_len, b"02205935")
-        && c.has_f03_opt == 1 && cloud::same_c_text(&c.f03_opt, b"value-03--qo8mfb3znsi91w6tx57ldao3")
+        && c.has_f03_opt == 1
+        && cloud::same_c_text(&c.f03_opt, b"value-03--qo8mfb3znsi91w6tx57ldao3")
         && cloud::same_c_text(&c.f04_secret, b"value-04-kto.")
         && c.f05_count == 0
-        && cloud::same_c_hex(&c.f06_key, c.f06_key_len, b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5")
+        && cloud::same_c_hex(
+            &c.f06_key,
+            c.f06_key_len,
+            b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5",
+        )
         && c.f07_offset == -123456
         && cloud::same_c_text(&c.f08_text, b"value-08-atk")
         && c.f09_port == 1977
@@ -628,15 +729,25 @@ pub fn check_c(c: &CSynthetic64) -> bool {
         && c.has_f11_opt == 0
         && cloud::same_c_text(&c.f12_secret, b"value-12-yhyk7jsw.hnavojyfn70")
         && c.f13_count == 7
-        && cloud::same_c_hex(&c.f14_key, c.f14_key_len, b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80")
-        && c.has_f15_level == 1 && c.f15_level == 201
+        && cloud::same_c_hex(
+            &c.f14_key,
+            c.f14_key_len,
+            b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80",
+        )
+        && c.has_f15_level == 1
+        && c.f15_level == 201
         && cloud::same_c_text(&c.f16_text, b"value-16-bk4e30c9679jy2323bx")
         && c.f17_port == 2954
         && cloud::same_c_hex(&c.f18_hex, c.f18_hex_len, b"0cc579e1200ea64a77c4927d8a55de1d")
-        && c.has_f19_opt == 1 && cloud::same_c_text(&c.f19_opt, b"value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
+        && c.has_f19_opt == 1
+        && cloud::same_c_text(&c.f19_opt, b"value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
         && cloud::same_c_text(&c.f20_secret, b"value-20-2fy6n1_lkey2bb7zc4m")
         && c.f21_count == 4000000000
-        && cloud::same_c_hex(&c.f22_key, c.f22_key_len, b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984")
+        && cloud::same_c_hex(
+            &c.f22_key,
+            c.f22_key_len,
+            b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984",
+        )
         && c.f23_offset == 2147483647
         && cloud::same_c_text(&c.f24_text, b"value-24-jzw80x7_krwfxda2d7ph.")
         && c.f25_port == 3931
@@ -644,31 +755,57 @@ pub fn check_c(c: &CSynthetic64) -> bool {
         && c.has_f27_opt == 0
         && cloud::same_c_text(&c.f28_secret, b"value-28-2uddbg1l9dk")
         && c.f29_count == 65536
-        && cloud::same_c_hex(&c.f30_key, c.f30_key_len, b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2")
+        && cloud::same_c_hex(
+            &c.f30_key,
+            c.f30_key_len,
+            b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2",
+        )
         && c.has_f31_level == 0
         && cloud::same_c_text(&c.f32_text, b"value-32-frfajd4jv98hyrf5y-kyefxjfk")
         && c.f33_port == 4908
         && cloud::same_c_hex(&c.f34_hex, c.f34_hex_len, b"8d58fe3b9c01203ecfa1e350")
-        && c.has_f35_opt == 1 && cloud::same_c_text(&c.f35_opt, b"value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5")
+        && c.has_f35_opt == 1
+        && cloud::same_c_text(
+            &c.f35_opt,
+            b"value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5",
+        )
         && cloud::same_c_text(&c.f36_secret, b"value-36-k.pdtz7czowy6hf")
         && c.f37_count == 123456789
-        && cloud::same_c_hex(&c.f38_key, c.f38_key_len, b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec")
+        && cloud::same_c_hex(
+            &c.f38_key,
+            c.f38_key_len,
+            b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec",
+        )
         && c.f39_offset == -2147483648
         && cloud::same_c_text(&c.f40_text, b"value-40-0l--v1vz")
         && c.f41_port == 5885
-        && cloud::same_c_hex(&c.f42_hex, c.f42_hex_len, b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd")
+        && cloud::same_c_hex(
+            &c.f42_hex,
+            c.f42_hex_len,
+            b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd",
+        )
         && c.has_f43_opt == 0
         && cloud::same_c_text(&c.f44_secret, b"value-44-0l-720cw.erakrbf47dhc")
         && c.f45_count == 42
-        && cloud::same_c_hex(&c.f46_key, c.f46_key_len, b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3")
-        && c.has_f47_level == 1 && c.f47_level == 205
+        && cloud::same_c_hex(
+            &c.f46_key,
+            c.f46_key_len,
+            b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3",
+        )
+        && c.has_f47_level == 1
+        && c.f47_level == 205
         && cloud::same_c_text(&c.f48_text, b"value-48-qbn.7s8fjb4io3")
         && c.f49_port == 6862
         && cloud::same_c_hex(&c.f50_hex, c.f50_hex_len, b"16f03469d9e096aa")
-        && c.has_f51_opt == 1 && cloud::same_c_text(&c.f51_opt, b"value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
+        && c.has_f51_opt == 1
+        && cloud::same_c_text(&c.f51_opt, b"value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
         && cloud::same_c_text(&c.f52_secret, b"value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb")
         && c.f53_count == 4294967295
-        && cloud::same_c_hex(&c.f54_key, c.f54_key_len, b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6")
+        && cloud::same_c_hex(
+            &c.f54_key,
+            c.f54_key_len,
+            b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6",
+        )
         && c.f55_offset == 0
         && cloud::same_c_text(&c.f56_text, b"value-56-8tfmd8kyty68rf")
         && c.f57_port == 7839
@@ -676,8 +813,13 @@ pub fn check_c(c: &CSynthetic64) -> bool {
         && c.has_f59_opt == 0
         && cloud::same_c_text(&c.f60_secret, b"value-60-7enfwcklen5d4bj17.")
         && c.f61_count == 1
-        && cloud::same_c_hex(&c.f62_key, c.f62_key_len, b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914")
-        && c.has_f63_level == 1 && c.f63_level == 207
+        && cloud::same_c_hex(
+            &c.f62_key,
+            c.f62_key_len,
+            b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914",
+        )
+        && c.has_f63_level == 1
+        && c.f63_level == 207
 }
 
 extern "C" {

@@ -349,7 +349,8 @@ fn mqtt_request_already_sent() {
     let first = Mqtt::fetch(&mut channel).is_ok();
     let second = Mqtt::fetch(&mut channel);
     drop(channel);
-    let ok = first && second.as_ref().err() == Some(&FetchError::Send(MvStatus::REQUESTALREADYSENT));
+    let ok =
+        first && second.as_ref().err() == Some(&FetchError::Send(MvStatus::REQUESTALREADYSENT));
     if let (Err(error), false) = (&second, ok) {
         describe(error);
     }
@@ -365,8 +366,10 @@ fn fake_request_already_sent() {
         report("fake: a second request on one channel (open)", false);
         return;
     };
-    let params =
-        MvConfigKeyFetchParams { num_items: Mqtt::KEYS.len() as u32, keys_to_fetch: Mqtt::KEYS.as_ptr() };
+    let params = MvConfigKeyFetchParams {
+        num_items: Mqtt::KEYS.len() as u32,
+        keys_to_fetch: Mqtt::KEYS.as_ptr(),
+    };
     // SAFETY: `params` points at the derive's static request table.
     let first = unsafe { sys::mvSendConfigFetchRequest(channel.handle(), &params) };
     // SAFETY: as above.
@@ -390,7 +393,8 @@ fn c_mqtt() {
     reset_mqtt(true);
     let mut err = CfError::default();
     // SAFETY: thread mode; C_LIVE and `err` are valid for the call.
-    let rc = unsafe { mqtt::mqtt_config_fetch(NETWORK.load(Ordering::Relaxed), C_LIVE.get(), &mut err) };
+    let rc =
+        unsafe { mqtt::mqtt_config_fetch(NETWORK.load(Ordering::Relaxed), C_LIVE.get(), &mut err) };
     // SAFETY: as above.
     let values = rc == 0 && mqtt::check_c(unsafe { C_LIVE.get() });
     report("c baseline: the demo schema is fetched, every value checked", values && tidy(1));
@@ -399,7 +403,8 @@ fn c_mqtt() {
     fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 129]);
     mqtt_rest_of_cloud();
     // SAFETY: as above.
-    let rc = unsafe { mqtt::mqtt_config_fetch(NETWORK.load(Ordering::Relaxed), C_LIVE.get(), &mut err) };
+    let rc =
+        unsafe { mqtt::mqtt_config_fetch(NETWORK.load(Ordering::Relaxed), C_LIVE.get(), &mut err) };
     // CF_E_TOO_LONG of item 0, with the length the device wrote.
     let too_long = rc == 14 && err == CfError { code: 14, index: 0, status: 129 };
     report("c baseline: a value longer than its field is refused", too_long && tidy(1));
@@ -495,7 +500,8 @@ extern "C" {
 #[used]
 pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
     let mut table: [unsafe extern "C" fn(); 53] = [DefaultHandler; 53];
-    table[microvisor_config_firmware::RUST_IRQ as usize] = microvisor_config_firmware::rust_notification_isr;
+    table[microvisor_config_firmware::RUST_IRQ as usize] =
+        microvisor_config_firmware::rust_notification_isr;
     table[cbaseline::CF_IRQ as usize] = cbaseline::cf_notification_isr;
     table
 };
