@@ -43,6 +43,17 @@ fn errors_about_secret_values_hold_no_value_bytes() {
     }
 }
 
+/// Reads the next item of a fetch in progress into a new value, as generated code does into
+/// a field's place.
+fn value<T: microvisor_config::ConfigValue>(
+    fetch: &mut microvisor_config::__private::Fetch<'_>,
+) -> Result<T, microvisor_config::FetchError> {
+    let mut slot = core::mem::MaybeUninit::uninit();
+    fetch.value_into(&mut slot, T::parse_into, T::missing)?;
+    // SAFETY: `value_into` answered `Ok`, so it wrote the slot.
+    Ok(unsafe { slot.assume_init() })
+}
+
 /// The read buffer that held a secret is zero when the fetch is over, on success and on error.
 /// Drives the runtime's fetch core with a buffer the test owns, so it can look afterwards.
 #[test]
@@ -57,13 +68,13 @@ fn the_read_buffer_is_wiped_after_secret_items() {
         {
             let mut fetch =
                 Fetch::begin(&mut channel, Mqtt::KEYS, Mqtt::SCHEMA, &mut scratch).unwrap();
-            let _host: HString<128> = fetch.value().unwrap();
-            let _port: u16 = fetch.value().unwrap();
-            let _id: Option<HString<34>> = fetch.value().unwrap();
-            let _ca: Hex<64> = fetch.value().unwrap();
-            let _key: Secret<Hex<64>> = fetch.value().unwrap();
-            let _keepalive: Option<u16> = fetch.optional().unwrap();
-            let password = fetch.value::<Secret<HString<32>>>();
+            let _host: HString<128> = value(&mut fetch).unwrap();
+            let _port: u16 = value(&mut fetch).unwrap();
+            let _id: Option<HString<34>> = value(&mut fetch).unwrap();
+            let _ca: Hex<64> = value(&mut fetch).unwrap();
+            let _key: Secret<Hex<64>> = value(&mut fetch).unwrap();
+            let _keepalive: Option<u16> = value(&mut fetch).unwrap();
+            let password = value::<Secret<HString<32>>>(&mut fetch);
             assert_eq!(password.is_err(), fail_last);
         }
         assert!(channel.is_closed());
@@ -102,7 +113,7 @@ fn buffers_without_secrets_are_left_as_they_are() {
     {
         let mut fetch =
             Fetch::begin(&mut channel, Plain::KEYS, Plain::SCHEMA, &mut scratch).unwrap();
-        let _: microvisor_config::heapless::String<128> = fetch.value().unwrap();
+        let _: microvisor_config::heapless::String<128> = value(&mut fetch).unwrap();
     }
     assert_eq!(&scratch[..HOST.len()], HOST.as_bytes());
 }

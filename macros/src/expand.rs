@@ -42,7 +42,9 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
     quote! {
         #errors
         #[automatically_derived]
-        impl #impl_generics ::microvisor_config::MicrovisorConfig for #ident #type_generics
+        // SAFETY: `receive_into` never returns (this impl only stands in for a derive that
+        // failed to compile).
+        unsafe impl #impl_generics ::microvisor_config::MicrovisorConfig for #ident #type_generics
         #where_clause
         {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[];
@@ -51,10 +53,11 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
             const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
             type Outcomes = [::microvisor_config::FieldOutcome; 0];
             const NO_OUTCOMES: Self::Outcomes = [];
-            fn receive_dyn(
+            fn receive_into(
                 _: &mut dyn ::microvisor_config::ConfigChannel,
                 _: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
-            ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::FetchError> {
+                _: &mut ::microvisor_config::__private::core::mem::MaybeUninit<Self>,
+            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::FetchError> {
                 ::microvisor_config::__private::core::unreachable!()
             }
             fn check_item(
@@ -193,47 +196,72 @@ fn default_value(field: &Field<'_>) -> Option<TokenStream> {
     }
 }
 
-/// The expression that reads one field from the fetch in progress, `__fetch`.
-fn read_field(field: &Field<'_>) -> TokenStream {
+/// The block that fills one field's place in `*__out` from the fetch in progress, `__fetch`,
+/// and counts it filled.
+fn fill_field(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
+    let member = field.ident;
     let some = quote!(::microvisor_config::__private::core::option::Option::Some);
     let none = quote!(::microvisor_config::__private::core::option::Option::None);
-    let parse = parser(field);
-    // A key that is not found: the default if given, else the type's own missing value
-    // (`None` for an `Option`), else an error naming the key.
+    let put = quote!(::microvisor_config::__private::put);
     let not_found = quote! {
         return ::microvisor_config::__private::core::result::Result::Err(
             __fetch.error_at_previous(::microvisor_config::ItemError::NotFound),
         )
     };
-    let missing = match (default_value(field), field.attrs.with.get()) {
-        (Some(default), _) => default,
-        (None, Some(_)) => not_found,
+    // Writes the field's slot, or returns the error naming its key.
+    let fill = match (field.attrs.with.get(), default_value(field)) {
+        // The common case: parsed in place by the type's own `parse_into`.
         (None, None) => quote_spanned! {ty.span()=>
-            match <#ty as ::microvisor_config::ConfigValue>::missing() {
-                #some(__value) => __value,
-                #none => #not_found,
+            __fetch.value_into(
+                __slot,
+                <#ty as ::microvisor_config::ConfigValue>::parse_into,
+                <#ty as ::microvisor_config::ConfigValue>::missing,
+            )?;
+        },
+        (None, Some(default)) => quote_spanned! {ty.span()=>
+            if !__fetch.optional_into(__slot, <#ty as ::microvisor_config::ConfigValue>::parse_into)? {
+                #put(__slot, #default);
             }
         },
-    };
-    let read = if field.attrs.with.get().is_some() && field.is_option() {
-        quote!(__fetch.optional_with(#parse)?)
-    } else {
-        quote! {
-            match __fetch.optional_with(#parse)? {
-                #some(__value) => __value,
-                #none => #missing,
+        // A user parser returns its value; it is moved into place.
+        (Some(_), default) => {
+            let parse = parser(field);
+            let read = quote!(__fetch.optional_with(#parse)?);
+            let missing = match default {
+                Some(default) => quote!(#put(__slot, #default)),
+                None => not_found,
+            };
+            if field.is_option() {
+                quote!(#put(__slot, #read);)
+            } else {
+                quote! {
+                    match #read {
+                        #some(__value) => #put(__slot, __value),
+                        #none => #missing,
+                    }
+                }
             }
         }
     };
-    match validator(field) {
-        Some(check) => quote! {
-            {
-                let __value = #read;
-                __fetch.validate(__value, #check)?
-            }
-        },
-        None => read,
+    let validate = validator(field).map(|check| {
+        quote! {
+            // SAFETY: the slot was written just above (an error would have returned).
+            __fetch.validate(unsafe { __slot.assume_init_ref() }, #check)?;
+        }
+    });
+    quote! {
+        {
+            // SAFETY: `__out` points at the caller's `MaybeUninit<Self>`, so the field's place
+            // is valid for a `MaybeUninit` of its type, and nothing else borrows it now.
+            let __slot = unsafe {
+                &mut *::microvisor_config::__private::core::ptr::addr_of_mut!((*__out).#member)
+                    .cast::<::microvisor_config::__private::core::mem::MaybeUninit<#ty>>()
+            };
+            #fill
+            __filled.advance();
+            #validate
+        }
     }
 }
 
@@ -292,6 +320,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let mut reads = Vec::new();
     let mut asserts = Vec::new();
     let mut checks = Vec::new();
+    let mut drops = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
         // Checked by `valid`: every field has a key, a scope and a store here.
         let (Some(key), Some(scope), Some(store)) =
@@ -319,9 +348,15 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 default: #default,
             }
         });
+        reads.push(fill_field(field));
         let member = field.ident;
-        let read = read_field(field);
-        reads.push(quote!(#member: #read));
+        drops.push(quote! {
+            if __count > #index {
+                ::microvisor_config::__private::core::ptr::drop_in_place(
+                    ::microvisor_config::__private::core::ptr::addr_of_mut!((*__out).#member),
+                );
+            }
+        });
         asserts.extend(max_len_fits_type(field));
         let check = check_field(field);
         checks.push(quote!(#index => #check));
@@ -329,7 +364,9 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let field_count = keys.len();
     quote! {
         #[automatically_derived]
-        impl ::microvisor_config::MicrovisorConfig for #ident {
+        // SAFETY: `receive_into` returns `Ok` only after every field of `__out` was written
+        // (each step that fails returns early, and `__filled` drops what was written).
+        unsafe impl ::microvisor_config::MicrovisorConfig for #ident {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[#(#keys),*];
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[#(#specs),*];
             const RESPONSE_MAX_BYTES: ::microvisor_config::__private::core::primitive::usize =
@@ -344,10 +381,26 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             const NO_OUTCOMES: Self::Outcomes =
                 [::microvisor_config::FieldOutcome::NotRead; #field_count];
 
-            fn receive_dyn(
+            fn receive_into(
                 __channel: &mut dyn ::microvisor_config::ConfigChannel,
                 __report: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
-            ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::FetchError> {
+                __out: &mut ::microvisor_config::__private::core::mem::MaybeUninit<Self>,
+            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::FetchError> {
+                /// Drops the first `__count` fields of `*__out`, in declaration order.
+                ///
+                /// # Safety
+                ///
+                /// Those fields are written and owned by the caller, which drops them once.
+                unsafe fn __drop_first(
+                    __out: *mut #ident,
+                    __count: ::microvisor_config::__private::core::primitive::usize,
+                ) {
+                    // SAFETY: the function's contract.
+                    unsafe {
+                        #(#drops)*
+                    }
+                }
+
                 let mut __scratch =
                     [0u8; <Self as ::microvisor_config::MicrovisorConfig>::SCRATCH_BYTES];
                 let mut __fetch = ::microvisor_config::__private::Fetch::resume(
@@ -356,11 +409,17 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                     &mut __scratch,
                     __report,
                 )?;
-                // Fields are read in declaration order, the request's order: a struct literal
-                // evaluates its fields as written.
-                ::microvisor_config::__private::core::result::Result::Ok(Self {
-                    #(#reads,)*
-                })
+                let __out: *mut Self = __out.as_mut_ptr();
+                // SAFETY: `__out` is valid for writes of `Self` while this function runs, and
+                // `__drop_first` drops exactly the first fields, which are filled in
+                // declaration order below.
+                let mut __filled =
+                    unsafe { ::microvisor_config::__private::Filled::new(__out, __drop_first) };
+                // Fields are read in declaration order, the request's order, each parsed
+                // straight into its place in `*__out`.
+                #(#reads)*
+                __filled.finish();
+                ::microvisor_config::__private::core::result::Result::Ok(())
             }
 
             fn check_item(

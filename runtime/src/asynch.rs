@@ -58,6 +58,6 @@ pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
         let guard = CloseOnDrop(channel);
         fetch::send(guard.0, T::KEYS)?;
         poll_fn(|cx| guard.0.poll_response(cx)).await.map_err(FetchError::Wait)?;
-        T::receive_dyn(guard.0, None)
+        crate::config::receive(guard.0, None)
     }
 }

@@ -1,6 +1,7 @@
 //! The trait the derive implements, and the two-phase fetch built on it.
 
 use core::marker::PhantomData;
+use core::mem::MaybeUninit;
 
 use crate::channel::{ConfigChannel, KeySpec};
 use crate::error::{FetchError, ParseError};
@@ -11,9 +12,14 @@ use crate::report::{FetchReport, FieldOutcome};
 /// A settings struct fetched from the Microvisor cloud in one batched request.
 ///
 /// Derive it with `#[derive(MicrovisorConfig)]`; the crate documentation lists the attributes.
-/// The derive generates the tables and [`MicrovisorConfig::receive_dyn`]; everything else is
-/// provided here, once, for every struct.
-pub trait MicrovisorConfig: Sized {
+/// The derive generates the tables, [`MicrovisorConfig::receive_into`] and
+/// [`MicrovisorConfig::check_item`]; everything else is provided here, once, for every struct.
+///
+/// # Safety
+///
+/// Implement it only through the derive. The provided methods rely on `receive_into`
+/// returning `Ok` only once it has written every field of `out`.
+pub unsafe trait MicrovisorConfig: Sized {
     /// The request: one entry per field, in field order, in one static array.
     const KEYS: &'static [MvConfigKeyToFetch];
 
@@ -38,20 +44,64 @@ pub trait MicrovisorConfig: Sized {
     /// Fetches every field through `channel`: one request, one wait, one read per item. The
     /// channel is closed when this returns, on success and on error.
     ///
+    /// The settings are returned by value; for a large struct, [`MicrovisorConfig::fetch_into`]
+    /// builds them in place instead (in a `static`, say), which keeps them off the stack.
+    ///
     /// # Errors
     ///
     /// A [`FetchError`]; an error about one item names its key.
     fn fetch<C: ConfigChannel>(channel: &mut C) -> Result<Self, FetchError> {
-        Self::fetch_dyn(channel)
+        let mut out = MaybeUninit::uninit();
+        Self::fetch_into_dyn(channel, &mut out)?;
+        // SAFETY: `fetch_into_dyn` answered `Ok`, so `receive_into` wrote every field (the
+        // trait's contract).
+        Ok(unsafe { out.assume_init() })
     }
 
-    /// Fetches again into `self`, which is left untouched unless every item succeeded.
+    /// Fetches every field straight into `out`, each value parsed in its place: nothing the
+    /// size of the settings passes through the stack. Returns the settings written there.
+    /// On error `out` holds nothing (whatever was written is dropped).
+    ///
+    /// # Errors
+    ///
+    /// As [`MicrovisorConfig::fetch`].
+    fn fetch_into<'o, C: ConfigChannel>(
+        channel: &mut C,
+        out: &'o mut MaybeUninit<Self>,
+    ) -> Result<&'o mut Self, FetchError> {
+        Self::fetch_into_dyn(channel, out)?;
+        // SAFETY: as in `fetch`.
+        Ok(unsafe { out.assume_init_mut() })
+    }
+
+    /// Fetches again into `self`, which is left untouched unless every item succeeded. The new
+    /// settings are staged on the stack; [`MicrovisorConfig::refresh_with`] stages them
+    /// elsewhere.
     ///
     /// # Errors
     ///
     /// As [`MicrovisorConfig::fetch`]; `self` keeps its old value.
     fn refresh<C: ConfigChannel>(&mut self, channel: &mut C) -> Result<(), FetchError> {
-        *self = Self::fetch_dyn(channel)?;
+        self.refresh_with(channel, &mut MaybeUninit::uninit())
+    }
+
+    /// As [`MicrovisorConfig::refresh`], staging the new settings in `staging` (a `static`,
+    /// say) until every item succeeded. `staging` holds nothing afterwards: the old settings
+    /// are dropped there (a `Secret` among them is wiped).
+    ///
+    /// # Errors
+    ///
+    /// As [`MicrovisorConfig::fetch`]; `self` keeps its old value.
+    fn refresh_with<C: ConfigChannel>(
+        &mut self,
+        channel: &mut C,
+        staging: &mut MaybeUninit<Self>,
+    ) -> Result<(), FetchError> {
+        let fresh = Self::fetch_into(channel, staging)?;
+        core::mem::swap(self, fresh);
+        // SAFETY: `staging` holds a whole value (the old settings, swapped in above), dropped
+        // once here and not used again.
+        unsafe { staging.assume_init_drop() };
         Ok(())
     }
 
@@ -73,7 +123,7 @@ pub trait MicrovisorConfig: Sized {
         Ok(Pending { channel, settings: PhantomData })
     }
 
-    /// Fetches every field, awaiting the response (feature `async`): woken by the channel's
+    /// Fetches every field awaiting the response (feature `async`): woken by the channel's
     /// notification, and cancel-safe (dropping the future closes the channel).
     ///
     /// # Errors
@@ -86,43 +136,34 @@ pub trait MicrovisorConfig: Sized {
         crate::fetch_async::<Self, C>(channel)
     }
 
-    /// The non-generic body of [`MicrovisorConfig::fetch`]: one copy per struct, whatever the
-    /// channel types. Call `fetch`.
-    ///
-    /// # Errors
-    ///
-    /// As [`MicrovisorConfig::fetch`].
-    fn fetch_dyn(channel: &mut dyn ConfigChannel) -> Result<Self, FetchError> {
-        fetch::send(channel, Self::KEYS)?;
-        fetch::wait(channel)?;
-        Self::receive_dyn(channel, None)
-    }
-
-    /// [`MicrovisorConfig::fetch_report`]'s body. Call `fetch_report`.
+    /// The non-generic body of [`MicrovisorConfig::fetch_into`]: one copy per struct,
+    /// whatever the channel types.
     ///
     /// # Errors
     ///
     /// As [`MicrovisorConfig::fetch`].
     #[doc(hidden)]
-    fn fetch_reporting(
+    fn fetch_into_dyn(
         channel: &mut dyn ConfigChannel,
-        outcomes: &mut [FieldOutcome],
-    ) -> Result<Self, FetchError> {
+        out: &mut MaybeUninit<Self>,
+    ) -> Result<(), FetchError> {
         fetch::send(channel, Self::KEYS)?;
         fetch::wait(channel)?;
-        Self::receive_dyn(channel, Some(ReportSink { outcomes, check: Self::check_item }))
+        Self::receive_into(channel, None, out)
     }
 
-    /// Generated: reads and parses a response that has arrived, closing the channel when done.
-    /// Call `fetch`, or [`Pending::receive`].
+    /// Generated: reads and parses a response that has arrived into `out`, field by field,
+    /// closing the channel when done. `Ok` means every field of `out` is written; on `Err`
+    /// none is left (those written are dropped). Call `fetch`, or [`Pending::receive`].
     ///
     /// # Errors
     ///
     /// As [`MicrovisorConfig::fetch`], but for sending and waiting.
-    fn receive_dyn(
+    fn receive_into(
         channel: &mut dyn ConfigChannel,
         report: Option<ReportSink<'_>>,
-    ) -> Result<Self, FetchError>;
+        out: &mut MaybeUninit<Self>,
+    ) -> Result<(), FetchError>;
 
     /// Generated: parses `text` as field `index`'s value (with its `with` parser and
     /// `validate` check) and drops it: the verdict a cloud checker needs for each field. An
@@ -132,6 +173,18 @@ pub trait MicrovisorConfig: Sized {
     ///
     /// Why `text` is not a valid value for that field.
     fn check_item(index: usize, text: &[u8]) -> Result<(), ParseError>;
+}
+
+/// Receives a response that has arrived into a new value: the shared tail of the shapes that
+/// return settings by value.
+pub(crate) fn receive<T: MicrovisorConfig>(
+    channel: &mut dyn ConfigChannel,
+    report: Option<ReportSink<'_>>,
+) -> Result<T, FetchError> {
+    let mut out = MaybeUninit::uninit();
+    T::receive_into(channel, report, &mut out)?;
+    // SAFETY: `receive_into` answered `Ok`, so it wrote every field (the trait's contract).
+    Ok(unsafe { out.assume_init() })
 }
 
 /// A request that was sent and whose response is awaited: the token of a two-phase fetch.
@@ -154,7 +207,18 @@ impl<C: ConfigChannel, T: MicrovisorConfig> Pending<C, T> {
     /// `FetchError::Response(MvStatus::RESPONSENOTPRESENT)` if the response has not arrived
     /// yet, else as [`MicrovisorConfig::fetch`]. The channel is closed either way.
     pub fn receive(mut self) -> Result<T, FetchError> {
-        T::receive_dyn(&mut self.channel, None)
+        receive(&mut self.channel, None)
+    }
+
+    /// As [`Pending::receive`], building the settings in `out`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Pending::receive`]; `out` then holds nothing.
+    pub fn receive_into(mut self, out: &mut MaybeUninit<T>) -> Result<&mut T, FetchError> {
+        T::receive_into(&mut self.channel, None, out)?;
+        // SAFETY: `receive_into` answered `Ok`, so it wrote every field (the trait's contract).
+        Ok(unsafe { out.assume_init_mut() })
     }
 
     /// Waits for the response with the channel's own wait, then receives it: the blocking
@@ -165,7 +229,7 @@ impl<C: ConfigChannel, T: MicrovisorConfig> Pending<C, T> {
     /// As [`MicrovisorConfig::fetch`].
     pub fn wait_and_receive(mut self) -> Result<T, FetchError> {
         fetch::wait(&mut self.channel)?;
-        T::receive_dyn(&mut self.channel, None)
+        receive(&mut self.channel, None)
     }
 
     /// The channel, to match a notification's tag against it.

@@ -9,8 +9,14 @@ use crate::error::{FetchError, ItemError};
 use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch};
 use crate::parse::wipe;
 use crate::report::FieldOutcome;
+#[cfg(doc)]
 use crate::value::ConfigValue;
 use crate::Store;
+use core::mem::MaybeUninit;
+
+/// A type's [`ConfigValue::parse_into`], as generated code passes it.
+pub type ParseInto<T> =
+    for<'s> fn(&[u8], &'s mut MaybeUninit<T>) -> Result<&'s mut T, crate::ParseError>;
 
 /// One fetch in progress: the request was sent, the response arrived and matched the request;
 /// items are read one after another, in request order.
@@ -81,6 +87,22 @@ impl core::fmt::Debug for Fetch<'_> {
     }
 }
 
+/// Reads the response's overall result and item count, and checks them against a request of
+/// `items` keys.
+fn check_response(channel: &mut dyn ConfigChannel, items: usize) -> Result<(), FetchError> {
+    let data = channel.read_response_data().map_err(FetchError::Response)?;
+    match data.result {
+        MvConfigFetchResult::OK => {}
+        MvConfigFetchResult::RESPONSETOOLARGE => return Err(FetchError::ResponseTooLarge),
+        other => return Err(FetchError::UnknownResponseResult(other.0)),
+    }
+    let expected = u32::try_from(items).unwrap_or(u32::MAX);
+    if data.num_items != expected {
+        return Err(FetchError::ItemCount { expected, got: data.num_items });
+    }
+    Ok(())
+}
+
 impl<'a> Fetch<'a> {
     /// Sends the request for `keys`, waits for the response and starts reading it: the three
     /// steps of a blocking fetch. `schema` describes the same keys; `scratch` must be at least
@@ -116,45 +138,64 @@ impl<'a> Fetch<'a> {
         report: Option<ReportSink<'a>>,
     ) -> Result<Self, FetchError> {
         // Built first, so that its Drop closes the channel on each early return below.
-        let fetch = Fetch { channel, schema, scratch, next: 0, secret_extent: 0, report };
-        let data = fetch.channel.read_response_data().map_err(FetchError::Response)?;
-        match data.result {
-            MvConfigFetchResult::OK => {}
-            MvConfigFetchResult::RESPONSETOOLARGE => return Err(FetchError::ResponseTooLarge),
-            other => return Err(FetchError::UnknownResponseResult(other.0)),
-        }
-        let expected = u32::try_from(schema.len()).unwrap_or(u32::MAX);
-        if data.num_items != expected {
-            return Err(FetchError::ItemCount { expected, got: data.num_items });
+        let mut fetch = Fetch { channel, schema, scratch, next: 0, secret_extent: 0, report };
+        if let Err(error) = check_response(&mut *fetch.channel, schema.len()) {
+            // A response that failed as a whole has no items to judge: without this, the
+            // drop's `finish_report` would read every item of a response that is too large or
+            // does not match the request, and report fields `Ok` that were never fetched.
+            // The report keeps every field `NotRead`, as `FieldOutcome::NotRead` says.
+            fetch.report = None;
+            return Err(error);
         }
         Ok(fetch)
     }
 
-    /// Reads the next item and parses it. A key that is not found gives `T::missing()`, or
-    /// [`ItemError::NotFound`] if `T` has no such value.
+    /// Reads the next item and parses it straight into `slot` (the field's place in the
+    /// settings being built: no copy of a large value passes through the stack). A key that is
+    /// not found gives `T::missing()`, or [`ItemError::NotFound`] if `T` has no such value.
+    /// On `Ok` the slot is initialized; on `Err` it is not (nothing to drop).
     ///
     /// # Errors
     ///
     /// [`FetchError::Item`] naming the key.
-    pub fn value<T: ConfigValue>(&mut self) -> Result<T, FetchError> {
-        match self.optional::<T>()? {
-            Some(value) => Ok(value),
-            None => match T::missing() {
-                Some(value) => Ok(value),
-                None => Err(self.error_at_previous(ItemError::NotFound)),
-            },
+    pub fn value_into<T>(
+        &mut self,
+        slot: &mut MaybeUninit<T>,
+        parse: ParseInto<T>,
+        missing: fn() -> Option<T>,
+    ) -> Result<(), FetchError> {
+        if self.optional_into(slot, parse)? {
+            return Ok(());
+        }
+        match missing() {
+            Some(value) => {
+                slot.write(value);
+                Ok(())
+            }
+            None => Err(self.error_at_previous(ItemError::NotFound)),
         }
     }
 
-    /// Reads the next item and parses it; `None` if the key is not found (the caller supplies
-    /// the default).
+    /// Reads the next item and parses it straight into `slot`: `true` if it did, `false` if
+    /// the key is not found and the slot was left alone (the caller writes the default).
     ///
     /// # Errors
     ///
-    /// [`FetchError::Item`] naming the key.
-    pub fn optional<T: ConfigValue>(&mut self) -> Result<Option<T>, FetchError> {
-        let parsed = self.read_next()?.map(T::parse);
-        self.settle(parsed)
+    /// [`FetchError::Item`] naming the key; the slot is then not initialized.
+    pub fn optional_into<T>(
+        &mut self,
+        slot: &mut MaybeUninit<T>,
+        parse: ParseInto<T>,
+    ) -> Result<bool, FetchError> {
+        let place = slot.as_ptr();
+        // A `parse_into` that answers with a reference to anything but its slot (which a safe
+        // impl could do) has not initialized the slot: refuse it rather than trust it.
+        let verdict = self.read_next()?.map(|text| match parse(text, slot) {
+            Ok(value) if core::ptr::eq(value, place) => Ok(()),
+            Ok(_) => Err(crate::ParseError::Custom("parse_into answered outside its slot")),
+            Err(error) => Err(error),
+        });
+        self.settle(verdict).map(|written| written.is_some())
     }
 
     /// Reads the next item and parses it with `parse` (`#[config(with = path)]`); `None` if the
@@ -198,20 +239,17 @@ impl<'a> Fetch<'a> {
         }
     }
 
-    /// Runs a field's validator on its parsed value (`#[config(validate = path)]`).
+    /// Runs a field's validator on its value (`#[config(validate = path)]`).
     ///
     /// # Errors
     ///
     /// [`FetchError::Item`] naming the key of the item read last.
     pub fn validate<T>(
         &mut self,
-        value: T,
+        value: &T,
         check: fn(&T) -> Result<(), crate::ParseError>,
-    ) -> Result<T, FetchError> {
-        match check(&value) {
-            Ok(()) => Ok(value),
-            Err(error) => Err(self.error_at_previous(ItemError::Invalid(error))),
-        }
+    ) -> Result<(), FetchError> {
+        check(value).map_err(|error| self.error_at_previous(ItemError::Invalid(error)))
     }
 
     /// The error for the item read last.
@@ -326,4 +364,48 @@ pub const fn response_max_bytes(schema: &[KeySpec]) -> usize {
         i += 1;
     }
     total
+}
+
+/// The fields of a settings value under construction that are written so far, dropped if the
+/// construction stops half-way (so a `Secret` field already read is still wiped).
+pub struct Filled<T> {
+    out: *mut T,
+    count: usize,
+    drop_first: unsafe fn(*mut T, usize),
+}
+
+impl<T> Filled<T> {
+    /// Starts with no field written.
+    ///
+    /// # Safety
+    ///
+    /// `out` must be valid for writes of `T` while this lives, and `drop_first(out, n)` must
+    /// drop exactly the first `n` fields of `*out` in declaration order (the derive writes it).
+    pub unsafe fn new(out: *mut T, drop_first: unsafe fn(*mut T, usize)) -> Self {
+        Filled { out, count: 0, drop_first }
+    }
+
+    /// Counts one more field as written.
+    pub fn advance(&mut self) {
+        self.count += 1;
+    }
+
+    /// Every field is written: `*out` is a whole value now, which the caller owns.
+    pub fn finish(self) {
+        core::mem::forget(self);
+    }
+}
+
+impl<T> Drop for Filled<T> {
+    fn drop(&mut self) {
+        // SAFETY: `new`'s contract: the first `count` fields were written (each `advance`
+        // follows a write) and nothing else drops them, since the value never became whole.
+        unsafe { (self.drop_first)(self.out, self.count) };
+    }
+}
+
+impl<T> core::fmt::Debug for Filled<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Filled").field("count", &self.count).finish_non_exhaustive()
+    }
 }

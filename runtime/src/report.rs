@@ -4,8 +4,9 @@
 use core::fmt;
 
 use crate::channel::{ConfigChannel, KeySpec};
-use crate::config::MicrovisorConfig;
+use crate::config::{self, MicrovisorConfig};
 use crate::error::{FetchError, ItemError};
+use crate::fetch::{self, ReportSink};
 
 /// How one field of a reporting fetch turned out.
 #[non_exhaustive]
@@ -80,7 +81,11 @@ impl<T: MicrovisorConfig> FetchReport<T> {
     /// Fetches through `channel`, recording every field.
     pub(crate) fn fetch(channel: &mut dyn ConfigChannel) -> Self {
         let mut outcomes = T::NO_OUTCOMES;
-        let result = T::fetch_reporting(channel, outcomes.as_mut());
+        let result =
+            fetch::send(channel, T::KEYS).and_then(|()| fetch::wait(channel)).and_then(|()| {
+                let sink = ReportSink { outcomes: outcomes.as_mut(), check: T::check_item };
+                config::receive::<T>(channel, Some(sink))
+            });
         FetchReport { result, outcomes }
     }
 

@@ -85,6 +85,14 @@ impl<const N: usize> ConfigValue for Hex<N> {
         value.len = parse::decode_hex(&mut value.bytes, text)?;
         Ok(value)
     }
+    fn parse_into<'s>(
+        text: &[u8],
+        slot: &'s mut MaybeUninit<Self>,
+    ) -> Result<&'s mut Self, ParseError> {
+        let value = slot.write(Self::new());
+        value.len = parse::decode_hex(&mut value.bytes, text)?;
+        Ok(value)
+    }
 }
 
 decoded_bytes! {
@@ -116,6 +124,14 @@ impl<const N: usize> ConfigValue for Base64<N> {
         value.len = parse::decode_base64(&mut value.bytes, text)?;
         Ok(value)
     }
+    fn parse_into<'s>(
+        text: &[u8],
+        slot: &'s mut MaybeUninit<Self>,
+    ) -> Result<&'s mut Self, ParseError> {
+        let value = slot.write(Self::new());
+        value.len = parse::decode_base64(&mut value.bytes, text)?;
+        Ok(value)
+    }
 }
 
 /// A value that must not be shown: `Debug` and `Display` print `[REDACTED]`, the value is
@@ -134,6 +150,9 @@ impl<const N: usize> ConfigValue for Base64<N> {
 /// assert_eq!(format!("{password:?}"), "[REDACTED]");
 /// assert_eq!(password.expose_secret().as_str(), "hunter2");
 /// ```
+// `repr(transparent)`: a `Secret<T>` has `T`'s layout (`ManuallyDrop` is transparent too), so
+// `parse_into` can build the `T` right in the `Secret`'s place.
+#[repr(transparent)]
 pub struct Secret<T>(ManuallyDrop<T>);
 
 impl<T> Secret<T> {
@@ -177,6 +196,31 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
     const OPTIONAL: bool = T::OPTIONAL;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         T::parse(text).map(Secret::new)
+    }
+    fn parse_into<'s>(
+        text: &[u8],
+        slot: &'s mut MaybeUninit<Self>,
+    ) -> Result<&'s mut Self, ParseError> {
+        let place: *mut MaybeUninit<Self> = slot;
+        let inner_place = place.cast::<MaybeUninit<T>>();
+        // SAFETY: `Secret<T>` is `repr(transparent)` over `ManuallyDrop<T>`, itself transparent
+        // over `T`, so the slot is a valid `MaybeUninit<T>` place, exclusively borrowed for 's.
+        let inner = unsafe { &mut *inner_place };
+        match T::parse_into(text, inner) {
+            Ok(value) if core::ptr::eq(value, inner_place.cast::<T>()) => {
+                // SAFETY: `T::parse_into` initialized the slot (it answered with a reference to
+                // it), and a `Secret<T>` is exactly a `T` in memory.
+                Ok(unsafe { &mut *place.cast::<Self>() })
+            }
+            Ok(_) => Err(ParseError::Custom("parse_into answered outside its slot")),
+            Err(error) => {
+                // A value that failed half-way may have left secret bytes in the slot, which
+                // no drop will wipe: wipe them here.
+                // SAFETY: the slot is ours for 's, and any bytes are valid for a MaybeUninit.
+                unsafe { zeroize::zeroize_flat_type(place) };
+                Err(error)
+            }
+        }
     }
     fn missing() -> Option<Self> {
         T::missing().map(Secret::new)

@@ -1,5 +1,7 @@
 //! The value trait and its impls for the built-in field types.
 
+use core::mem::MaybeUninit;
+
 use heapless::{String, Vec};
 
 use crate::error::ParseError;
@@ -57,6 +59,24 @@ pub trait ConfigValue: Sized {
     /// A [`ParseError`] saying why the text is not a value of this type. It must not hold the
     /// text: the value may be a secret.
     fn parse(text: &[u8]) -> Result<Self, ParseError>;
+
+    /// Parses the value's text straight into `slot` and returns the value there: what a fetch
+    /// calls, so a large value is built in its field and not copied there. Override it for a
+    /// large type (the crate does for `Hex`, `Base64`, `String`, `Vec` and `Secret`); the
+    /// default parses and moves.
+    ///
+    /// The fetch accepts only a reference into `slot` itself, and treats the slot as
+    /// uninitialized on `Err` (a value left there is not dropped).
+    ///
+    /// # Errors
+    ///
+    /// As [`ConfigValue::parse`].
+    fn parse_into<'s>(
+        text: &[u8],
+        slot: &'s mut MaybeUninit<Self>,
+    ) -> Result<&'s mut Self, ParseError> {
+        Ok(slot.write(Self::parse(text)?))
+    }
 
     /// The value of a key that is not found, if this type has one.
     fn missing() -> Option<Self> {
@@ -137,6 +157,14 @@ impl<const N: usize> ConfigValue for String<N> {
         parse::parse_string_into(value.as_mut_view(), text)?;
         Ok(value)
     }
+    fn parse_into<'s>(
+        text: &[u8],
+        slot: &'s mut MaybeUninit<Self>,
+    ) -> Result<&'s mut Self, ParseError> {
+        let value = slot.write(String::new());
+        parse::parse_string_into(value.as_mut_view(), text)?;
+        Ok(value)
+    }
 }
 
 /// The value's raw bytes, at most `N`.
@@ -144,6 +172,14 @@ impl<const N: usize> ConfigValue for Vec<u8, N> {
     const MAX_LEN: usize = N;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         let mut value = Vec::new();
+        parse::parse_bytes_into(value.as_mut_view(), text)?;
+        Ok(value)
+    }
+    fn parse_into<'s>(
+        text: &[u8],
+        slot: &'s mut MaybeUninit<Self>,
+    ) -> Result<&'s mut Self, ParseError> {
+        let value = slot.write(Vec::new());
         parse::parse_bytes_into(value.as_mut_view(), text)?;
         Ok(value)
     }

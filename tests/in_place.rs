@@ -1,0 +1,156 @@
+//! Fields are built in their place in the settings: what is written is dropped exactly once
+//! when a fetch stops half-way, and a value outside its slot is refused.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::cell::Cell;
+use std::mem::MaybeUninit;
+
+use microvisor_config::sim::Cloud;
+use microvisor_config::{
+    ConfigValue, FetchError, ItemError, MicrovisorConfig, ParseError, Scope, Store,
+};
+
+thread_local! {
+    static DROPS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// A value that counts its drops.
+#[derive(Debug)]
+struct Counted(u8);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        DROPS.with(|drops| drops.set(drops.get() + 1));
+    }
+}
+
+impl ConfigValue for Counted {
+    const MAX_LEN: usize = 3;
+    fn parse(text: &[u8]) -> Result<Self, ParseError> {
+        u8::parse(text).map(Counted)
+    }
+}
+
+/// A value whose `parse_into` answers with a reference to somewhere else than its slot.
+#[derive(Debug)]
+struct Elsewhere;
+
+impl ConfigValue for Elsewhere {
+    const MAX_LEN: usize = 1;
+    fn parse(_: &[u8]) -> Result<Self, ParseError> {
+        Ok(Elsewhere)
+    }
+    fn parse_into<'s>(_: &[u8], _: &'s mut MaybeUninit<Self>) -> Result<&'s mut Self, ParseError> {
+        Ok(Box::leak(Box::new(Elsewhere)))
+    }
+}
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct Settings {
+    first: Counted,
+    second: Counted,
+    third: u8,
+}
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct Liar {
+    lie: Elsewhere,
+}
+
+fn drops() -> usize {
+    DROPS.with(Cell::get)
+}
+
+#[test]
+fn a_fetch_that_stops_half_way_drops_what_it_wrote_once() {
+    let mut cloud = Cloud::new();
+    cloud
+        .insert(Scope::Device, Store::Config, "first", "1")
+        .insert(Scope::Device, Store::Config, "second", "2")
+        .insert(Scope::Device, Store::Config, "third", "x");
+    let before = drops();
+    let error = Settings::fetch(&mut cloud.open_channel()).unwrap_err();
+    assert_eq!(error.key(), Some("third"));
+    assert_eq!(drops() - before, 2, "both written fields dropped, once each");
+
+    cloud.insert(Scope::Device, Store::Config, "second", "x");
+    let before = drops();
+    Settings::fetch(&mut cloud.open_channel()).unwrap_err();
+    assert_eq!(drops() - before, 1, "only the first field was written");
+}
+
+#[test]
+fn a_whole_fetch_drops_nothing_until_the_settings_go() {
+    let mut cloud = Cloud::new();
+    cloud
+        .insert(Scope::Device, Store::Config, "first", "1")
+        .insert(Scope::Device, Store::Config, "second", "2")
+        .insert(Scope::Device, Store::Config, "third", "3");
+    let before = drops();
+    let mut out = MaybeUninit::uninit();
+    let settings = Settings::fetch_into(&mut cloud.open_channel(), &mut out).unwrap();
+    assert_eq!((settings.first.0, settings.second.0, settings.third), (1, 2, 3));
+    assert_eq!(drops(), before);
+    // SAFETY: `fetch_into` answered `Ok`, so `out` holds the settings; dropped once here.
+    unsafe { out.assume_init_drop() };
+    assert_eq!(drops() - before, 2);
+}
+
+#[test]
+fn refresh_with_staging_drops_the_old_settings_there() {
+    let mut cloud = Cloud::new();
+    cloud
+        .insert(Scope::Device, Store::Config, "first", "1")
+        .insert(Scope::Device, Store::Config, "second", "2")
+        .insert(Scope::Device, Store::Config, "third", "3");
+    let mut settings = Settings::fetch(&mut cloud.open_channel()).unwrap();
+    cloud.insert(Scope::Device, Store::Config, "first", "7");
+    let before = drops();
+    let mut staging = MaybeUninit::uninit();
+    settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
+    assert_eq!(settings.first.0, 7);
+    assert_eq!(drops() - before, 2, "the old settings were dropped");
+}
+
+#[test]
+fn a_value_outside_its_slot_is_refused() {
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Config, "lie", "x");
+    assert_eq!(
+        Liar::fetch(&mut cloud.open_channel()).unwrap_err(),
+        FetchError::Item {
+            index: 0,
+            key: "lie",
+            error: ItemError::Invalid(ParseError::Custom("parse_into answered outside its slot"))
+        }
+    );
+}
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = secret)]
+struct Key {
+    key: microvisor_config::Secret<microvisor_config::Hex<8>>,
+}
+
+/// A secret that fails half-way through decoding has already written part of itself into the
+/// settings' memory; no drop will run for it, so it is wiped on the spot.
+#[test]
+fn a_secret_that_fails_half_way_leaves_no_bytes_behind() {
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Secret, "key", "a1b2c3d4e5f6zz");
+    let mut out = MaybeUninit::<Key>::uninit();
+    // SAFETY: writing bytes into a `MaybeUninit` is always allowed.
+    unsafe { out.as_mut_ptr().cast::<u8>().write_bytes(0x55, size_of::<Key>()) };
+    let error = Key::fetch_into(&mut cloud.open_channel(), &mut out).unwrap_err();
+    assert_eq!(error.item_error(), Some(&ItemError::Invalid(ParseError::NotHex { at: 12 })));
+    // SAFETY: every byte of `out` was written, by the fill above and then by the wipe.
+    let bytes = unsafe { std::slice::from_raw_parts(out.as_ptr().cast::<u8>(), size_of::<Key>()) };
+    assert!(bytes.iter().all(|&b| b == 0), "{bytes:02x?}");
+
+    // Without the failure, the same memory holds the key (so the test above can fail).
+    cloud.insert(Scope::Device, Store::Secret, "key", "a1b2c3d4e5f6");
+    let key = Key::fetch_into(&mut cloud.open_channel(), &mut out).unwrap();
+    assert_eq!(&**key.key.expose_secret(), &[0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6]);
+}
