@@ -203,14 +203,18 @@ fn check_names(cx: &Ctxt, variants: &[Variant<'_>]) {
             cx.error_at(variant.span, "a variant's config name is longer than any cloud value");
         }
         if let Some(first) = seen.iter().find(|v| v.name == variant.name) {
-            cx.error_at(
+            let duplicate = cx.error_at(
                 variant.span,
                 format!(
                     "duplicate config name `{}`: variant `{}` already has it",
                     variant.name, first.ident
                 ),
             );
-            cx.error_at(first.span, format!("note: `{}` is first used here", variant.name));
+            cx.note_at(
+                duplicate,
+                first.span,
+                format!("note: `{}` is first used here", variant.name),
+            );
         } else {
             seen.push(variant);
         }
