@@ -1,4 +1,4 @@
-//! The example at the top of `docs/attributes.md`, kept compiling (and checked) here.
+//! The example at the top of the README's attribute reference, kept compiling (and checked) here.
 use microvisor_config::heapless::String;
 use microvisor_config::{Hex, MicrovisorConfig, ParseError, Secret};
 
