@@ -1,9 +1,10 @@
 //! The derive behind `microvisor-config`. Use it through that crate: `microvisor_config::MicrovisorConfig`.
 //!
-//! Four stages, one file each: [`ast`] reads the input into the macro's own model, [`attr`]
-//! reads `#[config(...)]` into typed slots, [`valid`] checks the rules, [`expand`] writes the
-//! code (and is the only stage that calls `quote!`). Every stage reports into one [`ctxt::Ctxt`],
-//! so a struct with three mistakes shows three errors in one compile.
+//! Four stages, one file each: `ast` reads the input into the macro's own model, `attr`
+//! reads `#[config(...)]` into typed slots, `valid` checks the rules, `expand` writes the
+//! code (and is the only stage that calls `quote!`). Every stage reports into one `ctxt::Ctxt`,
+//! so a struct with three mistakes shows three errors in one compile. `value_enum` is the
+//! small `#[derive(ConfigValue)]` for enums read from text.
 
 mod ast;
 mod attr;

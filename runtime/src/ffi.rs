@@ -6,7 +6,7 @@
 //! crate can carry in an error, not undefined behaviour. On the device every enum of these calls
 //! is four bytes wide (the header pins each with a `..._MAX = 0xffffffff` member).
 //!
-//! The functions themselves are declared `extern "C"` in [`sys`] for the device target only; the
+//! The functions themselves are declared `extern "C"` in `sys` for the device target only; the
 //! firmware's link supplies their addresses from the vendor's `mv_syscalls.o`, which this crate
 //! does not ship.
 
