@@ -6,6 +6,12 @@
 //! `SERVERERROR`, `RESPONSETOOLARGE` when the response exceeds the receive buffer,
 //! `INDEXINVALID`, `CHANNELCLOSED`, a response that is readable only once the wait has begun,
 //! and either of the two plausible answers to a value longer than the reader's buffer.
+//! [`Cloud::deliver_manually`] holds responses until [`Cloud::deliver`], the simulated
+//! notification, for event loops and `async` fetches.
+//!
+//! A cloud can also be read from a TOML file ([`Cloud::from_toml_file`]), checked against a
+//! settings struct with every problem listed at once ([`Cloud::check`]), and written as a
+//! skeleton to fill in ([`template`]); the README's "cloud in a file" section has the format.
 //!
 //! # Examples
 //!
