@@ -13,10 +13,12 @@
 //! behaviours the header leaves open), four channels at most, handles never zero.
 //!
 //! Everything here runs in thread mode, called from the code under test; the interrupt handler
-//! never calls in. Every function is `#[inline(never)]` so that its instructions stay apart
-//! from the code under test (the benchmark counts them separately) and it stays a real call
-//! even under LTO. It copies bytes with its own loop rather than `memcpy`, for the same reason.
-//! No code here can panic (the firmware's panic-free link checks it).
+//! never calls in. Each system call is an assembly entry point (see `gateway!`) that runs the
+//! call's body on a stack of its own with interrupts masked, as Microvisor's secure-world calls
+//! leave the application's stack alone. Bodies are `#[inline(never)]`, named `fake_*`, and copy
+//! and compare bytes with their own loops rather than `memcpy`, so that their instructions stay
+//! apart from the code under test (the benchmark counts them separately). No code here can
+//! panic (the firmware's panic-free link checks it).
 
 use core::cell::UnsafeCell;
 use core::ptr;
@@ -367,25 +369,97 @@ pub const fn network_handle() -> MvNetworkHandle {
     NETWORK_HANDLE
 }
 
-/// The system calls, for a table that keeps them all in every build (the benchmark's baseline
-/// must hold the fake too, so that subtracting it leaves only the fetch).
-pub static SYSCALLS: [unsafe extern "C" fn(); 9] = {
-    type F = unsafe extern "C" fn();
-    // SAFETY (of the transmutes): only the addresses are kept; nothing calls through `F`.
-    unsafe {
-        [
-            core::mem::transmute::<*const (), F>(mvSetupNotifications as *const ()),
-            core::mem::transmute::<*const (), F>(mvRequestNetwork as *const ()),
-            core::mem::transmute::<*const (), F>(mvOpenChannel as *const ()),
-            core::mem::transmute::<*const (), F>(mvSendConfigFetchRequest as *const ()),
-            core::mem::transmute::<*const (), F>(mvReadConfigFetchResponseData as *const ()),
-            core::mem::transmute::<*const (), F>(mvReadConfigResponseItem as *const ()),
-            core::mem::transmute::<*const (), F>(mvCloseChannel as *const ()),
-            core::mem::transmute::<*const (), F>(mvGetChannelClosureReason as *const ()),
-            core::mem::transmute::<*const (), F>(mvGetMicroseconds as *const ()),
-        ]
+/// The stack the fake's system calls run on: Microvisor's calls run in the secure world, on
+/// its own stack, so the application's stack sees only the call. Each entry point below switches
+/// to this stack for the call's body and back, so that the benchmark's stack figure is the
+/// application's alone.
+const FAKE_STACK_BYTES: usize = 4096;
+
+/// See [`FAKE_STACK_BYTES`].
+#[allow(dead_code)] // used only through its address, from assembly
+struct FakeStack(UnsafeCell<[u64; FAKE_STACK_BYTES / 8]>);
+
+// SAFETY: only the entry points below use it, one at a time (thread mode, never re-entered:
+// the interrupt handlers do not call the fake).
+unsafe impl Sync for FakeStack {}
+
+static FAKE_STACK: FakeStack = FakeStack(UnsafeCell::new([0; FAKE_STACK_BYTES / 8]));
+
+/// The entry points, with the header's names: like a secure gateway, each runs its body
+/// (`fake_<name>`) on the fake's own stack with interrupts masked, then switches back and
+/// unmasks, so that an interrupt the call pended is taken just after it returns, on the
+/// application's stack, as on the device. The application's stack holds 8 bytes during the call
+/// (r4 and lr); r0-r3 pass through untouched, r0 carries the status back.
+macro_rules! gateway {
+    ($($name:ident => $body:ident),* $(,)?) => {$(
+        core::arch::global_asm!(
+            concat!(".section .text.", stringify!($name), ",\"ax\",%progbits"),
+            concat!(".global ", stringify!($name)),
+            concat!(".type ", stringify!($name), ",%function"),
+            ".thumb_func",
+            ".p2align 2",
+            concat!(stringify!($name), ":"),
+            "push {{r4, lr}}",
+            "mov r4, sp",
+            "movw r12, :lower16:{stack}",
+            "movt r12, :upper16:{stack}",
+            "add.w r12, r12, #{size}",
+            "mov sp, r12",
+            "cpsid i",
+            "bl {body}",
+            "mov sp, r4",
+            "cpsie i",
+            "pop {{r4, pc}}",
+            concat!(".size ", stringify!($name), ", . - ", stringify!($name)),
+            body = sym $body,
+            stack = sym FAKE_STACK,
+            size = const FAKE_STACK_BYTES,
+        );
+    )*};
+}
+
+gateway!(
+    mvSetupNotifications => fake_mvSetupNotifications,
+    mvRequestNetwork => fake_mvRequestNetwork,
+    mvOpenChannel => fake_mvOpenChannel,
+    mvSendConfigFetchRequest => fake_mvSendConfigFetchRequest,
+    mvReadConfigFetchResponseData => fake_mvReadConfigFetchResponseData,
+    mvReadConfigResponseItem => fake_mvReadConfigResponseItem,
+    mvCloseChannel => fake_mvCloseChannel,
+    mvGetChannelClosureReason => fake_mvGetChannelClosureReason,
+    mvGetMicroseconds => fake_mvGetMicroseconds,
+);
+
+#[allow(clashing_extern_declarations)]
+mod entry_points {
+    // Only their addresses are taken (the runtime's `ffi::sys` declares them with their real
+    // signatures).
+    extern "C" {
+        pub fn mvSetupNotifications();
+        pub fn mvRequestNetwork();
+        pub fn mvOpenChannel();
+        pub fn mvSendConfigFetchRequest();
+        pub fn mvReadConfigFetchResponseData();
+        pub fn mvReadConfigResponseItem();
+        pub fn mvCloseChannel();
+        pub fn mvGetChannelClosureReason();
+        pub fn mvGetMicroseconds();
     }
-};
+}
+
+/// The entry points, for a table that keeps them all in every build (the benchmark's baseline
+/// must hold the fake too, so that subtracting it leaves only the fetch).
+pub static SYSCALLS: [unsafe extern "C" fn(); 9] = [
+    entry_points::mvSetupNotifications,
+    entry_points::mvRequestNetwork,
+    entry_points::mvOpenChannel,
+    entry_points::mvSendConfigFetchRequest,
+    entry_points::mvReadConfigFetchResponseData,
+    entry_points::mvReadConfigResponseItem,
+    entry_points::mvCloseChannel,
+    entry_points::mvGetChannelClosureReason,
+    entry_points::mvGetMicroseconds,
+];
 
 // ---------------------------------------------------------------------------------------------
 // Handles.
@@ -449,7 +523,7 @@ fn notify(fake: &mut Fake, center: usize, event: MvEventType, tag: u32) {
 /// As the header: valid pointers, a buffer that outlives its use.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvSetupNotifications(
+pub unsafe extern "C" fn fake_mvSetupNotifications(
     setup: *const MvNotificationSetup,
     handle: *mut MvNotificationHandle,
 ) -> MvStatus {
@@ -491,7 +565,7 @@ pub unsafe extern "C" fn mvSetupNotifications(
 /// As the header: valid pointers.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvRequestNetwork(
+pub unsafe extern "C" fn fake_mvRequestNetwork(
     params: *const MvRequestNetworkParams,
     handle: *mut MvNetworkHandle,
 ) -> MvStatus {
@@ -514,7 +588,7 @@ pub unsafe extern "C" fn mvRequestNetwork(
 /// As the header: valid pointers; buffers that outlive the channel.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvOpenChannel(
+pub unsafe extern "C" fn fake_mvOpenChannel(
     params: *const MvOpenChannelParams,
     handle: *mut MvChannelHandle,
 ) -> MvStatus {
@@ -589,7 +663,7 @@ pub unsafe extern "C" fn mvOpenChannel(
 /// null one is caught).
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvSendConfigFetchRequest(
+pub unsafe extern "C" fn fake_mvSendConfigFetchRequest(
     handle: MvChannelHandle,
     params: *const MvConfigKeyFetchParams,
 ) -> MvStatus {
@@ -692,7 +766,7 @@ pub unsafe extern "C" fn mvSendConfigFetchRequest(
 /// As the header: a valid pointer.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvGetMicroseconds(microseconds: *mut u64) -> MvStatus {
+pub unsafe extern "C" fn fake_mvGetMicroseconds(microseconds: *mut u64) -> MvStatus {
     if microseconds.is_null() {
         return MvStatus::PARAMETERFAULT;
     }
@@ -739,7 +813,7 @@ pub unsafe extern "C" fn mvGetMicroseconds(microseconds: *mut u64) -> MvStatus {
 /// As the header: a valid pointer.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvReadConfigFetchResponseData(
+pub unsafe extern "C" fn fake_mvReadConfigFetchResponseData(
     handle: MvChannelHandle,
     data: *mut MvConfigResponseData,
 ) -> MvStatus {
@@ -771,7 +845,7 @@ pub unsafe extern "C" fn mvReadConfigFetchResponseData(
 /// As the header: valid pointers, a buffer of `size` bytes.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvReadConfigResponseItem(
+pub unsafe extern "C" fn fake_mvReadConfigResponseItem(
     handle: MvChannelHandle,
     params: *const MvConfigResponseReadItemParams,
 ) -> MvStatus {
@@ -828,7 +902,7 @@ pub unsafe extern "C" fn mvReadConfigResponseItem(
 /// As the header: a valid pointer.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvCloseChannel(handle: *mut MvChannelHandle) -> MvStatus {
+pub unsafe extern "C" fn fake_mvCloseChannel(handle: *mut MvChannelHandle) -> MvStatus {
     if handle.is_null() {
         return MvStatus::PARAMETERFAULT;
     }
@@ -863,7 +937,7 @@ pub unsafe extern "C" fn mvCloseChannel(handle: *mut MvChannelHandle) -> MvStatu
 /// As the header: a valid pointer.
 #[no_mangle]
 #[inline(never)]
-pub unsafe extern "C" fn mvGetChannelClosureReason(
+pub unsafe extern "C" fn fake_mvGetChannelClosureReason(
     handle: MvChannelHandle,
     reason: *mut MvClosureReason,
 ) -> MvStatus {
