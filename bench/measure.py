@@ -3,13 +3,15 @@
 
     measure.py OUT_DIR RESULTS_JSON
 
-OUT_DIR holds, for each schema S in (mqtt, synthetic64) and implementation I in (none, rust, c):
+OUT_DIR holds, for each schema S in (mqtt, synthetic64) and implementation I in (none, rust, c,
+thin):
   S-I.elf     the benchmark firmware
   S-I.out     what it printed under QEMU: "bench S I ok=1 stack=N"
   S-I.trace   QEMU's log of every instruction it executed (-d exec,nochain, one instruction per
               translation block): one "Trace ..." line per instruction, with the PC
 
-Figures, for rust and for c, each against the `none` build of the same schema:
+Figures, for rust, c and thin (the prototype of the README's proposal, reported beside the
+goals, not part of them), each against the `none` build of the same schema:
   flash         (.text + .rodata) of the build minus that of `none`: the code and constants
                 the fetch adds (notification setup and handler, channel open, fetch, commit).
   stack         peak bytes below the caller's stack pointer during the call (painted stack);
@@ -53,8 +55,10 @@ def symbols(elf):
         elif len(parts) == 4:
             start = int(parts[0], 16) & ~1
             addr.setdefault(parts[3], start)
-            # The fake: the system calls (mv...) and its helpers (module path `fake`).
-            if parts[2] in "tT" and (parts[3].startswith("mv") or "4fake" in parts[3]):
+            # The fake: its entry points (mv...), their bodies (fake_mv...) and its helpers
+            # (module path `fake`).
+            name = parts[3]
+            if parts[2] in "tT" and (name.startswith(("mv", "fake_")) or "4fake" in name):
                 fake.append((start, start + int(parts[1], 16)))
     return addr, fake
 
@@ -97,7 +101,7 @@ def main():
     results, rows, missed = {}, [], []
     for schema in SCHEMAS:
         raw = {}
-        for imp in ("none", "rust", "c"):
+        for imp in ("none", "rust", "c", "thin"):
             base = f"{out_dir}/{schema}-{imp}"
             own, fake = instructions(f"{base}.elf", f"{base}.trace")
             raw[imp] = {
@@ -109,29 +113,29 @@ def main():
         entry = {}
         for figure in ("flash", "stack", "instructions"):
             if figure == "stack":
-                rust, c = raw["rust"]["stack"], raw["c"]["stack"]
+                rust, c, thin = (raw[i]["stack"] for i in ("rust", "c", "thin"))
             else:
-                rust = raw["rust"][figure] - raw["none"][figure]
-                c = raw["c"][figure] - raw["none"][figure]
+                rust, c, thin = (raw[i][figure] - raw["none"][figure] for i in ("rust", "c", "thin"))
             ratio = round(rust / c, 2) if c else None
-            entry[figure] = {"rust": rust, "c": c, "ratio": ratio}
+            thin_ratio = round(thin / c, 2) if c else None
+            entry[figure] = {"rust": rust, "c": c, "ratio": ratio, "thin": thin, "thin_ratio": thin_ratio}
             goal = rust <= c
             note = "rust <= c"
             if figure == "stack":
                 limit = LONGEST[schema] + 256
                 goal = goal and rust <= limit
                 note = f"rust <= c and <= {limit}"
-            rows.append((schema, figure, rust, c, ratio, note, "met" if goal else "MISSED"))
+            rows.append((schema, figure, rust, c, ratio, note, "met" if goal else "MISSED", thin, thin_ratio))
             if not goal:
                 missed.append(f"{schema} {figure}")
-        entry["fake_instructions"] = {"rust": raw["rust"]["fake"], "c": raw["c"]["fake"]}
+        entry["fake_instructions"] = {i: raw[i]["fake"] for i in ("rust", "c", "thin")}
         results[schema] = entry
     with open(results_path, "w") as fh:
         json.dump(results, fh, indent=2)
         fh.write("\n")
-    head = ("schema", "figure", "rust", "c", "rust/c", "goal", "")
-    widths = [12, 13, 8, 8, 7, 26, 6]
-    line = lambda cells: "  ".join(str(c).rjust(w) if i in (2, 3, 4) else str(c).ljust(w)
+    head = ("schema", "figure", "rust", "c", "rust/c", "goal", "", "thin", "thin/c")
+    widths = [12, 13, 8, 8, 7, 26, 6, 8, 7]
+    line = lambda cells: "  ".join(str(c).rjust(w) if i in (2, 3, 4, 7, 8) else str(c).ljust(w)
                                    for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     print(line(head))
     for row in rows:
@@ -141,7 +145,8 @@ def main():
         fake = results[schema]["fake_instructions"]
         print(f"{schema}: the fake Microvisor executed {fake['rust']} instructions for rust, "
               f"{fake['c']} for c (not counted above)")
-    print(f"goals missed: {', '.join(missed) if missed else 'none'}")
+    print(f"goals (rust against c) missed: {', '.join(missed) if missed else 'none'}")
+    print("thin: the prototype of bench/README.md's proposal (examples/firmware/src/thin.rs)")
     print(f"wrote {results_path}")
 
 

@@ -8,6 +8,11 @@ use microvisor_config::{Hex, MicrovisorConfig, Secret};
 
 use crate::cloud::{self, ACCOUNT, CONFIG, DEVICE, SECRET};
 use crate::fake;
+use crate::thin::{self, Field, InPlace};
+use core::mem::offset_of;
+use microvisor_config::__private::key;
+use microvisor_config::Scope::{Account, Device};
+use microvisor_config::Store::{Config, Secret as SecretStore};
 
 /// Sixty-four settings of eight kinds.
 #[derive(MicrovisorConfig)]
@@ -703,6 +708,386 @@ pub fn check(s: &Synthetic64) -> bool {
         && s.f61_count == 1
         && cloud::same_hex(
             s.f62_key.expose_secret(),
+            b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914",
+        )
+        && s.f63_level.as_ref().is_some_and(|v| *v == 207)
+}
+
+/// The same settings for the thin prototype (`crate::thin`), with its in-place `Bytes`
+/// and `Secret` for the runtime's `Hex` and `Secret`.
+#[allow(missing_docs)]
+pub struct ThinSynthetic64 {
+    pub f00_text: String<16>,
+    pub f01_port: u16,
+    pub f02_hex: thin::Bytes<8>,
+    pub f03_opt: Option<String<64>>,
+    pub f04_secret: thin::Secret<String<24>>,
+    pub f05_count: u32,
+    pub f06_key: thin::Secret<thin::Bytes<32>>,
+    pub f07_offset: i32,
+    pub f08_text: String<24>,
+    pub f09_port: u16,
+    pub f10_hex: thin::Bytes<16>,
+    pub f11_opt: Option<String<64>>,
+    pub f12_secret: thin::Secret<String<32>>,
+    pub f13_count: u32,
+    pub f14_key: thin::Secret<thin::Bytes<32>>,
+    pub f15_level: Option<u8>,
+    pub f16_text: String<32>,
+    pub f17_port: u16,
+    pub f18_hex: thin::Bytes<32>,
+    pub f19_opt: Option<String<64>>,
+    pub f20_secret: thin::Secret<String<48>>,
+    pub f21_count: u32,
+    pub f22_key: thin::Secret<thin::Bytes<32>>,
+    pub f23_offset: i32,
+    pub f24_text: String<48>,
+    pub f25_port: u16,
+    pub f26_hex: thin::Bytes<12>,
+    pub f27_opt: Option<String<64>>,
+    pub f28_secret: thin::Secret<String<40>>,
+    pub f29_count: u32,
+    pub f30_key: thin::Secret<thin::Bytes<32>>,
+    pub f31_level: Option<u8>,
+    pub f32_text: String<64>,
+    pub f33_port: u16,
+    pub f34_hex: thin::Bytes<24>,
+    pub f35_opt: Option<String<64>>,
+    pub f36_secret: thin::Secret<String<24>>,
+    pub f37_count: u32,
+    pub f38_key: thin::Secret<thin::Bytes<32>>,
+    pub f39_offset: i32,
+    pub f40_text: String<20>,
+    pub f41_port: u16,
+    pub f42_hex: thin::Bytes<32>,
+    pub f43_opt: Option<String<64>>,
+    pub f44_secret: thin::Secret<String<32>>,
+    pub f45_count: u32,
+    pub f46_key: thin::Secret<thin::Bytes<32>>,
+    pub f47_level: Option<u8>,
+    pub f48_text: String<40>,
+    pub f49_port: u16,
+    pub f50_hex: thin::Bytes<16>,
+    pub f51_opt: Option<String<64>>,
+    pub f52_secret: thin::Secret<String<48>>,
+    pub f53_count: u32,
+    pub f54_key: thin::Secret<thin::Bytes<32>>,
+    pub f55_offset: i32,
+    pub f56_text: String<28>,
+    pub f57_port: u16,
+    pub f58_hex: thin::Bytes<8>,
+    pub f59_opt: Option<String<64>>,
+    pub f60_secret: thin::Secret<String<40>>,
+    pub f61_count: u32,
+    pub f62_key: thin::Secret<thin::Bytes<32>>,
+    pub f63_level: Option<u8>,
+}
+
+crate::thin_config!(
+    ThinSynthetic64,
+    scratch = 65,
+    keys = &[
+        key(Device, Config, "syn-00-text"),
+        key(Device, Config, "syn-01-u16"),
+        key(Device, Config, "syn-02-hex"),
+        key(Device, Config, "syn-03-text"),
+        key(Device, SecretStore, "syn-04-text"),
+        key(Account, Config, "syn-05-u32"),
+        key(Device, SecretStore, "syn-06-hex"),
+        key(Account, Config, "syn-07-i32"),
+        key(Device, Config, "syn-08-text"),
+        key(Device, Config, "syn-09-u16"),
+        key(Device, Config, "syn-10-hex"),
+        key(Device, Config, "syn-11-text"),
+        key(Device, SecretStore, "syn-12-text"),
+        key(Account, Config, "syn-13-u32"),
+        key(Device, SecretStore, "syn-14-hex"),
+        key(Device, Config, "syn-15-u8"),
+        key(Device, Config, "syn-16-text"),
+        key(Device, Config, "syn-17-u16"),
+        key(Device, Config, "syn-18-hex"),
+        key(Device, Config, "syn-19-text"),
+        key(Device, SecretStore, "syn-20-text"),
+        key(Account, Config, "syn-21-u32"),
+        key(Device, SecretStore, "syn-22-hex"),
+        key(Account, Config, "syn-23-i32"),
+        key(Device, Config, "syn-24-text"),
+        key(Device, Config, "syn-25-u16"),
+        key(Device, Config, "syn-26-hex"),
+        key(Device, Config, "syn-27-text"),
+        key(Device, SecretStore, "syn-28-text"),
+        key(Account, Config, "syn-29-u32"),
+        key(Device, SecretStore, "syn-30-hex"),
+        key(Device, Config, "syn-31-u8"),
+        key(Device, Config, "syn-32-text"),
+        key(Device, Config, "syn-33-u16"),
+        key(Device, Config, "syn-34-hex"),
+        key(Device, Config, "syn-35-text"),
+        key(Device, SecretStore, "syn-36-text"),
+        key(Account, Config, "syn-37-u32"),
+        key(Device, SecretStore, "syn-38-hex"),
+        key(Account, Config, "syn-39-i32"),
+        key(Device, Config, "syn-40-text"),
+        key(Device, Config, "syn-41-u16"),
+        key(Device, Config, "syn-42-hex"),
+        key(Device, Config, "syn-43-text"),
+        key(Device, SecretStore, "syn-44-text"),
+        key(Account, Config, "syn-45-u32"),
+        key(Device, SecretStore, "syn-46-hex"),
+        key(Device, Config, "syn-47-u8"),
+        key(Device, Config, "syn-48-text"),
+        key(Device, Config, "syn-49-u16"),
+        key(Device, Config, "syn-50-hex"),
+        key(Device, Config, "syn-51-text"),
+        key(Device, SecretStore, "syn-52-text"),
+        key(Account, Config, "syn-53-u32"),
+        key(Device, SecretStore, "syn-54-hex"),
+        key(Account, Config, "syn-55-i32"),
+        key(Device, Config, "syn-56-text"),
+        key(Device, Config, "syn-57-u16"),
+        key(Device, Config, "syn-58-hex"),
+        key(Device, Config, "syn-59-text"),
+        key(Device, SecretStore, "syn-60-text"),
+        key(Account, Config, "syn-61-u32"),
+        key(Device, SecretStore, "syn-62-hex"),
+        key(Device, Config, "syn-63-u8"),
+    ],
+    fields = &[
+        Field::of::<String<16>>(offset_of!(ThinSynthetic64, f00_text), 16),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f01_port), 5),
+        Field::of::<thin::Bytes<8>>(offset_of!(ThinSynthetic64, f02_hex), 16),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f03_opt), 64),
+        Field::of::<thin::Secret<String<24>>>(offset_of!(ThinSynthetic64, f04_secret), 24),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f05_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f06_key), 64),
+        Field::of::<i32>(offset_of!(ThinSynthetic64, f07_offset), 11),
+        Field::of::<String<24>>(offset_of!(ThinSynthetic64, f08_text), 24),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f09_port), 5),
+        Field::of::<thin::Bytes<16>>(offset_of!(ThinSynthetic64, f10_hex), 32),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f11_opt), 64),
+        Field::of::<thin::Secret<String<32>>>(offset_of!(ThinSynthetic64, f12_secret), 32),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f13_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f14_key), 64),
+        Field::of::<Option<u8>>(offset_of!(ThinSynthetic64, f15_level), 3),
+        Field::of::<String<32>>(offset_of!(ThinSynthetic64, f16_text), 32),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f17_port), 5),
+        Field::of::<thin::Bytes<32>>(offset_of!(ThinSynthetic64, f18_hex), 64),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f19_opt), 64),
+        Field::of::<thin::Secret<String<48>>>(offset_of!(ThinSynthetic64, f20_secret), 48),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f21_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f22_key), 64),
+        Field::of::<i32>(offset_of!(ThinSynthetic64, f23_offset), 11),
+        Field::of::<String<48>>(offset_of!(ThinSynthetic64, f24_text), 48),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f25_port), 5),
+        Field::of::<thin::Bytes<12>>(offset_of!(ThinSynthetic64, f26_hex), 24),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f27_opt), 64),
+        Field::of::<thin::Secret<String<40>>>(offset_of!(ThinSynthetic64, f28_secret), 40),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f29_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f30_key), 64),
+        Field::of::<Option<u8>>(offset_of!(ThinSynthetic64, f31_level), 3),
+        Field::of::<String<64>>(offset_of!(ThinSynthetic64, f32_text), 64),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f33_port), 5),
+        Field::of::<thin::Bytes<24>>(offset_of!(ThinSynthetic64, f34_hex), 48),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f35_opt), 64),
+        Field::of::<thin::Secret<String<24>>>(offset_of!(ThinSynthetic64, f36_secret), 24),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f37_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f38_key), 64),
+        Field::of::<i32>(offset_of!(ThinSynthetic64, f39_offset), 11),
+        Field::of::<String<20>>(offset_of!(ThinSynthetic64, f40_text), 20),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f41_port), 5),
+        Field::of::<thin::Bytes<32>>(offset_of!(ThinSynthetic64, f42_hex), 64),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f43_opt), 64),
+        Field::of::<thin::Secret<String<32>>>(offset_of!(ThinSynthetic64, f44_secret), 32),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f45_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f46_key), 64),
+        Field::of::<Option<u8>>(offset_of!(ThinSynthetic64, f47_level), 3),
+        Field::of::<String<40>>(offset_of!(ThinSynthetic64, f48_text), 40),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f49_port), 5),
+        Field::of::<thin::Bytes<16>>(offset_of!(ThinSynthetic64, f50_hex), 32),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f51_opt), 64),
+        Field::of::<thin::Secret<String<48>>>(offset_of!(ThinSynthetic64, f52_secret), 48),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f53_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f54_key), 64),
+        Field::of::<i32>(offset_of!(ThinSynthetic64, f55_offset), 11),
+        Field::of::<String<28>>(offset_of!(ThinSynthetic64, f56_text), 28),
+        Field::of::<u16>(offset_of!(ThinSynthetic64, f57_port), 5),
+        Field::of::<thin::Bytes<8>>(offset_of!(ThinSynthetic64, f58_hex), 16),
+        Field::of::<Option<String<64>>>(offset_of!(ThinSynthetic64, f59_opt), 64),
+        Field::of::<thin::Secret<String<40>>>(offset_of!(ThinSynthetic64, f60_secret), 40),
+        Field::of::<u32>(offset_of!(ThinSynthetic64, f61_count), 10),
+        Field::of::<thin::Secret<thin::Bytes<32>>>(offset_of!(ThinSynthetic64, f62_key), 64),
+        Field::of::<Option<u8>>(offset_of!(ThinSynthetic64, f63_level), 3),
+    ]
+);
+
+impl ThinSynthetic64 {
+    /// Empty settings, for a `static`.
+    pub const fn empty() -> Self {
+        ThinSynthetic64 {
+            f00_text: InPlace::EMPTY,
+            f01_port: InPlace::EMPTY,
+            f02_hex: InPlace::EMPTY,
+            f03_opt: None,
+            f04_secret: InPlace::EMPTY,
+            f05_count: InPlace::EMPTY,
+            f06_key: InPlace::EMPTY,
+            f07_offset: InPlace::EMPTY,
+            f08_text: InPlace::EMPTY,
+            f09_port: InPlace::EMPTY,
+            f10_hex: InPlace::EMPTY,
+            f11_opt: None,
+            f12_secret: InPlace::EMPTY,
+            f13_count: InPlace::EMPTY,
+            f14_key: InPlace::EMPTY,
+            f15_level: None,
+            f16_text: InPlace::EMPTY,
+            f17_port: InPlace::EMPTY,
+            f18_hex: InPlace::EMPTY,
+            f19_opt: None,
+            f20_secret: InPlace::EMPTY,
+            f21_count: InPlace::EMPTY,
+            f22_key: InPlace::EMPTY,
+            f23_offset: InPlace::EMPTY,
+            f24_text: InPlace::EMPTY,
+            f25_port: InPlace::EMPTY,
+            f26_hex: InPlace::EMPTY,
+            f27_opt: None,
+            f28_secret: InPlace::EMPTY,
+            f29_count: InPlace::EMPTY,
+            f30_key: InPlace::EMPTY,
+            f31_level: None,
+            f32_text: InPlace::EMPTY,
+            f33_port: InPlace::EMPTY,
+            f34_hex: InPlace::EMPTY,
+            f35_opt: None,
+            f36_secret: InPlace::EMPTY,
+            f37_count: InPlace::EMPTY,
+            f38_key: InPlace::EMPTY,
+            f39_offset: InPlace::EMPTY,
+            f40_text: InPlace::EMPTY,
+            f41_port: InPlace::EMPTY,
+            f42_hex: InPlace::EMPTY,
+            f43_opt: None,
+            f44_secret: InPlace::EMPTY,
+            f45_count: InPlace::EMPTY,
+            f46_key: InPlace::EMPTY,
+            f47_level: None,
+            f48_text: InPlace::EMPTY,
+            f49_port: InPlace::EMPTY,
+            f50_hex: InPlace::EMPTY,
+            f51_opt: None,
+            f52_secret: InPlace::EMPTY,
+            f53_count: InPlace::EMPTY,
+            f54_key: InPlace::EMPTY,
+            f55_offset: InPlace::EMPTY,
+            f56_text: InPlace::EMPTY,
+            f57_port: InPlace::EMPTY,
+            f58_hex: InPlace::EMPTY,
+            f59_opt: None,
+            f60_secret: InPlace::EMPTY,
+            f61_count: InPlace::EMPTY,
+            f62_key: InPlace::EMPTY,
+            f63_level: None,
+        }
+    }
+}
+
+/// Whether the thin prototype's settings hold the cloud's values.
+pub fn check_thin(s: &ThinSynthetic64) -> bool {
+    s.f00_text.as_str() == "value-00-hz8bnr"
+        && s.f01_port == 1000
+        && cloud::same_hex(s.f02_hex.as_bytes(), b"02205935")
+        && s.f03_opt.as_ref().is_some_and(|v| v.as_str() == "value-03--qo8mfb3znsi91w6tx57ldao3")
+        && s.f04_secret.expose_secret().as_str() == "value-04-kto."
+        && s.f05_count == 0
+        && cloud::same_hex(
+            s.f06_key.expose_secret().as_bytes(),
+            b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5",
+        )
+        && s.f07_offset == -123456
+        && s.f08_text.as_str() == "value-08-atk"
+        && s.f09_port == 1977
+        && cloud::same_hex(s.f10_hex.as_bytes(), b"a298820cd9b9353ff0b8f931172e0b3f")
+        && s.f11_opt.is_none()
+        && s.f12_secret.expose_secret().as_str() == "value-12-yhyk7jsw.hnavojyfn70"
+        && s.f13_count == 7
+        && cloud::same_hex(
+            s.f14_key.expose_secret().as_bytes(),
+            b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80",
+        )
+        && s.f15_level.as_ref().is_some_and(|v| *v == 201)
+        && s.f16_text.as_str() == "value-16-bk4e30c9679jy2323bx"
+        && s.f17_port == 2954
+        && cloud::same_hex(s.f18_hex.as_bytes(), b"0cc579e1200ea64a77c4927d8a55de1d")
+        && s.f19_opt
+            .as_ref()
+            .is_some_and(|v| v.as_str() == "value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
+        && s.f20_secret.expose_secret().as_str() == "value-20-2fy6n1_lkey2bb7zc4m"
+        && s.f21_count == 4000000000
+        && cloud::same_hex(
+            s.f22_key.expose_secret().as_bytes(),
+            b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984",
+        )
+        && s.f23_offset == 2147483647
+        && s.f24_text.as_str() == "value-24-jzw80x7_krwfxda2d7ph."
+        && s.f25_port == 3931
+        && cloud::same_hex(s.f26_hex.as_bytes(), b"4bb6c4e7e12ef93d52e870e2")
+        && s.f27_opt.is_none()
+        && s.f28_secret.expose_secret().as_str() == "value-28-2uddbg1l9dk"
+        && s.f29_count == 65536
+        && cloud::same_hex(
+            s.f30_key.expose_secret().as_bytes(),
+            b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2",
+        )
+        && s.f31_level.is_none()
+        && s.f32_text.as_str() == "value-32-frfajd4jv98hyrf5y-kyefxjfk"
+        && s.f33_port == 4908
+        && cloud::same_hex(s.f34_hex.as_bytes(), b"8d58fe3b9c01203ecfa1e350")
+        && s.f35_opt.as_ref().is_some_and(|v| {
+            v.as_str() == "value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5"
+        })
+        && s.f36_secret.expose_secret().as_str() == "value-36-k.pdtz7czowy6hf"
+        && s.f37_count == 123456789
+        && cloud::same_hex(
+            s.f38_key.expose_secret().as_bytes(),
+            b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec",
+        )
+        && s.f39_offset == -2147483648
+        && s.f40_text.as_str() == "value-40-0l--v1vz"
+        && s.f41_port == 5885
+        && cloud::same_hex(
+            s.f42_hex.as_bytes(),
+            b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd",
+        )
+        && s.f43_opt.is_none()
+        && s.f44_secret.expose_secret().as_str() == "value-44-0l-720cw.erakrbf47dhc"
+        && s.f45_count == 42
+        && cloud::same_hex(
+            s.f46_key.expose_secret().as_bytes(),
+            b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3",
+        )
+        && s.f47_level.as_ref().is_some_and(|v| *v == 205)
+        && s.f48_text.as_str() == "value-48-qbn.7s8fjb4io3"
+        && s.f49_port == 6862
+        && cloud::same_hex(s.f50_hex.as_bytes(), b"16f03469d9e096aa")
+        && s.f51_opt
+            .as_ref()
+            .is_some_and(|v| v.as_str() == "value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
+        && s.f52_secret.expose_secret().as_str() == "value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb"
+        && s.f53_count == 4294967295
+        && cloud::same_hex(
+            s.f54_key.expose_secret().as_bytes(),
+            b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6",
+        )
+        && s.f55_offset == 0
+        && s.f56_text.as_str() == "value-56-8tfmd8kyty68rf"
+        && s.f57_port == 7839
+        && cloud::same_hex(s.f58_hex.as_bytes(), b"ef2faae9aa9b358e")
+        && s.f59_opt.is_none()
+        && s.f60_secret.expose_secret().as_str() == "value-60-7enfwcklen5d4bj17."
+        && s.f61_count == 1
+        && cloud::same_hex(
+            s.f62_key.expose_secret().as_bytes(),
             b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914",
         )
         && s.f63_level.as_ref().is_some_and(|v| *v == 207)

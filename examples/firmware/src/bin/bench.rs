@@ -1,14 +1,16 @@
 //! The benchmark firmware: one fetch of one schema by one implementation, measured.
 //!
 //! Features pick what it does (bench/run builds every combination):
-//! - `bench-rust`: the runtime (`DeviceChannel::open`, then `refresh` of the live settings);
+//! - `bench-rust`: the runtime (`DeviceChannel::open`, then `refresh_with` of the live
+//!   settings through a static staging copy, as the C baseline stages);
 //! - `bench-c`: the C baseline (`mqtt_config_fetch` / `synthetic64_config_fetch`);
-//! - neither: nothing (the build the other two are subtracted from);
+//! - `bench-thin`: the thin prototype of bench/README.md's proposal (`src/thin.rs`);
+//! - none of them: nothing (the build the others are subtracted from);
 //! - `synthetic64`: the 64-key schema instead of the MQTT demo's.
 //!
 //! Everything else is the same in every build: the fake Microvisor (kept whole through a
 //! table of its entry points), the cloud's values, the measurement and the output. So the
-//! difference in flash between a build and the `neither` build is what the fetch adds: the
+//! difference in flash between a build and the `none` build is what the fetch adds: the
 //! notification setup and handler, opening the channel, the fetch itself and the code that
 //! commits the result. The fetch runs once, from `measure::run`, which paints the stack first
 //! and brackets the call with the markers the instruction count uses. It prints
@@ -21,14 +23,19 @@ use core::hint::black_box;
 use cortex_m_rt::entry;
 use microvisor_config_firmware::{fake, measure, out, request_network};
 
-#[cfg(all(feature = "bench-rust", feature = "bench-c"))]
-compile_error!("pick one of `bench-rust` and `bench-c`");
+#[cfg(any(
+    all(feature = "bench-rust", feature = "bench-c"),
+    all(feature = "bench-rust", feature = "bench-thin"),
+    all(feature = "bench-c", feature = "bench-thin"),
+))]
+compile_error!("pick one of `bench-rust`, `bench-c` and `bench-thin`");
 
 #[cfg(not(feature = "synthetic64"))]
 #[allow(unused_imports)]
 mod schema {
     pub use microvisor_config_firmware::mqtt::{
         load_cloud as load, mqtt_config_fetch as c_fetch, CMqtt as CSettings, Mqtt as Settings,
+        ThinMqtt as ThinSettings,
     };
     pub const NAME: &str = "mqtt";
     pub fn load_cloud() -> bool {
@@ -41,13 +48,15 @@ mod schema {
 mod schema {
     pub use microvisor_config_firmware::synthetic64::{
         load_cloud, synthetic64_config_fetch as c_fetch, CSynthetic64 as CSettings,
-        Synthetic64 as Settings,
+        Synthetic64 as Settings, ThinSynthetic64 as ThinSettings,
     };
     pub const NAME: &str = "synthetic64";
 }
 
 #[cfg(feature = "bench-rust")]
 mod imp {
+    use core::mem::MaybeUninit;
+
     use microvisor_config::MicrovisorConfig;
     use microvisor_config_firmware::{open_channel, setup_rust_notifications, Global};
 
@@ -55,19 +64,21 @@ mod imp {
 
     pub const NAME: &str = "rust";
 
-    /// The live settings. `refresh` replaces them only when every item is good.
+    /// The live settings, and the staging copy `refresh_with` fills first: a static, as the C
+    /// baseline's (`refresh` would stage on the stack).
     pub static LIVE: Global<Settings> = Global::new(Settings::empty());
+    static STAGING: Global<MaybeUninit<Settings>> = Global::new(MaybeUninit::uninit());
 
     pub fn setup() -> bool {
         setup_rust_notifications().is_ok()
     }
 
-    /// Opens a channel and refreshes the live settings through it.
+    /// Opens a channel and refreshes the live settings through the staging copy.
     pub fn fetch() -> bool {
         // SAFETY: the only channel of the run.
         let Ok(mut channel) = (unsafe { open_channel() }) else { return false };
-        // SAFETY: thread mode; no other reference to LIVE is live.
-        unsafe { LIVE.get() }.refresh(&mut channel).is_ok()
+        // SAFETY: thread mode; no other reference to LIVE or STAGING is live.
+        unsafe { LIVE.get().refresh_with(&mut channel, STAGING.get()) }.is_ok()
     }
 
     pub fn live() -> *const () {
@@ -105,7 +116,38 @@ mod imp {
     }
 }
 
-#[cfg(not(any(feature = "bench-rust", feature = "bench-c")))]
+#[cfg(feature = "bench-thin")]
+mod imp {
+    use core::mem::MaybeUninit;
+
+    use microvisor_config_firmware::{open_channel, setup_rust_notifications, Global};
+
+    use super::schema::ThinSettings;
+
+    pub const NAME: &str = "thin";
+
+    /// The live settings, and the staging copy a refresh fills first (a static, as the C's).
+    pub static LIVE: Global<ThinSettings> = Global::new(ThinSettings::empty());
+    static STAGING: Global<MaybeUninit<ThinSettings>> = Global::new(MaybeUninit::uninit());
+
+    pub fn setup() -> bool {
+        setup_rust_notifications().is_ok()
+    }
+
+    /// Opens a channel and refreshes the live settings through the staging copy.
+    pub fn fetch() -> bool {
+        // SAFETY: the only channel of the run.
+        let Ok(mut channel) = (unsafe { open_channel() }) else { return false };
+        // SAFETY: thread mode; no other reference to LIVE or STAGING is live.
+        unsafe { LIVE.get().refresh_via(STAGING.get(), &mut channel) }.is_ok()
+    }
+
+    pub fn live() -> *const () {
+        LIVE.get_ptr().cast()
+    }
+}
+
+#[cfg(not(any(feature = "bench-rust", feature = "bench-c", feature = "bench-thin")))]
 mod imp {
     pub const NAME: &str = "none";
 
@@ -156,7 +198,7 @@ extern "C" {
 pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
     #[allow(unused_mut)]
     let mut table: [unsafe extern "C" fn(); 53] = [DefaultHandler; 53];
-    #[cfg(feature = "bench-rust")]
+    #[cfg(any(feature = "bench-rust", feature = "bench-thin"))]
     {
         table[microvisor_config_firmware::RUST_IRQ as usize] =
             microvisor_config_firmware::rust_notification_isr;

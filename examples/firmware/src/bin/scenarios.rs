@@ -8,6 +8,7 @@
 #![no_std]
 #![no_main]
 
+use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m_rt::entry;
@@ -15,8 +16,8 @@ use microvisor_config::{FetchError, ItemError, MicrovisorConfig, MvStatus, Parse
 use microvisor_config_firmware::cbaseline::{self, CfError};
 use microvisor_config_firmware::cloud::{CONFIG, DEVICE, SECRET};
 use microvisor_config_firmware::fake::{self, Delivery, Script, Stats};
-use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt};
-use microvisor_config_firmware::synthetic64::{self, CSynthetic64, Synthetic64};
+use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt, ThinMqtt};
+use microvisor_config_firmware::synthetic64::{self, CSynthetic64, Synthetic64, ThinSynthetic64};
 use microvisor_config_firmware::{measure, open_channel, out, Global, NETWORK};
 
 static PASSED: AtomicU32 = AtomicU32::new(0);
@@ -410,6 +411,65 @@ fn c_mqtt() {
     report("c baseline: a value longer than its field is refused", too_long && tidy(1));
 }
 
+/// The thin prototype (bench/README.md's proposal, `src/thin.rs`) gives the same values and
+/// errors through the same device channel.
+fn thin() {
+    static LIVE: Global<ThinMqtt> = Global::new(ThinMqtt::empty());
+    static STAGING: Global<MaybeUninit<ThinMqtt>> = Global::new(MaybeUninit::uninit());
+    static SYN_LIVE: Global<ThinSynthetic64> = Global::new(ThinSynthetic64::empty());
+    static SYN_STAGING: Global<MaybeUninit<ThinSynthetic64>> = Global::new(MaybeUninit::uninit());
+
+    reset_mqtt(true);
+    // SAFETY: no other channel on the buffers is open; thread mode, LIVE and STAGING are used
+    // by this scenario only.
+    let result = match unsafe { open_channel() } {
+        Ok(mut channel) => unsafe { LIVE.get().refresh_via(STAGING.get(), &mut channel) },
+        Err(status) => Err(FetchError::Send(status)),
+    };
+    if let Err(error) = &result {
+        describe(error);
+    }
+    // SAFETY: as above.
+    let values = result.is_ok() && mqtt::check_thin(unsafe { LIVE.get() });
+    report("thin prototype: the demo schema is fetched, every value checked", values && tidy(1));
+
+    fake::reset(Script::normal());
+    fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 129]);
+    mqtt_rest_of_cloud();
+    // SAFETY: as above.
+    let result = match unsafe { open_channel() } {
+        Ok(mut channel) => unsafe { LIVE.get().refresh_via(STAGING.get(), &mut channel) },
+        Err(status) => Err(FetchError::Send(status)),
+    };
+    let expected = FetchError::Item {
+        index: 0,
+        key: "broker-host",
+        error: ItemError::TooLong { len: 129, max: 128 },
+    };
+    let ok = result == Err(expected);
+    if let (Err(error), false) = (&result, ok) {
+        describe(error);
+    }
+    reset_mqtt(true);
+    // SAFETY: as above.
+    let kept = mqtt::check_thin(unsafe { LIVE.get() });
+    report("thin prototype: a value longer than its field, live settings kept", ok && kept);
+
+    fake::reset(Script::normal());
+    let loaded = synthetic64::load_cloud();
+    // SAFETY: as above.
+    let result = match unsafe { open_channel() } {
+        Ok(mut channel) => unsafe { SYN_LIVE.get().refresh_via(SYN_STAGING.get(), &mut channel) },
+        Err(status) => Err(FetchError::Send(status)),
+    };
+    if let Err(error) = &result {
+        describe(error);
+    }
+    // SAFETY: as above.
+    let values = result.is_ok() && synthetic64::check_thin(unsafe { SYN_LIVE.get() });
+    report("thin prototype: synthetic64 fetched, every value checked", loaded && values && tidy(1));
+}
+
 fn synthetic() {
     fake::reset(Script::normal());
     let loaded = synthetic64::load_cloud();
@@ -480,6 +540,7 @@ fn main() -> ! {
         secret_wiped();
         c_mqtt();
         synthetic();
+        thin();
     }
     let (passed, failed) = (PASSED.load(Ordering::Relaxed), FAILED.load(Ordering::Relaxed));
     out::str("firmware: ");
