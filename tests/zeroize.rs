@@ -222,7 +222,7 @@ fn secrets_print_redacted() {
 /// them); the read buffer is wiped of them all the same.
 #[test]
 fn the_read_buffer_is_wiped_on_the_reporting_path() {
-    use microvisor_config::__private::{Fetch, ReportSink};
+    use microvisor_config::__private::{receive_fields, ReportSink};
     use microvisor_config::{ConfigChannel, FieldOutcome};
 
     let mut cloud = cloud_of(&GOOD);
@@ -235,14 +235,30 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
     channel.send_request(Rich::KEYS).unwrap();
     channel.wait_response().unwrap();
     {
-        let report = ReportSink { outcomes: &mut outcomes, check: Rich::check_item };
-        let mut fetch =
-            Fetch::resume(&mut channel, Rich::SCHEMA, &mut scratch, Some(report)).unwrap();
-        let host = fetch.optional_with(|t| Ok(t.to_vec())).unwrap();
-        assert_eq!(host.as_deref(), Some(GOOD[0].as_bytes()));
-        assert!(fetch.optional_with(<u16 as ConfigValue>::parse).is_err());
-        // Dropped here: the rest is read and judged, then the buffer wiped.
+        let report = ReportSink {
+            outcomes: &mut outcomes,
+            check: Rich::check_item,
+            schema: Rich::SCHEMA,
+            finish: |fetch| fetch.finish_report(),
+        };
+        let mut out = MaybeUninit::<Rich>::uninit();
+        // SAFETY: `out` is a `MaybeUninit<Rich>` and the tables are `Rich`'s own.
+        let result = unsafe {
+            receive_fields(
+                &mut channel,
+                Some(report),
+                Rich::KEYS,
+                Rich::FIELD_ROWS,
+                Rich::FIELD_OPS,
+                out.as_mut_ptr().cast(),
+                &mut scratch,
+            )
+        };
+        // It stops at the port; what it wrote before is dropped, the rest read and judged,
+        // then the buffer wiped.
+        assert_eq!(result.unwrap_err().key(), Some(Rich::SCHEMA[1].key));
     }
+    assert_eq!(outcomes[0], FieldOutcome::Ok, "host read");
     assert!(channel.is_closed());
     assert_eq!(outcomes[8], FieldOutcome::Ok, "private_key read");
     assert_eq!(outcomes[9], FieldOutcome::Ok, "password read");

@@ -53,6 +53,8 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
             const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
             type Outcomes = [::microvisor_config::FieldOutcome; 0];
             const NO_OUTCOMES: Self::Outcomes = [];
+            const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[];
+            const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = &[];
             fn receive_into(
                 _: &mut dyn ::microvisor_config::ConfigChannel,
                 _: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
@@ -196,71 +198,91 @@ fn default_value(field: &Field<'_>) -> Option<TokenStream> {
     }
 }
 
-/// The block that fills one field's place in `*__out` from the fetch in progress, `__fetch`,
-/// and counts it filled.
-fn fill_field(field: &Field<'_>) -> TokenStream {
+/// The field's entry of the `FIELD_OPS` table: how the fetch loop parses it into its place,
+/// what a missing key writes there, how it is dropped and checked. A plain field uses its
+/// type's shared entry (`FieldOps::of`); `default`, `with` and `validate` replace parts of it
+/// with small functions of this field's own.
+fn field_ops(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
-    let member = field.ident;
-    let some = quote!(::microvisor_config::__private::core::option::Option::Some);
-    let none = quote!(::microvisor_config::__private::core::option::Option::None);
-    let put = quote!(::microvisor_config::__private::put);
-    let not_found = quote! {
-        return ::microvisor_config::__private::core::result::Result::Err(
-            __fetch.error_at_previous(::microvisor_config::ItemError::NotFound),
-        )
+    let private = quote!(::microvisor_config::__private);
+    let result = quote!(#private::core::result::Result);
+    let plain = quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::FIELD_OPS.ops());
+    let (with, default, validate) =
+        (field.attrs.with.get(), default_value(field), validator(field));
+    if with.is_none() && default.is_none() && validate.is_none() {
+        return plain;
+    }
+    // SAFETY (of every `unsafe` below): the fetch loop hands each function the place of this
+    // very field in the struct being filled, valid for writes of `#ty`; `parse` and `missing`
+    // find it empty, `validate` finds it written.
+    let write = |value: TokenStream| {
+        quote! {
+            // SAFETY: see `field_ops`: the field's own place, empty.
+            unsafe { __slot.cast::<#ty>().write(#value) }
+        }
     };
-    // Writes the field's slot, or returns the error naming its key.
-    let fill = match (field.attrs.with.get(), default_value(field)) {
-        // The common case: parsed in place by the type's own `parse_into`.
-        (None, None) => quote_spanned! {ty.span()=>
-            __fetch.value_into(
-                __slot,
-                <#ty as ::microvisor_config::ConfigValue>::parse_into,
-                <#ty as ::microvisor_config::ConfigValue>::missing,
-            )?;
-        },
-        (None, Some(default)) => quote_spanned! {ty.span()=>
-            if !__fetch.optional_into(__slot, <#ty as ::microvisor_config::ConfigValue>::parse_into)? {
-                #put(__slot, #default);
-            }
-        },
-        // A user parser returns its value; it is moved into place.
-        (Some(_), default) => {
-            let parse = parser(field);
-            let read = quote!(__fetch.optional_with(#parse)?);
-            let missing = match default {
-                Some(default) => quote!(#put(__slot, #default)),
-                None => not_found,
-            };
-            if field.is_option() {
-                quote!(#put(__slot, #read);)
+    let parse = match with {
+        Some(_) => {
+            let parser = parser(field);
+            let value = if field.is_option() {
+                quote!(#private::core::option::Option::Some(__value))
             } else {
-                quote! {
-                    match #read {
-                        #some(__value) => #put(__slot, __value),
-                        #none => #missing,
-                    }
+                quote!(__value)
+            };
+            let store = write(value);
+            quote! {
+                |__text: &[#private::core::primitive::u8], __slot: *mut #private::core::primitive::u8|
+                    -> #result<(), ::microvisor_config::ParseError>
+                {
+                    let __value = (#parser)(__text)?;
+                    #store;
+                    #result::Ok(())
                 }
             }
         }
+        None => quote_spanned!(ty.span()=> #plain.parse),
     };
-    let validate = validator(field).map(|check| {
-        quote! {
-            // SAFETY: the slot was written just above (an error would have returned).
-            __fetch.validate(unsafe { __slot.assume_init_ref() }, #check)?;
+    let missing = match (default, with) {
+        (Some(default), _) => {
+            let store = write(default);
+            quote! {
+                |__slot: *mut #private::core::primitive::u8| -> #private::core::primitive::bool {
+                    #store;
+                    true
+                }
+            }
         }
-    });
+        (None, Some(_)) if field.is_option() => {
+            let store = write(quote!(#private::core::option::Option::None));
+            quote! {
+                |__slot: *mut #private::core::primitive::u8| -> #private::core::primitive::bool {
+                    #store;
+                    true
+                }
+            }
+        }
+        (None, Some(_)) => quote! {
+            |_: *mut #private::core::primitive::u8| -> #private::core::primitive::bool { false }
+        },
+        (None, None) => quote_spanned!(ty.span()=> #plain.missing),
+    };
+    let validate = match validate {
+        Some(check) => quote! {
+            #private::core::option::Option::Some(
+                |__slot: *const #private::core::primitive::u8| -> #result<(), ::microvisor_config::ParseError> {
+                    // SAFETY: see `field_ops`: the field's own place, written.
+                    (#check)(unsafe { &*__slot.cast::<#ty>() })
+                },
+            )
+        },
+        None => quote!(#private::core::option::Option::None),
+    };
     quote! {
-        {
-            // SAFETY: `__out` points at the caller's `MaybeUninit<Self>`, so the field's place
-            // is valid for a `MaybeUninit` of its type, and nothing else borrows it now.
-            let __slot = unsafe {
-                &mut *::microvisor_config::__private::core::ptr::addr_of_mut!((*__out).#member)
-                    .cast::<::microvisor_config::__private::core::mem::MaybeUninit<#ty>>()
-            };
-            #fill
-            __filled.advance();
-            #validate
+        #private::FieldOps {
+            parse: #parse,
+            missing: #missing,
+            drop: #private::FieldOps::drop_of::<#ty>(),
+            validate: #validate,
         }
     }
 }
@@ -317,10 +339,11 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let container: &ContainerAttrs = &input.attrs;
     let mut keys = Vec::new();
     let mut specs = Vec::new();
-    let mut reads = Vec::new();
+    let mut rows = Vec::new();
+    let mut ops = Vec::new();
+    let mut ops_keys: Vec<String> = Vec::new();
     let mut asserts = Vec::new();
     let mut checks = Vec::new();
-    let mut drops = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
         // Checked by `valid`: every field has a key, a scope and a store here.
         let (Some(key), Some(scope), Some(store)) =
@@ -329,6 +352,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             continue;
         };
         let key = key.text;
+        let secret = store == attr::Store::Secret;
         let (scope, store) = (scope_tokens(scope), store_tokens(store));
         let max_len = max_len_tokens(field);
         let required = required_tokens(field);
@@ -348,13 +372,28 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 default: #default,
             }
         });
-        reads.push(fill_field(field));
+        // Fields of one plain type share an entry of the ops table; the others have their own.
+        let ops_key = match (field.attrs.with.get(), field.attrs.default.get(), field.attrs.validate.get()) {
+            (None, None, None) => type_name.clone(),
+            _ => format!("#{index}"),
+        };
+        let ops_index = match ops_keys.iter().position(|known| *known == ops_key) {
+            Some(known) => known,
+            None => {
+                ops_keys.push(ops_key);
+                ops.push(field_ops(field));
+                ops_keys.len() - 1
+            }
+        };
+        let ops_index = u8::try_from(ops_index).unwrap_or(u8::MAX);
         let member = field.ident;
-        drops.push(quote! {
-            if __count > #index {
-                ::microvisor_config::__private::core::ptr::drop_in_place(
-                    ::microvisor_config::__private::core::ptr::addr_of_mut!((*__out).#member),
-                );
+        let flags = if secret { quote!(::microvisor_config::__private::FieldRow::SECRET) } else { quote!(0) };
+        rows.push(quote! {
+            ::microvisor_config::__private::FieldRow {
+                offset: ::microvisor_config::__private::core::mem::offset_of!(#ident, #member) as u32,
+                max_len: (#max_len) as u16,
+                flags: #flags,
+                ops: #ops_index,
             }
         });
         asserts.extend(max_len_fits_type(field));
@@ -364,8 +403,9 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let field_count = keys.len();
     quote! {
         #[automatically_derived]
-        // SAFETY: `receive_into` returns `Ok` only after every field of `__out` was written
-        // (each step that fails returns early, and `__filled` drops what was written).
+        // SAFETY: `receive_into` returns `Ok` only after `receive_fields` wrote every field of
+        // `__out` (it returns early on any failure and drops what it wrote), and the keys are
+        // string literals.
         unsafe impl ::microvisor_config::MicrovisorConfig for #ident {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[#(#keys),*];
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[#(#specs),*];
@@ -381,45 +421,30 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             const NO_OUTCOMES: Self::Outcomes =
                 [::microvisor_config::FieldOutcome::NotRead; #field_count];
 
+            const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[#(#rows),*];
+            const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = &[#(#ops),*];
+
             fn receive_into(
                 __channel: &mut dyn ::microvisor_config::ConfigChannel,
                 __report: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
                 __out: &mut ::microvisor_config::__private::core::mem::MaybeUninit<Self>,
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::FetchError> {
-                /// Drops the first `__count` fields of `*__out`, in declaration order.
-                ///
-                /// # Safety
-                ///
-                /// Those fields are written and owned by the caller, which drops them once.
-                unsafe fn __drop_first(
-                    __out: *mut #ident,
-                    __count: ::microvisor_config::__private::core::primitive::usize,
-                ) {
-                    // SAFETY: the function's contract.
-                    unsafe {
-                        #(#drops)*
-                    }
-                }
-
                 let mut __scratch =
                     [0u8; <Self as ::microvisor_config::MicrovisorConfig>::SCRATCH_BYTES];
-                let mut __fetch = ::microvisor_config::__private::Fetch::resume(
-                    __channel,
-                    <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
-                    &mut __scratch,
-                    __report,
-                )?;
-                let __out: *mut Self = __out.as_mut_ptr();
-                // SAFETY: `__out` is valid for writes of `Self` while this function runs, and
-                // `__drop_first` drops exactly the first fields, which are filled in
-                // declaration order below.
-                let mut __filled =
-                    unsafe { ::microvisor_config::__private::Filled::new(__out, __drop_first) };
-                // Fields are read in declaration order, the request's order, each parsed
-                // straight into its place in `*__out`.
-                #(#reads)*
-                __filled.finish();
-                ::microvisor_config::__private::core::result::Result::Ok(())
+                // SAFETY: `__out` is the caller's `MaybeUninit<Self>`, and the tables are this
+                // struct's, generated together from its fields: one row per key, in order, each
+                // row's offset a field of the type its ops entry handles.
+                unsafe {
+                    ::microvisor_config::__private::receive_fields(
+                        __channel,
+                        __report,
+                        <Self as ::microvisor_config::MicrovisorConfig>::KEYS,
+                        <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS,
+                        <Self as ::microvisor_config::MicrovisorConfig>::FIELD_OPS,
+                        __out.as_mut_ptr().cast(),
+                        &mut __scratch,
+                    )
+                }
             }
 
             fn check_item(

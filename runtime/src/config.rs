@@ -18,7 +18,8 @@ use crate::report::{FetchReport, FieldOutcome};
 /// # Safety
 ///
 /// Implement it only through the derive. The provided methods rely on `receive_into`
-/// returning `Ok` only once it has written every field of `out`.
+/// returning `Ok` only once it has written every field of `out`, and the fetch on every key of
+/// `KEYS` pointing at `'static` text.
 pub unsafe trait MicrovisorConfig: Sized {
     /// The request: one entry per field, in field order, in one static array.
     const KEYS: &'static [MvConfigKeyToFetch];
@@ -40,6 +41,14 @@ pub unsafe trait MicrovisorConfig: Sized {
 
     /// Every field [`FieldOutcome::NotRead`].
     const NO_OUTCOMES: Self::Outcomes;
+
+    /// Generated: one row per field, in field order, for the fetch loop.
+    #[doc(hidden)]
+    const FIELD_ROWS: &'static [crate::__private::FieldRow];
+
+    /// Generated: how each kind of field is filled; rows point into it.
+    #[doc(hidden)]
+    const FIELD_OPS: &'static [crate::__private::FieldOps];
 
     /// Fetches every field through `channel`: one request, one wait, one read per item. The
     /// channel is closed when this returns, on success and on error.

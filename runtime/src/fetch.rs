@@ -1,38 +1,148 @@
 //! The non-generic core of every generated fetch.
 //!
-//! The derive's code is a struct literal whose every field is one call into [`Fetch`]: all the
-//! protocol logic (send, wait, response checks, item reads, length checks, secret wiping,
-//! closing) lives here once, however many structs and fields a firmware has.
+//! The derive generates tables, not code: per struct the request (`KEYS`), one [`FieldRow`]
+//! per field (where the field lives, how long its text may be, whether it is a secret, which
+//! [`FieldOps`] handle it) and one [`FieldOps`] per distinct field type. One loop,
+//! [`receive_fields`], reads item after item into the read buffer and hands each to its row's
+//! parser, which writes the value straight into the field's place. All the protocol logic
+//! (response checks, item reads, length checks, secret wiping, closing, dropping what was
+//! written when a fetch stops half-way) lives here once, however many structs and fields a
+//! firmware has: flash grows by a table row per field, not by code.
 
-use crate::channel::{ConfigChannel, KeySpec};
-use crate::error::{FetchError, ItemError};
-use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch};
-use crate::parse::wipe;
-use crate::report::FieldOutcome;
-#[cfg(doc)]
-use crate::value::ConfigValue;
-use crate::Store;
 use core::mem::MaybeUninit;
 
-/// A type's [`ConfigValue::parse_into`], as generated code passes it.
-pub type ParseInto<T> =
-    for<'s> fn(&[u8], &'s mut MaybeUninit<T>) -> Result<&'s mut T, crate::ParseError>;
+use zeroize::Zeroize;
 
-/// One fetch in progress: the request was sent, the response arrived and matched the request;
-/// items are read one after another, in request order.
+use crate::channel::{ConfigChannel, KeySpec};
+use crate::error::{FetchError, ItemError, ParseError};
+use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvStatus};
+use crate::report::FieldOutcome;
+use crate::value::ConfigValue;
+
+/// One field of a settings struct, as the fetch loop sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldRow {
+    /// `offset_of!` the field in the struct.
+    pub offset: u32,
+    /// The longest text accepted (at most 4096).
+    pub max_len: u16,
+    /// [`FieldRow::SECRET`] if the item comes from the secret store.
+    pub flags: u8,
+    /// Which entry of the struct's [`FieldOps`] table handles the field's type.
+    pub ops: u8,
+}
+
+impl FieldRow {
+    /// The item comes from the secret store: the read buffer is wiped after it.
+    pub const SECRET: u8 = 1;
+}
+
+/// How the fields of one type (with one `default`, `with` and `validate`) are filled. Fields of
+/// the same plain type share one entry.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldOps {
+    /// Parses the text into the field's place, which holds no value before; `Ok` means it now
+    /// holds one.
+    pub parse: unsafe fn(&[u8], *mut u8) -> Result<(), ParseError>,
+    /// Writes the value of a key that is not found into the field's place; `false` if the
+    /// type has none (the key is required), the place then left alone.
+    pub missing: unsafe fn(*mut u8) -> bool,
+    /// Drops a field in place; `None` for a type that needs no drop.
+    pub drop: Option<unsafe fn(*mut u8)>,
+    /// Checks a field's value (`#[config(validate = path)]`).
+    pub validate: Option<ValidateFn>,
+}
+
+/// [`FieldOps::validate`]: checks the value in a field's place.
+pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
+
+/// The [`FieldOps`] of a plain field of type `T`: parsed by `T::parse_into`, missing as
+/// `T::missing()`. Its field is private and [`TypeOps::new`] its only constructor, so the
+/// `ConfigValue::FIELD_OPS` constant that carries it cannot be given any other value.
+#[derive(Debug)]
+pub struct TypeOps<T>(FieldOps, core::marker::PhantomData<fn() -> T>);
+
+impl<T: ConfigValue> TypeOps<T> {
+    /// The entry of `T`.
+    pub const fn new() -> Self {
+        TypeOps(
+            FieldOps {
+                parse: parse_slot::<T>,
+                missing: missing_slot::<T>,
+                drop: FieldOps::drop_of::<T>(),
+                validate: None,
+            },
+            core::marker::PhantomData,
+        )
+    }
+}
+
+impl<T: ConfigValue> Default for TypeOps<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> TypeOps<T> {
+    /// The table entry.
+    pub const fn ops(&self) -> FieldOps {
+        self.0
+    }
+}
+
+impl FieldOps {
+    /// The drop of `T`, if it needs one.
+    pub const fn drop_of<T>() -> Option<unsafe fn(*mut u8)> {
+        if core::mem::needs_drop::<T>() {
+            Some(drop_slot::<T>)
+        } else {
+            None
+        }
+    }
+}
+
+/// [`FieldOps::parse`] of a `T`.
 ///
-/// Dropping it closes the channel and wipes the part of the read buffer that held a secret, on
-/// success and on every error path alike.
-pub struct Fetch<'a> {
-    channel: &'a mut dyn ConfigChannel,
-    schema: &'static [KeySpec],
-    scratch: &'a mut [u8],
-    /// The index of the next item to read.
-    next: u32,
-    /// How much of `scratch` may hold secret bytes.
-    secret_extent: usize,
-    /// Where `fetch_report` collects every field's outcome; `None` for a plain fetch.
-    report: Option<ReportSink<'a>>,
+/// # Safety
+///
+/// `slot` is valid for writes of a `T` and aligned for it.
+unsafe fn parse_slot<T: ConfigValue>(text: &[u8], slot: *mut u8) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
+    let slot = unsafe { &mut *slot.cast::<MaybeUninit<T>>() };
+    let place = slot.as_ptr();
+    match T::parse_into(text, slot) {
+        // A `parse_into` that answers with a reference to anything but its slot (which a safe
+        // impl could do) has not initialized the slot: refuse it rather than trust it.
+        Ok(value) if core::ptr::eq(value, place) => Ok(()),
+        Ok(_) => Err(ParseError::Custom("parse_into answered outside its slot")),
+        Err(error) => Err(error),
+    }
+}
+
+/// [`FieldOps::missing`] of a `T`.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of a `T` and aligned for it.
+unsafe fn missing_slot<T: ConfigValue>(slot: *mut u8) -> bool {
+    match T::missing() {
+        Some(value) => {
+            // SAFETY: the caller's contract.
+            unsafe { slot.cast::<T>().write(value) };
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`FieldOps::drop`] of a `T`.
+///
+/// # Safety
+///
+/// `slot` holds a `T`, which is not used again.
+unsafe fn drop_slot<T>(slot: *mut u8) {
+    // SAFETY: the caller's contract.
+    unsafe { core::ptr::drop_in_place(slot.cast::<T>()) };
 }
 
 /// Where a reporting fetch records each field's outcome, and how it judges the fields after
@@ -41,7 +151,12 @@ pub struct ReportSink<'a> {
     /// One slot per field, in field order.
     pub outcomes: &'a mut [FieldOutcome],
     /// Parses a field's text without keeping it.
-    pub check: fn(usize, &[u8]) -> Result<(), crate::ParseError>,
+    pub check: fn(usize, &[u8]) -> Result<(), ParseError>,
+    /// The struct's schema: which keys are required.
+    pub schema: &'static [KeySpec],
+    /// Judges the fields after the first failure: [`Fetch::finish_report`], reached only
+    /// through here so that a firmware that never asks for a report does not carry it.
+    pub finish: fn(&mut Fetch<'_>),
 }
 
 impl core::fmt::Debug for ReportSink<'_> {
@@ -56,10 +171,7 @@ impl core::fmt::Debug for ReportSink<'_> {
 /// # Errors
 ///
 /// [`FetchError::Send`].
-pub fn send(
-    channel: &mut dyn ConfigChannel,
-    keys: &[MvConfigKeyToFetch],
-) -> Result<(), FetchError> {
+pub fn send(channel: &mut dyn ConfigChannel, keys: &[MvConfigKeyToFetch]) -> Result<(), FetchError> {
     channel.send_request(keys).map_err(|status| {
         channel.close();
         FetchError::Send(status)
@@ -78,17 +190,103 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
     })
 }
 
+/// Reads a response that has arrived into the struct at `out`, field by field, as `rows` and
+/// `ops` describe it, and closes the channel. `Ok` means every field of `*out` is written; on
+/// `Err` none is left (those written are dropped).
+///
+/// # Errors
+///
+/// `Response` (`RESPONSENOTPRESENT` if it has not arrived yet), `ResponseTooLarge`,
+/// `UnknownResponseResult`, `ItemCount`, or [`FetchError::Item`] naming the key.
+///
+/// # Safety
+///
+/// `out` is valid for writes of the struct and aligned for it; `keys` are the struct's request
+/// (each key pointing at `'static` text) and `rows` its fields, in the same order: each row's
+/// offset is a field whose type is the one its `ops` entry handles.
+pub unsafe fn receive_fields(
+    channel: &mut dyn ConfigChannel,
+    report: Option<ReportSink<'_>>,
+    keys: &'static [MvConfigKeyToFetch],
+    rows: &'static [FieldRow],
+    ops: &'static [FieldOps],
+    out: *mut u8,
+    scratch: &mut [u8],
+) -> Result<(), FetchError> {
+    let mut fetch = Fetch::resume(channel, keys, rows, scratch, report)?;
+    let mut filled = Filled { out, rows, ops, count: 0 };
+    for row in rows {
+        let Some(ops) = ops.get(usize::from(row.ops)) else {
+            return Err(fetch.item_error(fetch.next, ItemError::Invalid(TABLE_MISMATCH)));
+        };
+        // SAFETY: the row's offset is a field of the struct at `out` (the contract).
+        let slot = unsafe { out.add(row.offset as usize) };
+        // SAFETY: `slot` is a field of the type `ops` handles, holding no value yet.
+        unsafe { fetch.fill(slot, ops) }?;
+        filled.count += 1;
+        if let Some(validate) = ops.validate {
+            // SAFETY: the field was written just above.
+            if let Err(error) = unsafe { validate(slot) } {
+                return Err(fetch.error_at_previous(ItemError::Invalid(error)));
+            }
+        }
+    }
+    core::mem::forget(filled);
+    Ok(())
+}
+
+/// What a generated table that does not fit its struct would give; it never happens.
+const TABLE_MISMATCH: ParseError = ParseError::Custom("field table out of step");
+
+/// The fields written so far, dropped if the fetch stops half-way (so a `Secret` field already
+/// read is still wiped).
+struct Filled {
+    out: *mut u8,
+    rows: &'static [FieldRow],
+    ops: &'static [FieldOps],
+    count: usize,
+}
+
+impl Drop for Filled {
+    fn drop(&mut self) {
+        for row in self.rows.iter().take(self.count) {
+            if let Some(drop) = self.ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
+                // SAFETY: the first `count` rows' fields were written (each count follows a
+                // write) and nothing else drops them, since the struct never became whole.
+                unsafe { drop(self.out.add(row.offset as usize)) };
+            }
+        }
+    }
+}
+
+/// One fetch in progress: the request was sent, the response arrived and matched the request;
+/// items are read one after another, in request order.
+///
+/// Dropping it closes the channel and wipes the part of the read buffer that held a secret, on
+/// success and on every error path alike.
+pub struct Fetch<'a> {
+    channel: &'a mut dyn ConfigChannel,
+    keys: &'static [MvConfigKeyToFetch],
+    rows: &'static [FieldRow],
+    scratch: &'a mut [u8],
+    /// The index of the next item to read.
+    next: u32,
+    /// How much of `scratch` may hold secret bytes.
+    secret_extent: usize,
+    /// Where `fetch_report` collects every field's outcome; `None` for a plain fetch.
+    report: Option<ReportSink<'a>>,
+}
+
 impl core::fmt::Debug for Fetch<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Fetch")
-            .field("items", &self.schema.len())
+            .field("items", &self.rows.len())
             .field("next", &self.next)
             .finish_non_exhaustive()
     }
 }
 
-/// Reads the response's overall result and item count, and checks them against a request of
-/// `items` keys.
+/// Checks a response's overall result and that it holds `items` items.
 fn check_response(channel: &mut dyn ConfigChannel, items: usize) -> Result<(), FetchError> {
     let data = channel.read_response_data().map_err(FetchError::Response)?;
     match data.result {
@@ -104,27 +302,9 @@ fn check_response(channel: &mut dyn ConfigChannel, items: usize) -> Result<(), F
 }
 
 impl<'a> Fetch<'a> {
-    /// Sends the request for `keys`, waits for the response and starts reading it: the three
-    /// steps of a blocking fetch. `schema` describes the same keys; `scratch` must be at least
-    /// one byte longer than the longest `max_len` (the derive's `SCRATCH_BYTES`).
-    ///
-    /// # Errors
-    ///
-    /// As [`send`], [`wait`] and [`Fetch::resume`]. The channel is closed before the error is
-    /// returned.
-    pub fn begin(
-        channel: &'a mut dyn ConfigChannel,
-        keys: &[MvConfigKeyToFetch],
-        schema: &'static [KeySpec],
-        scratch: &'a mut [u8],
-    ) -> Result<Self, FetchError> {
-        send(channel, keys)?;
-        wait(channel)?;
-        Fetch::resume(channel, schema, scratch, None)
-    }
-
     /// Starts reading a response that has arrived: checks its overall result and that it holds
-    /// one item per entry of `schema`.
+    /// one item per row. `scratch` must be at least one byte longer than the longest
+    /// `max_len` (the derive's `SCRATCH_BYTES`).
     ///
     /// # Errors
     ///
@@ -133,13 +313,14 @@ impl<'a> Fetch<'a> {
     /// returned.
     pub fn resume(
         channel: &'a mut dyn ConfigChannel,
-        schema: &'static [KeySpec],
+        keys: &'static [MvConfigKeyToFetch],
+        rows: &'static [FieldRow],
         scratch: &'a mut [u8],
         report: Option<ReportSink<'a>>,
     ) -> Result<Self, FetchError> {
         // Built first, so that its Drop closes the channel on each early return below.
-        let mut fetch = Fetch { channel, schema, scratch, next: 0, secret_extent: 0, report };
-        if let Err(error) = check_response(&mut *fetch.channel, schema.len()) {
+        let mut fetch = Fetch { channel, keys, rows, scratch, next: 0, secret_extent: 0, report };
+        if let Err(error) = check_response(&mut *fetch.channel, rows.len()) {
             // A response that failed as a whole has no items to judge: without this, the
             // drop's `finish_report` would read every item of a response that is too large or
             // does not match the request, and report fields `Ok` that were never fetched.
@@ -150,83 +331,29 @@ impl<'a> Fetch<'a> {
         Ok(fetch)
     }
 
-    /// Reads the next item and parses it straight into `slot` (the field's place in the
-    /// settings being built: no copy of a large value passes through the stack). A key that is
-    /// not found gives `T::missing()`, or [`ItemError::NotFound`] if `T` has no such value.
-    /// On `Ok` the slot is initialized; on `Err` it is not (nothing to drop).
+    /// Reads the next item into the field at `slot`: parsed by `ops.parse`, or, for a key that
+    /// is not found, `ops.missing`. On `Ok` the field holds a value; on `Err` it does not.
     ///
-    /// # Errors
+    /// # Safety
     ///
-    /// [`FetchError::Item`] naming the key.
-    pub fn value_into<T>(
-        &mut self,
-        slot: &mut MaybeUninit<T>,
-        parse: ParseInto<T>,
-        missing: fn() -> Option<T>,
-    ) -> Result<(), FetchError> {
-        if self.optional_into(slot, parse)? {
-            return Ok(());
-        }
-        match missing() {
-            Some(value) => {
-                slot.write(value);
+    /// `slot` is valid for writes of the field type `ops` handles, and holds no value.
+    unsafe fn fill(&mut self, slot: *mut u8, ops: &FieldOps) -> Result<(), FetchError> {
+        let parsed = match self.read_next()? {
+            // SAFETY: the caller's contract.
+            Some(text) => unsafe { (ops.parse)(text, slot) },
+            // SAFETY: the caller's contract.
+            None if unsafe { (ops.missing)(slot) } => {
+                self.record(self.next.saturating_sub(1), FieldOutcome::Defaulted);
+                return Ok(());
+            }
+            None => return Err(self.error_at_previous(ItemError::NotFound)),
+        };
+        match parsed {
+            Ok(()) => {
+                self.record(self.next.saturating_sub(1), FieldOutcome::Ok);
                 Ok(())
             }
-            None => Err(self.error_at_previous(ItemError::NotFound)),
-        }
-    }
-
-    /// Reads the next item and parses it straight into `slot`: `true` if it did, `false` if
-    /// the key is not found and the slot was left alone (the caller writes the default).
-    ///
-    /// # Errors
-    ///
-    /// [`FetchError::Item`] naming the key; the slot is then not initialized.
-    pub fn optional_into<T>(
-        &mut self,
-        slot: &mut MaybeUninit<T>,
-        parse: ParseInto<T>,
-    ) -> Result<bool, FetchError> {
-        let place = slot.as_ptr();
-        // A `parse_into` that answers with a reference to anything but its slot (which a safe
-        // impl could do) has not initialized the slot: refuse it rather than trust it.
-        let verdict = self.read_next()?.map(|text| match parse(text, slot) {
-            Ok(value) if core::ptr::eq(value, place) => Ok(()),
-            Ok(_) => Err(crate::ParseError::Custom("parse_into answered outside its slot")),
-            Err(error) => Err(error),
-        });
-        self.settle(verdict).map(|written| written.is_some())
-    }
-
-    /// Reads the next item and parses it with `parse` (`#[config(with = path)]`); `None` if the
-    /// key is not found.
-    ///
-    /// # Errors
-    ///
-    /// [`FetchError::Item`] naming the key.
-    pub fn optional_with<T>(
-        &mut self,
-        parse: fn(&[u8]) -> Result<T, crate::ParseError>,
-    ) -> Result<Option<T>, FetchError> {
-        let parsed = self.read_next()?.map(parse);
-        self.settle(parsed)
-    }
-
-    /// Records how the item read last turned out, and gives its value or error.
-    fn settle<T>(
-        &mut self,
-        parsed: Option<Result<T, crate::ParseError>>,
-    ) -> Result<Option<T>, FetchError> {
-        match parsed {
-            None => {
-                self.record(self.next.saturating_sub(1), FieldOutcome::Defaulted);
-                Ok(None)
-            }
-            Some(Ok(value)) => {
-                self.record(self.next.saturating_sub(1), FieldOutcome::Ok);
-                Ok(Some(value))
-            }
-            Some(Err(error)) => Err(self.error_at_previous(ItemError::Invalid(error))),
+            Err(error) => Err(self.error_at_previous(ItemError::Invalid(error))),
         }
     }
 
@@ -239,19 +366,6 @@ impl<'a> Fetch<'a> {
         }
     }
 
-    /// Runs a field's validator on its value (`#[config(validate = path)]`).
-    ///
-    /// # Errors
-    ///
-    /// [`FetchError::Item`] naming the key of the item read last.
-    pub fn validate<T>(
-        &mut self,
-        value: &T,
-        check: fn(&T) -> Result<(), crate::ParseError>,
-    ) -> Result<(), FetchError> {
-        check(value).map_err(|error| self.error_at_previous(ItemError::Invalid(error)))
-    }
-
     /// The error for the item read last.
     pub fn error_at_previous(&mut self, error: ItemError) -> FetchError {
         self.item_error(self.next.saturating_sub(1), error)
@@ -259,11 +373,7 @@ impl<'a> Fetch<'a> {
 
     fn item_error(&mut self, index: u32, error: ItemError) -> FetchError {
         self.record(index, FieldOutcome::Failed(error));
-        let key = usize::try_from(index)
-            .ok()
-            .and_then(|i| self.schema.get(i))
-            .map_or("", |spec| spec.key);
-        FetchError::Item { index, key, error }
+        FetchError::Item { index, key: key_text(self.keys, index), error }
     }
 
     /// Reads the next item into the scratch buffer: its text, or `None` if the key is not
@@ -272,12 +382,12 @@ impl<'a> Fetch<'a> {
     fn read_next(&mut self) -> Result<Option<&[u8]>, FetchError> {
         let index = self.next;
         self.next = self.next.saturating_add(1);
-        let Some(spec) = usize::try_from(index).ok().and_then(|i| self.schema.get(i)) else {
-            return Err(self.item_error(index, ItemError::Read(crate::MvStatus::INDEXINVALID)));
+        let Some(row) = usize::try_from(index).ok().and_then(|i| self.rows.get(i)) else {
+            return Err(self.item_error(index, ItemError::Read(MvStatus::INDEXINVALID)));
         };
-        let (max_len, secret) = (spec.max_len, spec.store == Store::Secret);
-        let offered = max_len.saturating_add(1).min(self.scratch.len());
-        if secret {
+        let max_len = row.max_len;
+        let offered = usize::from(max_len).saturating_add(1).min(self.scratch.len());
+        if row.flags & FieldRow::SECRET != 0 {
             self.secret_extent = self.secret_extent.max(offered);
         }
         let buf = self.scratch.get_mut(..offered).unwrap_or_default();
@@ -294,27 +404,26 @@ impl<'a> Fetch<'a> {
             other => return Err(self.item_error(index, ItemError::UnknownResult(other.0))),
         }
         let length = usize::try_from(read.length).unwrap_or(usize::MAX);
-        let max = u32::try_from(max_len).unwrap_or(u32::MAX);
         // `offered <= scratch.len()`, so below it the slice is always there.
         if length >= offered {
+            let max = u32::from(max_len);
             return Err(self.item_error(index, ItemError::TooLong { len: read.length, max }));
         }
         Ok(Some(self.scratch.get(..length).unwrap_or_default()))
     }
-}
 
-impl Fetch<'_> {
     /// For a reporting fetch that stopped at a failed field: reads and judges every item after
-    /// it, so the report covers all fields.
-    fn finish_report(&mut self) {
-        let Some(check) = self.report.as_ref().map(|report| report.check) else {
+    /// it, so the report covers all fields. Reached only through [`ReportSink::finish`].
+    pub fn finish_report(&mut self) {
+        let Some((check, schema)) = self.report.as_ref().map(|report| (report.check, report.schema))
+        else {
             return;
         };
-        while usize::try_from(self.next).is_ok_and(|next| next < self.schema.len()) {
+        while usize::try_from(self.next).is_ok_and(|next| next < self.rows.len()) {
             let index = self.next;
             let required = usize::try_from(index)
                 .ok()
-                .and_then(|i| self.schema.get(i))
+                .and_then(|i| schema.get(i))
                 .is_some_and(|spec| spec.required);
             let outcome = match self.read_next() {
                 Err(_) => continue, // recorded by `item_error`
@@ -332,12 +441,28 @@ impl Fetch<'_> {
 
 impl Drop for Fetch<'_> {
     fn drop(&mut self) {
-        self.finish_report();
+        if let Some(finish) = self.report.as_ref().map(|report| report.finish) {
+            finish(self);
+        }
         self.channel.close();
         if let Some(secret_bytes) = self.scratch.get_mut(..self.secret_extent) {
-            wipe(secret_bytes);
+            secret_bytes.zeroize();
         }
     }
+}
+
+/// The key of item `index`, for an error. The request's keys point at `'static` text (the
+/// contract of `receive_fields`).
+fn key_text(keys: &'static [MvConfigKeyToFetch], index: u32) -> &'static str {
+    let Some(key) = usize::try_from(index).ok().and_then(|i| keys.get(i)) else {
+        return "";
+    };
+    if key.key.data.is_null() {
+        return "";
+    }
+    // SAFETY: a request's keys point at `'static` text of their length (see above).
+    let bytes = unsafe { core::slice::from_raw_parts(key.key.data, key.key.length as usize) };
+    core::str::from_utf8(bytes).unwrap_or("")
 }
 
 /// The read buffer a schema needs: one byte more than its longest `max_len`.
@@ -364,48 +489,4 @@ pub const fn response_max_bytes(schema: &[KeySpec]) -> usize {
         i += 1;
     }
     total
-}
-
-/// The fields of a settings value under construction that are written so far, dropped if the
-/// construction stops half-way (so a `Secret` field already read is still wiped).
-pub struct Filled<T> {
-    out: *mut T,
-    count: usize,
-    drop_first: unsafe fn(*mut T, usize),
-}
-
-impl<T> Filled<T> {
-    /// Starts with no field written.
-    ///
-    /// # Safety
-    ///
-    /// `out` must be valid for writes of `T` while this lives, and `drop_first(out, n)` must
-    /// drop exactly the first `n` fields of `*out` in declaration order (the derive writes it).
-    pub unsafe fn new(out: *mut T, drop_first: unsafe fn(*mut T, usize)) -> Self {
-        Filled { out, count: 0, drop_first }
-    }
-
-    /// Counts one more field as written.
-    pub fn advance(&mut self) {
-        self.count += 1;
-    }
-
-    /// Every field is written: `*out` is a whole value now, which the caller owns.
-    pub fn finish(self) {
-        core::mem::forget(self);
-    }
-}
-
-impl<T> Drop for Filled<T> {
-    fn drop(&mut self) {
-        // SAFETY: `new`'s contract: the first `count` fields were written (each `advance`
-        // follows a write) and nothing else drops them, since the value never became whole.
-        unsafe { (self.drop_first)(self.out, self.count) };
-    }
-}
-
-impl<T> core::fmt::Debug for Filled<T> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Filled").field("count", &self.count).finish_non_exhaustive()
-    }
 }

@@ -54,17 +54,11 @@ pub const CLOUD_MAX_KEY_LEN: usize = 100;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::fetch::{
-        response_max_bytes, scratch_bytes, Fetch, Filled, ParseInto, ReportSink,
+        receive_fields, response_max_bytes, scratch_bytes, send, wait, Fetch, FieldOps, FieldRow,
+        ReportSink, TypeOps,
     };
     pub use crate::value::CLOUD_MAX_VALUE_LEN;
     pub use core;
-
-    /// Writes a field's slot (`MaybeUninit::write` without its reference, which generated code
-    /// has no use for).
-    #[inline(always)]
-    pub fn put<T>(slot: &mut core::mem::MaybeUninit<T>, value: T) {
-        slot.write(value);
-    }
 
     /// The smaller of two lengths, in const context.
     pub const fn min(a: usize, b: usize) -> usize {

@@ -247,15 +247,6 @@ pub fn decode_base64(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
     Ok(written)
 }
 
-/// Overwrites `bytes` with zeros in a way the optimiser may not remove.
-pub fn wipe(bytes: &mut [u8]) {
-    for byte in bytes.iter_mut() {
-        // SAFETY: `byte` is a valid, aligned, exclusive reference into the slice.
-        unsafe { core::ptr::write_volatile(byte, 0) };
-    }
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
-}
-
 /// The number of decimal digits (and sign) of the longest text of an integer range.
 pub const fn decimal_width(min: i128, max: u128) -> usize {
     let mut width = 1;

@@ -83,7 +83,12 @@ impl<T: MicrovisorConfig> FetchReport<T> {
         let mut outcomes = T::NO_OUTCOMES;
         let result =
             fetch::send(channel, T::KEYS).and_then(|()| fetch::wait(channel)).and_then(|()| {
-                let sink = ReportSink { outcomes: outcomes.as_mut(), check: T::check_item };
+                let sink = ReportSink {
+                    outcomes: outcomes.as_mut(),
+                    check: T::check_item,
+                    schema: T::SCHEMA,
+                    finish: |fetch| fetch.finish_report(),
+                };
                 config::receive::<T>(channel, Some(sink))
             });
         FetchReport { result, outcomes }

@@ -78,6 +78,11 @@ pub trait ConfigValue: Sized {
         Ok(slot.write(Self::parse(text)?))
     }
 
+    /// How the fetch loop fills a field of this type. Not to be set: its type's one
+    /// constructor gives the only value it can have.
+    #[doc(hidden)]
+    const FIELD_OPS: crate::fetch::TypeOps<Self> = crate::fetch::TypeOps::new();
+
     /// The value of a key that is not found, if this type has one.
     fn missing() -> Option<Self> {
         None
