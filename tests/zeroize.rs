@@ -185,7 +185,7 @@ const _: () = {
     impl<T: ?Sized> AmbiguousIfClone<()> for T {}
     #[allow(dead_code)]
     struct IsClone;
-    impl<T: ?Sized + Clone> AmbiguousIfClone<IsClone> for T {}
+    impl<T: Clone> AmbiguousIfClone<IsClone> for T {}
 
     trait AmbiguousIfCopy<A> {
         fn some_item() {}
@@ -193,7 +193,7 @@ const _: () = {
     impl<T: ?Sized> AmbiguousIfCopy<()> for T {}
     #[allow(dead_code)]
     struct IsCopy;
-    impl<T: ?Sized + Copy> AmbiguousIfCopy<IsCopy> for T {}
+    impl<T: Copy> AmbiguousIfCopy<IsCopy> for T {}
 
     #[allow(dead_code)]
     fn secret_is_not_clone_or_copy() {
