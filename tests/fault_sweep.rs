@@ -2,7 +2,7 @@
 //! error is the documented one, and a `refresh` that meets it leaves the previous settings
 //! exactly as they were. Each fault is tried under both answers the device may give to a value
 //! longer than the buffer (`sim::Truncation`).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, clippy::needless_range_loop)]
 
 mod reliability;
 
