@@ -462,7 +462,7 @@ fn key_text(keys: &'static [MvConfigKeyToFetch], index: u32) -> &'static str {
     }
     // SAFETY: a request's keys point at `'static` text of their length (see above).
     let bytes = unsafe { core::slice::from_raw_parts(key.key.data, key.key.length as usize) };
-    core::str::from_utf8(bytes).unwrap_or("")
+    crate::parse::utf8(bytes).unwrap_or("")
 }
 
 /// The read buffer a schema needs: one byte more than its longest `max_len`.
