@@ -8,10 +8,11 @@ use crate::error::ParseError;
 use crate::parse;
 use crate::value::ConfigValue;
 
-/// The storage and accessors that `Hex<N>` and `Base64<N>` share: decoded bytes in a fixed
-/// array and their count. Only how the text decodes differs.
+/// What `Hex<N>` and `Base64<N>` share: decoded bytes in a fixed array and their count, the
+/// accessors, and the value impl. Only how the text decodes, and so how long it may be,
+/// differs.
 macro_rules! decoded_bytes {
-    ($(#[$meta:meta])* $name:ident) => {
+    ($(#[$meta:meta])* $name:ident, max_len = $max_len:expr, decode = $decode:path) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq)]
         pub struct $name<const N: usize> {
@@ -49,6 +50,23 @@ macro_rules! decoded_bytes {
                 self.as_bytes()
             }
         }
+
+        impl<const N: usize> ConfigValue for $name<N> {
+            const MAX_LEN: usize = $max_len;
+            fn parse(text: &[u8]) -> Result<Self, ParseError> {
+                let mut value = Self::new();
+                value.len = $decode(&mut value.bytes, text)?;
+                Ok(value)
+            }
+            fn parse_into<'s>(
+                text: &[u8],
+                slot: &'s mut MaybeUninit<Self>,
+            ) -> Result<&'s mut Self, ParseError> {
+                let value = slot.write(Self::new());
+                value.len = $decode(&mut value.bytes, text)?;
+                Ok(value)
+            }
+        }
     };
 }
 
@@ -65,7 +83,7 @@ decoded_bytes! {
     /// assert_eq!(&*key, &[0xde, 0xad, 0xbe, 0xef]);
     /// assert!(Hex::<4>::parse(b"dead-eef").is_err());
     /// ```
-    Hex
+    Hex, max_len = 2 * N, decode = parse::decode_hex
 }
 
 impl<const N: usize> fmt::Debug for Hex<N> {
@@ -78,22 +96,6 @@ impl<const N: usize> fmt::Debug for Hex<N> {
     }
 }
 
-impl<const N: usize> ConfigValue for Hex<N> {
-    const MAX_LEN: usize = 2 * N;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        let mut value = Self::new();
-        value.len = parse::decode_hex(&mut value.bytes, text)?;
-        Ok(value)
-    }
-    fn parse_into<'s>(
-        text: &[u8],
-        slot: &'s mut MaybeUninit<Self>,
-    ) -> Result<&'s mut Self, ParseError> {
-        let value = slot.write(Self::new());
-        value.len = parse::decode_hex(&mut value.bytes, text)?;
-        Ok(value)
-    }
-}
 
 decoded_bytes! {
     /// Binary data of at most `N` bytes, stored in the cloud as standard base64 with padding
@@ -108,7 +110,7 @@ decoded_bytes! {
     /// assert_eq!(&*token, b"hello");
     /// assert!(Base64::<8>::parse(b"aGVsbG8").is_err());
     /// ```
-    Base64
+    Base64, max_len = N.div_ceil(3) * 4, decode = parse::decode_base64
 }
 
 impl<const N: usize> fmt::Debug for Base64<N> {
@@ -117,22 +119,6 @@ impl<const N: usize> fmt::Debug for Base64<N> {
     }
 }
 
-impl<const N: usize> ConfigValue for Base64<N> {
-    const MAX_LEN: usize = N.div_ceil(3) * 4;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        let mut value = Self::new();
-        value.len = parse::decode_base64(&mut value.bytes, text)?;
-        Ok(value)
-    }
-    fn parse_into<'s>(
-        text: &[u8],
-        slot: &'s mut MaybeUninit<Self>,
-    ) -> Result<&'s mut Self, ParseError> {
-        let value = slot.write(Self::new());
-        value.len = parse::decode_base64(&mut value.bytes, text)?;
-        Ok(value)
-    }
-}
 
 /// A value that must not be shown: `Debug` and `Display` print `[REDACTED]`, the value is
 /// reached only through [`Secret::expose_secret`], it is neither `Clone` nor `Copy`, and its
