@@ -397,3 +397,29 @@ fn the_report_names_each_item_fault() {
         }
     }
 }
+
+/// The two-phase fetch that builds in place (`Pending::receive_into`): the same values, and
+/// the same error at a secret field, whose place is then left empty.
+#[test]
+fn the_two_phase_fetch_in_place() {
+    use core::mem::MaybeUninit;
+
+    let mut cloud = cloud_of(&OTHER);
+    cloud.deliver_manually();
+    let pending = Rich::send(cloud.open_channel()).unwrap();
+    cloud.deliver();
+    let mut out = MaybeUninit::uninit();
+    let settings = pending.receive_into(&mut out).unwrap();
+    assert_eq!(values(settings)[9], Val::Text(OTHER[9].into()));
+    // SAFETY: `receive_into` answered `Ok`, so `out` holds settings; dropped once, here.
+    unsafe { out.assume_init_drop() };
+
+    let mut cloud = cloud_of(&OTHER);
+    cloud.deliver_manually();
+    put(&mut cloud, 9, long_text(30));
+    let pending = Rich::send(cloud.open_channel()).unwrap();
+    cloud.deliver();
+    let mut out = MaybeUninit::<Rich>::uninit();
+    let error = pending.receive_into(&mut out).unwrap_err();
+    assert_eq!(error, item_error(9, ItemError::TooLong { len: 25, max: 24 }));
+}
