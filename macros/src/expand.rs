@@ -206,7 +206,8 @@ fn field_ops(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     let private = quote!(::microvisor_config::__private);
     let result = quote!(#private::core::result::Result);
-    let plain = quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::FIELD_OPS.ops());
+    let plain =
+        quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::FIELD_OPS.ops());
     let (with, default, validate) =
         (field.attrs.with.get(), default_value(field), validator(field));
     if with.is_none() && default.is_none() && validate.is_none() {
@@ -373,10 +374,11 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             }
         });
         // Fields of one plain type share an entry of the ops table; the others have their own.
-        let ops_key = match (field.attrs.with.get(), field.attrs.default.get(), field.attrs.validate.get()) {
-            (None, None, None) => type_name.clone(),
-            _ => format!("#{index}"),
-        };
+        let ops_key =
+            match (field.attrs.with.get(), field.attrs.default.get(), field.attrs.validate.get()) {
+                (None, None, None) => type_name.clone(),
+                _ => format!("#{index}"),
+            };
         let ops_index = match ops_keys.iter().position(|known| *known == ops_key) {
             Some(known) => known,
             None => {
@@ -387,7 +389,11 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         };
         let ops_index = u8::try_from(ops_index).unwrap_or(u8::MAX);
         let member = field.ident;
-        let flags = if secret { quote!(::microvisor_config::__private::FieldRow::SECRET) } else { quote!(0) };
+        let flags = if secret {
+            quote!(::microvisor_config::__private::FieldRow::SECRET)
+        } else {
+            quote!(0)
+        };
         rows.push(quote! {
             ::microvisor_config::__private::FieldRow {
                 offset: ::microvisor_config::__private::core::mem::offset_of!(#ident, #member) as u32,

@@ -171,7 +171,10 @@ impl core::fmt::Debug for ReportSink<'_> {
 /// # Errors
 ///
 /// [`FetchError::Send`].
-pub fn send(channel: &mut dyn ConfigChannel, keys: &[MvConfigKeyToFetch]) -> Result<(), FetchError> {
+pub fn send(
+    channel: &mut dyn ConfigChannel,
+    keys: &[MvConfigKeyToFetch],
+) -> Result<(), FetchError> {
     channel.send_request(keys).map_err(|status| {
         channel.close();
         FetchError::Send(status)
@@ -415,7 +418,8 @@ impl<'a> Fetch<'a> {
     /// For a reporting fetch that stopped at a failed field: reads and judges every item after
     /// it, so the report covers all fields. Reached only through [`ReportSink::finish`].
     pub fn finish_report(&mut self) {
-        let Some((check, schema)) = self.report.as_ref().map(|report| (report.check, report.schema))
+        let Some((check, schema)) =
+            self.report.as_ref().map(|report| (report.check, report.schema))
         else {
             return;
         };

@@ -96,7 +96,6 @@ impl<const N: usize> fmt::Debug for Hex<N> {
     }
 }
 
-
 decoded_bytes! {
     /// Binary data of at most `N` bytes, stored in the cloud as standard base64 with padding
     /// (RFC 4648 §4), decoded strictly: no line breaks, no missing padding, no stray bits.
@@ -118,7 +117,6 @@ impl<const N: usize> fmt::Debug for Base64<N> {
         write!(f, "Base64({} bytes)", self.len)
     }
 }
-
 
 /// A value that must not be shown: `Debug` and `Display` print `[REDACTED]`, the value is
 /// reached only through [`Secret::expose_secret`], it is neither `Clone` nor `Copy`, and its
