@@ -250,8 +250,11 @@ fn base64_field(capacity: usize) -> BoxedStrategy<Item> {
             Item::Text(base64(&bytes), meaning)
         }),
         1 => prop::collection::vec(any::<u8>(), 1..=capacity)
-            .prop_filter("needs padding", |bytes| bytes.len() % 3 != 0)
-            .prop_map(|bytes| {
+            .prop_map(|mut bytes| {
+                // A length that needs padding.
+                if bytes.len().is_multiple_of(3) {
+                    bytes.pop();
+                }
                 let mut text = base64(&bytes);
                 while text.last() == Some(&b'=') {
                     text.pop();
