@@ -387,6 +387,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 ops_keys.len() - 1
             }
         };
+        // A row names its ops entry in one byte; past 256 kinds of field the struct is refused
+        // below rather than pointing a row at the wrong entry.
         let ops_index = u8::try_from(ops_index).unwrap_or(u8::MAX);
         let member = field.ident;
         let flags = if secret {
@@ -407,6 +409,18 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         checks.push(quote!(#index => #check));
     }
     let field_count = keys.len();
+    if ops.len() > 256 {
+        return syn::Error::new_spanned(
+            ident,
+            format!(
+                "MicrovisorConfig handles at most 256 kinds of field in one struct (field types, \
+                 or fields with their own `default`, `with` or `validate`); this one has {}: \
+                 split it into two structs",
+                ops.len()
+            ),
+        )
+        .to_compile_error();
+    }
     quote! {
         #[automatically_derived]
         // SAFETY: `receive_into` returns `Ok` only after `receive_fields` wrote every field of
