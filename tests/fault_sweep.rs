@@ -307,11 +307,8 @@ fn every_channel_fault() {
 struct WaitFails<'a>(SimChannel<'a>, MvStatus);
 
 impl ConfigChannel for WaitFails<'_> {
-    fn send_request(
-        &mut self,
-        keys: &[microvisor_config::ffi::MvConfigKeyToFetch],
-    ) -> Result<(), MvStatus> {
-        self.0.send_request(keys)
+    fn send_request(&mut self, request: microvisor_config::Request<'_>) -> Result<(), MvStatus> {
+        self.0.send_request(request)
     }
     fn wait_response(&mut self) -> Result<(), WaitError> {
         Err(WaitError::Status(self.1))
@@ -344,11 +341,8 @@ struct Counting<'a> {
 }
 
 impl ConfigChannel for Counting<'_> {
-    fn send_request(
-        &mut self,
-        keys: &[microvisor_config::ffi::MvConfigKeyToFetch],
-    ) -> Result<(), MvStatus> {
-        self.inner.send_request(keys)
+    fn send_request(&mut self, request: microvisor_config::Request<'_>) -> Result<(), MvStatus> {
+        self.inner.send_request(request)
     }
     fn wait_response(&mut self) -> Result<(), WaitError> {
         self.inner.wait_response()

@@ -7,7 +7,8 @@ mod common;
 use common::*;
 use microvisor_config::sim::{ChannelFault, Cloud, Fault, Truncation};
 use microvisor_config::{
-    ConfigChannel, FetchError, ItemError, MicrovisorConfig, MvStatus, Scope, Store, WaitError,
+    ConfigChannel, FetchError, ItemError, MicrovisorConfig, MvStatus, Request, Scope, Store,
+    WaitError,
 };
 
 /// Fetches, and checks the invariants every fetch keeps: exactly one request, one channel,
@@ -269,8 +270,8 @@ fn a_second_fetch_on_one_channel_is_request_already_sent() {
 fn the_simulator_answers_request_already_sent() {
     let cloud = cloud();
     let mut channel = cloud.open_channel();
-    channel.send_request(Mqtt::KEYS).unwrap();
-    assert_eq!(channel.send_request(Mqtt::KEYS), Err(MvStatus::REQUESTALREADYSENT));
+    channel.send_request(Request::of::<Mqtt>()).unwrap();
+    assert_eq!(channel.send_request(Request::of::<Mqtt>()), Err(MvStatus::REQUESTALREADYSENT));
     // And the fetch on it reports it, closing the channel.
     assert_eq!(
         Mqtt::fetch(&mut channel).unwrap_err(),
@@ -283,7 +284,7 @@ fn the_simulator_answers_request_already_sent() {
 fn the_response_is_readable_only_after_the_wait() {
     let cloud = cloud();
     let mut channel = cloud.open_channel();
-    channel.send_request(Mqtt::KEYS).unwrap();
+    channel.send_request(Request::of::<Mqtt>()).unwrap();
     assert_eq!(channel.read_response_data(), Err(MvStatus::RESPONSENOTPRESENT));
     let mut buf = [0u8; 8];
     assert_eq!(channel.read_item(0, &mut buf), Err(MvStatus::RESPONSENOTPRESENT));
@@ -303,11 +304,13 @@ fn the_simulator_rejects_keys_outside_printable_ascii() {
         store: MvConfigKeyFetchStore::CONFIG,
         key: MvSizedString { data: key.as_ptr(), length: key.len() as u32 },
     }];
+    // SAFETY: the key points at `key`, a string literal.
+    let request = unsafe { Request::from_raw(&keys) };
     let cloud = Cloud::new();
     let mut channel = cloud.open_channel();
-    assert_eq!(channel.send_request(&keys), Err(MvStatus::INVALIDCONFIGKEY));
+    assert_eq!(channel.send_request(request), Err(MvStatus::INVALIDCONFIGKEY));
     // It counts as sent.
-    assert_eq!(channel.send_request(&keys), Err(MvStatus::REQUESTALREADYSENT));
+    assert_eq!(channel.send_request(request), Err(MvStatus::REQUESTALREADYSENT));
 }
 
 #[test]

@@ -50,7 +50,7 @@ fn fetch_with_buffer<T: MicrovisorConfig>(
     scratch: &mut [u8],
 ) -> bool {
     use microvisor_config::__private::{receive_fields, send, wait};
-    send(channel, T::KEYS).unwrap();
+    send(channel, microvisor_config::Request::of::<T>()).unwrap();
     wait(channel).unwrap();
     let mut out = core::mem::MaybeUninit::<T>::uninit();
     // SAFETY: `out` is a `MaybeUninit<T>` and the tables are `T`'s own.
@@ -58,7 +58,7 @@ fn fetch_with_buffer<T: MicrovisorConfig>(
         receive_fields(
             channel,
             None,
-            T::KEYS,
+            microvisor_config::Request::of::<T>(),
             T::FIELD_ROWS,
             T::FIELD_OPS,
             out.as_mut_ptr().cast(),

@@ -232,7 +232,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
     let mut scratch = [0xa5u8; Rich::SCRATCH_BYTES];
     let mut outcomes = [FieldOutcome::NotRead; FIELDS];
     let mut channel = cloud.open_channel();
-    channel.send_request(Rich::KEYS).unwrap();
+    channel.send_request(microvisor_config::Request::of::<Rich>()).unwrap();
     channel.wait_response().unwrap();
     {
         let report = ReportSink {
@@ -247,7 +247,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
             receive_fields(
                 &mut channel,
                 Some(report),
-                Rich::KEYS,
+                microvisor_config::Request::of::<Rich>(),
                 Rich::FIELD_ROWS,
                 Rich::FIELD_OPS,
                 out.as_mut_ptr().cast(),

@@ -28,10 +28,8 @@
 //! `u32`; a `result` is one byte: `OK`, `RESPONSETOOLARGE`/`KEYNOTFOUND`, `2`, or `0xff` and a
 //! raw `u32`.
 
-use microvisor_config::ffi::{
-    MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvConfigResponseData,
-};
-use microvisor_config::{ConfigChannel, ItemRead, MvStatus, WaitError};
+use microvisor_config::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigResponseData};
+use microvisor_config::{ConfigChannel, ItemRead, MvStatus, Request, WaitError};
 
 /// Reads the fuzzer's bytes front to back; zero once they run out.
 #[derive(Debug)]
@@ -154,14 +152,14 @@ impl<'a> ScriptChannel<'a> {
 }
 
 impl ConfigChannel for ScriptChannel<'_> {
-    fn send_request(&mut self, keys: &[MvConfigKeyToFetch]) -> Result<(), MvStatus> {
+    fn send_request(&mut self, request: Request<'_>) -> Result<(), MvStatus> {
         self.touch();
-        let keys = keys
+        let keys = request
+            .keys()
             .iter()
-            .map(|k| {
-                // SAFETY: the fetch under test passes the derive's `KEYS`, whose entries point
-                // at 'static string literals of exactly `length` bytes.
-                let text = unsafe { std::slice::from_raw_parts(k.key.data, k.key.length as usize) };
+            .enumerate()
+            .map(|(index, k)| {
+                let text = request.key(index).unwrap_or_default();
                 (k.scope.0, k.store.0, text.to_vec())
             })
             .collect();

@@ -458,7 +458,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                     ::microvisor_config::__private::receive_fields(
                         __channel,
                         __report,
-                        <Self as ::microvisor_config::MicrovisorConfig>::KEYS,
+                        ::microvisor_config::Request::of::<Self>(),
                         <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS,
                         <Self as ::microvisor_config::MicrovisorConfig>::FIELD_OPS,
                         __out.as_mut_ptr().cast(),

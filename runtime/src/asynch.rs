@@ -56,7 +56,7 @@ pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
 ) -> impl Future<Output = Result<T, FetchError>> + '_ {
     async move {
         let guard = CloseOnDrop(channel);
-        fetch::send(guard.0, T::KEYS)?;
+        fetch::send(guard.0, crate::Request::of::<T>())?;
         poll_fn(|cx| guard.0.poll_response(cx)).await.map_err(FetchError::Wait)?;
         crate::config::receive(guard.0, None)
     }

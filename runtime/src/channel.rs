@@ -20,7 +20,7 @@ pub trait ConfigChannel {
     /// # Errors
     ///
     /// The status Microvisor answered.
-    fn send_request(&mut self, keys: &[MvConfigKeyToFetch]) -> Result<(), MvStatus>;
+    fn send_request(&mut self, request: Request<'_>) -> Result<(), MvStatus>;
 
     /// Waits until the response has arrived (the channel's `CHANNELDATAREADABLE`
     /// notification), within the channel's timeout.
@@ -51,8 +51,8 @@ pub trait ConfigChannel {
 }
 
 impl<C: ConfigChannel + ?Sized> ConfigChannel for &mut C {
-    fn send_request(&mut self, keys: &[MvConfigKeyToFetch]) -> Result<(), MvStatus> {
-        (**self).send_request(keys)
+    fn send_request(&mut self, request: Request<'_>) -> Result<(), MvStatus> {
+        (**self).send_request(request)
     }
     fn wait_response(&mut self) -> Result<(), WaitError> {
         (**self).wait_response()
@@ -65,6 +65,66 @@ impl<C: ConfigChannel + ?Sized> ConfigChannel for &mut C {
     }
     fn close(&mut self) {
         (**self).close();
+    }
+}
+
+/// The keys of one request, each known to point at text it may read: what a channel sends.
+///
+/// A raw `MvConfigKeyToFetch` holds a pointer anyone can set, so a channel that reads the key
+/// text (the simulator does, and Microvisor will) needs this promise. A struct's request is
+/// [`Request::of`]; raw keys need [`Request::from_raw`] and its safety contract.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    keys: &'a [MvConfigKeyToFetch],
+}
+
+impl Request<'static> {
+    /// The request of settings struct `T`: its `KEYS`, which point at string literals (the
+    /// contract of the `MicrovisorConfig` trait).
+    pub fn of<T: crate::MicrovisorConfig>() -> Self {
+        Request { keys: T::KEYS }
+    }
+}
+
+impl<'a> Request<'a> {
+    /// A request of raw keys.
+    ///
+    /// # Safety
+    ///
+    /// Every key's `data` points at `length` bytes that are readable, and not written, for
+    /// `'a` (a `&'a str`'s bytes, for example).
+    pub const unsafe fn from_raw(keys: &'a [MvConfigKeyToFetch]) -> Self {
+        Request { keys }
+    }
+
+    /// The keys, as the system call takes them.
+    pub const fn keys(&self) -> &'a [MvConfigKeyToFetch] {
+        self.keys
+    }
+
+    /// The number of keys.
+    pub const fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the request names no key.
+    pub const fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The text of key `index`, if there is such a key.
+    pub fn key(&self, index: usize) -> Option<&'a [u8]> {
+        let key = self.keys.get(index)?;
+        let length = usize::try_from(key.key.length).ok()?;
+        if length == 0 {
+            return Some(&[]);
+        }
+        if key.key.data.is_null() {
+            return None;
+        }
+        // SAFETY: `from_raw`'s (or `of`'s) promise: `data` points at `length` bytes readable
+        // and unchanged for 'a.
+        Some(unsafe { core::slice::from_raw_parts(key.key.data, length) })
     }
 }
 

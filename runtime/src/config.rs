@@ -3,7 +3,7 @@
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 
-use crate::channel::{ConfigChannel, KeySpec};
+use crate::channel::{ConfigChannel, KeySpec, Request};
 use crate::error::{FetchError, ParseError};
 use crate::fetch::{self, ReportSink};
 use crate::ffi::MvConfigKeyToFetch;
@@ -128,7 +128,7 @@ pub unsafe trait MicrovisorConfig: Sized {
     ///
     /// [`FetchError::Send`]; the channel is closed.
     fn send<C: ConfigChannel>(mut channel: C) -> Result<Pending<C, Self>, FetchError> {
-        fetch::send(&mut channel, Self::KEYS)?;
+        fetch::send(&mut channel, Request::of::<Self>())?;
         Ok(Pending { channel, settings: PhantomData })
     }
 
@@ -156,7 +156,7 @@ pub unsafe trait MicrovisorConfig: Sized {
         channel: &mut dyn ConfigChannel,
         out: &mut MaybeUninit<Self>,
     ) -> Result<(), FetchError> {
-        fetch::send(channel, Self::KEYS)?;
+        fetch::send(channel, Request::of::<Self>())?;
         fetch::wait(channel)?;
         Self::receive_into(channel, None, out)
     }

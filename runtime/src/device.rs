@@ -25,7 +25,7 @@
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
-use crate::channel::{ConfigChannel, ItemRead};
+use crate::channel::{ConfigChannel, ItemRead, Request};
 use crate::error::WaitError;
 use crate::ffi::{self, sys, MvStatus};
 
@@ -332,7 +332,8 @@ fn now_us() -> Result<u64, MvStatus> {
 }
 
 impl ConfigChannel for DeviceChannel<'_> {
-    fn send_request(&mut self, keys: &[ffi::MvConfigKeyToFetch]) -> Result<(), MvStatus> {
+    fn send_request(&mut self, request: Request<'_>) -> Result<(), MvStatus> {
+        let keys = request.keys();
         // One request per channel: say so without troubling Microvisor.
         if self.sent {
             return Err(MvStatus::REQUESTALREADYSENT);
@@ -344,8 +345,9 @@ impl ConfigChannel for DeviceChannel<'_> {
             num_items: u32::try_from(keys.len()).map_err(|_| MvStatus::TOOMANYCONFIGKEYS)?,
             keys_to_fetch: keys.as_ptr(),
         };
-        // SAFETY: `params` and the keys it points at are valid for the call, which copies the
-        // request into the channel's send buffer before it returns.
+        // SAFETY: `params` and the keys it points at are valid for the call (`Request`'s
+        // promise covers the key texts), which copies the request into the channel's send
+        // buffer before it returns.
         let status = unsafe { sys::mvSendConfigFetchRequest(self.handle, &params) };
         // After anything but these, Microvisor counts the request as sent (MICROVISOR.md).
         self.sent = !matches!(

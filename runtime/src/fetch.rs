@@ -13,9 +13,9 @@ use core::mem::MaybeUninit;
 
 use zeroize::Zeroize;
 
-use crate::channel::{ConfigChannel, KeySpec};
+use crate::channel::{ConfigChannel, KeySpec, Request};
 use crate::error::{FetchError, ItemError, ParseError};
-use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvStatus};
+use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvStatus};
 use crate::report::FieldOutcome;
 use crate::value::ConfigValue;
 
@@ -165,17 +165,14 @@ impl core::fmt::Debug for ReportSink<'_> {
     }
 }
 
-/// Sends the request for `keys` (`mvSendConfigFetchRequest`). On failure the channel is closed
+/// Sends `request` (`mvSendConfigFetchRequest`). On failure the channel is closed
 /// before the error is returned.
 ///
 /// # Errors
 ///
 /// [`FetchError::Send`].
-pub fn send(
-    channel: &mut dyn ConfigChannel,
-    keys: &[MvConfigKeyToFetch],
-) -> Result<(), FetchError> {
-    channel.send_request(keys).map_err(|status| {
+pub fn send(channel: &mut dyn ConfigChannel, request: Request<'_>) -> Result<(), FetchError> {
+    channel.send_request(request).map_err(|status| {
         channel.close();
         FetchError::Send(status)
     })
@@ -204,19 +201,19 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 ///
 /// # Safety
 ///
-/// `out` is valid for writes of the struct and aligned for it; `keys` are the struct's request
-/// (each key pointing at `'static` text) and `rows` its fields, in the same order: each row's
-/// offset is a field whose type is the one its `ops` entry handles.
+/// `out` is valid for writes of the struct and aligned for it; `request` is the struct's
+/// request and `rows` its fields, in the same order: each row's offset is a field whose type
+/// is the one its `ops` entry handles.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
     report: Option<ReportSink<'_>>,
-    keys: &'static [MvConfigKeyToFetch],
+    request: Request<'static>,
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
     out: *mut u8,
     scratch: &mut [u8],
 ) -> Result<(), FetchError> {
-    let mut fetch = Fetch::resume(channel, keys, rows, scratch, report)?;
+    let mut fetch = Fetch::resume(channel, request, rows, scratch, report)?;
     let mut filled = Filled { out, rows, ops, count: 0 };
     for row in rows {
         let Some(ops) = ops.get(usize::from(row.ops)) else {
@@ -269,7 +266,7 @@ impl Drop for Filled {
 /// success and on every error path alike.
 pub struct Fetch<'a> {
     channel: &'a mut dyn ConfigChannel,
-    keys: &'static [MvConfigKeyToFetch],
+    request: Request<'static>,
     rows: &'static [FieldRow],
     scratch: &'a mut [u8],
     /// The index of the next item to read.
@@ -316,13 +313,14 @@ impl<'a> Fetch<'a> {
     /// returned.
     pub fn resume(
         channel: &'a mut dyn ConfigChannel,
-        keys: &'static [MvConfigKeyToFetch],
+        request: Request<'static>,
         rows: &'static [FieldRow],
         scratch: &'a mut [u8],
         report: Option<ReportSink<'a>>,
     ) -> Result<Self, FetchError> {
         // Built first, so that its Drop closes the channel on each early return below.
-        let mut fetch = Fetch { channel, keys, rows, scratch, next: 0, secret_extent: 0, report };
+        let mut fetch =
+            Fetch { channel, request, rows, scratch, next: 0, secret_extent: 0, report };
         if let Err(error) = check_response(&mut *fetch.channel, rows.len()) {
             // A response that failed as a whole has no items to judge: without this, the
             // drop's `finish_report` would read every item of a response that is too large or
@@ -376,7 +374,7 @@ impl<'a> Fetch<'a> {
 
     fn item_error(&mut self, index: u32, error: ItemError) -> FetchError {
         self.record(index, FieldOutcome::Failed(error));
-        FetchError::Item { index, key: key_text(self.keys, index), error }
+        FetchError::Item { index, key: key_text(self.request, index), error }
     }
 
     /// Reads the next item into the scratch buffer: its text, or `None` if the key is not
@@ -455,18 +453,13 @@ impl Drop for Fetch<'_> {
     }
 }
 
-/// The key of item `index`, for an error. The request's keys point at `'static` text (the
-/// contract of `receive_fields`).
-fn key_text(keys: &'static [MvConfigKeyToFetch], index: u32) -> &'static str {
-    let Some(key) = usize::try_from(index).ok().and_then(|i| keys.get(i)) else {
-        return "";
-    };
-    if key.key.data.is_null() {
-        return "";
-    }
-    // SAFETY: a request's keys point at `'static` text of their length (see above).
-    let bytes = unsafe { core::slice::from_raw_parts(key.key.data, key.key.length as usize) };
-    crate::parse::utf8(bytes).unwrap_or("")
+/// The key of item `index`, for an error.
+fn key_text(request: Request<'static>, index: u32) -> &'static str {
+    usize::try_from(index)
+        .ok()
+        .and_then(|index| request.key(index))
+        .and_then(|key| crate::parse::utf8(key).ok())
+        .unwrap_or("")
 }
 
 /// The read buffer a schema needs: one byte more than its longest `max_len`.

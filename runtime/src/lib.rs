@@ -28,7 +28,7 @@ pub mod sim;
 
 #[cfg(feature = "async")]
 pub use asynch::{fetch_async, AsyncConfigChannel};
-pub use channel::{ConfigChannel, ItemRead, KeySpec, Scope, Store};
+pub use channel::{ConfigChannel, ItemRead, KeySpec, Request, Scope, Store};
 pub use config::{MicrovisorConfig, Pending};
 pub use error::{FetchError, ItemError, ParseError, WaitError};
 pub use ffi::MvStatus;

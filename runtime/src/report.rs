@@ -81,8 +81,9 @@ impl<T: MicrovisorConfig> FetchReport<T> {
     /// Fetches through `channel`, recording every field.
     pub(crate) fn fetch(channel: &mut dyn ConfigChannel) -> Self {
         let mut outcomes = T::NO_OUTCOMES;
-        let result =
-            fetch::send(channel, T::KEYS).and_then(|()| fetch::wait(channel)).and_then(|()| {
+        let result = fetch::send(channel, crate::Request::of::<T>())
+            .and_then(|()| fetch::wait(channel))
+            .and_then(|()| {
                 let sink = ReportSink {
                     outcomes: outcomes.as_mut(),
                     check: T::check_item,

@@ -36,11 +36,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::vec::Vec;
 
-use crate::channel::{ConfigChannel, ItemRead, Scope, Store};
+use crate::channel::{ConfigChannel, ItemRead, Request, Scope, Store};
 use crate::error::WaitError;
-use crate::ffi::{
-    MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyToFetch, MvConfigResponseData, MvStatus,
-};
+use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigResponseData, MvStatus};
 
 mod check;
 mod file;
@@ -389,23 +387,14 @@ impl SimChannel<'_> {
 }
 
 /// Reads a request's keys the way the device does, through their pointers.
-fn read_request(keys: &[MvConfigKeyToFetch]) -> Result<Vec<RequestedKey>, MvStatus> {
-    keys.iter()
-        .map(|k| {
+fn read_request(request: Request<'_>) -> Result<Vec<RequestedKey>, MvStatus> {
+    (0..request.len())
+        .zip(request.keys())
+        .map(|(index, k)| {
             let scope = Scope::from_ffi(k.scope).ok_or(MvStatus::UNKNOWNCONFIGSCOPE)?;
             let store = Store::from_ffi(k.store).ok_or(MvStatus::UNKNOWNCONFIGSTORE)?;
-            let len = usize::try_from(k.key.length).map_err(|_| MvStatus::INVALIDCONFIGKEY)?;
-            let key = if len == 0 {
-                Vec::new()
-            } else {
-                if k.key.data.is_null() {
-                    return Err(MvStatus::LATEFAULT);
-                }
-                // SAFETY: a request names keys by pointer and length, as the device reads them;
-                // the keys come from the caller's `&[MvConfigKeyToFetch]`, whose entries point
-                // at live text of that length (the derive's are 'static string literals).
-                unsafe { core::slice::from_raw_parts(k.key.data, len) }.to_vec()
-            };
+            // A key whose pointer is null: Microvisor faults on the nested pointer.
+            let key = request.key(index).ok_or(MvStatus::LATEFAULT)?.to_vec();
             if key.is_empty()
                 || key.len() > crate::CLOUD_MAX_KEY_LEN
                 || !key.iter().all(|b| (0x20..0x7f).contains(b))
@@ -430,7 +419,7 @@ fn leaves_request_unsent(status: MvStatus) -> bool {
 }
 
 impl ConfigChannel for SimChannel<'_> {
-    fn send_request(&mut self, keys: &[MvConfigKeyToFetch]) -> Result<(), MvStatus> {
+    fn send_request(&mut self, request: Request<'_>) -> Result<(), MvStatus> {
         self.cloud.log.borrow_mut().requests_sent += 1;
         match self.state {
             State::Closed => return Err(MvStatus::CHANNELCLOSED),
@@ -445,7 +434,7 @@ impl ConfigChannel for SimChannel<'_> {
             }
             return Err(status);
         }
-        let requested = match read_request(keys) {
+        let requested = match read_request(request) {
             Ok(requested) => requested,
             Err(status) => {
                 self.state = State::Sent;

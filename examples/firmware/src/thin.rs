@@ -279,7 +279,9 @@ unsafe fn exchange(
     scratch: &mut [u8],
     secret_extent: &mut usize,
 ) -> Result<(), FetchError> {
-    channel.send_request(keys).map_err(FetchError::Send)?;
+    // SAFETY: the prototype's keys are the string literals its tables were built from.
+    let request = unsafe { microvisor_config::Request::from_raw(keys) };
+    channel.send_request(request).map_err(FetchError::Send)?;
     channel.wait_response().map_err(FetchError::Wait)?;
     let data = channel.read_response_data().map_err(FetchError::Response)?;
     match data.result {
