@@ -20,6 +20,8 @@ struct Into;
 
 // Primitive types can be shadowed too.
 struct u8;
+struct u16;
+struct u32;
 struct usize;
 struct str;
 struct bool;

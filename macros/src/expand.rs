@@ -398,8 +398,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         };
         rows.push(quote! {
             ::microvisor_config::__private::FieldRow {
-                offset: ::microvisor_config::__private::core::mem::offset_of!(#ident, #member) as u32,
-                max_len: (#max_len) as u16,
+                offset: ::microvisor_config::__private::core::mem::offset_of!(#ident, #member) as ::microvisor_config::__private::core::primitive::u32,
+                max_len: (#max_len) as ::microvisor_config::__private::core::primitive::u16,
                 flags: #flags,
                 ops: #ops_index,
             }
