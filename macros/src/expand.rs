@@ -1,8 +1,9 @@
 //! Stage 4: the generated code, the only stage that calls `quote!`.
 //!
-//! What it writes is thin on purpose: two static tables (the request and the schema) and a
-//! struct literal whose every field is one call into the runtime's non-generic
-//! `__private::Fetch`. Paths are absolute and go through the runtime's hidden `__private`
+//! What it writes is tables, not code: the request (`KEYS`), the schema (`SCHEMA`, for host
+//! tools), one row per field (`FIELD_ROWS`) and one entry per kind of field (`FIELD_OPS`), and
+//! a `receive_into` that puts the read buffer on the stack and calls the runtime's one
+//! non-generic loop, `__private::receive_fields`. Paths are absolute and go through the runtime's hidden `__private`
 //! module, so nothing in the user's scope (a `struct Result`, say) can change their meaning.
 
 use proc_macro2::TokenStream;
@@ -139,9 +140,9 @@ fn default_text(field: &Field<'_>) -> TokenStream {
 /// `with` function, or its type's `ConfigValue::parse`. For `with` on an `Option<T>` field the
 /// function parses `T`: the key's absence, not the function, makes the `None`.
 ///
-/// `receive_dyn` and `check_item` both use these exact tokens, and every other use of the
-/// type's `ConfigValue` impl is an associated item too (`MAX_LEN`, `OPTIONAL`, `missing`), never
-/// a generic bound: so a type that is not a `ConfigValue`, or a `with` function of the wrong
+/// `FIELD_OPS` and `check_item` both use these exact tokens, and every other use of the type's
+/// `ConfigValue` impl is an associated item too (`MAX_LEN`, `OPTIONAL`, `FIELD_OPS`), never a
+/// generic bound: so a type that is not a `ConfigValue`, or a `with` function of the wrong
 /// signature, gives identical diagnostics at one place, which rustc prints once.
 fn parser(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
