@@ -239,7 +239,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
             outcomes: &mut outcomes,
             check: Rich::check_item,
             schema: Rich::SCHEMA,
-            finish: |fetch| fetch.finish_report(),
+            finish: |reader, report, from| reader.finish_report(report, from),
         };
         let mut out = MaybeUninit::<Rich>::uninit();
         // SAFETY: `out` is a `MaybeUninit<Rich>` and the tables are `Rich`'s own.

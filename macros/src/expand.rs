@@ -54,6 +54,7 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
             const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
             type Outcomes = [::microvisor_config::FieldOutcome; 0];
             const NO_OUTCOMES: Self::Outcomes = [];
+            const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[];
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[];
             const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = &[];
             fn receive_into(
@@ -212,7 +213,12 @@ fn field_ops(field: &Field<'_>) -> TokenStream {
     let (with, default, validate) =
         (field.attrs.with.get(), default_value(field), validator(field));
     if with.is_none() && default.is_none() && validate.is_none() {
-        return plain;
+        return quote_spanned! {ty.span()=>
+            #private::FieldEntry::plain(
+                <#ty as ::microvisor_config::ConfigValue>::FIELD_KIND,
+                <#ty as ::microvisor_config::ConfigValue>::FIELD_OPS,
+            )
+        };
     }
     // SAFETY (of every `unsafe` below): the fetch loop hands each function the place of this
     // very field in the struct being filled, valid for writes of `#ty`; `parse` and `missing`
@@ -280,12 +286,12 @@ fn field_ops(field: &Field<'_>) -> TokenStream {
         None => quote!(#private::core::option::Option::None),
     };
     quote! {
-        #private::FieldOps {
+        #private::FieldEntry::custom(#private::FieldOps {
             parse: #parse,
             missing: #missing,
             drop: #private::FieldOps::drop_of::<#ty>(),
             validate: #validate,
-        }
+        })
     }
 }
 
@@ -354,7 +360,6 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             continue;
         };
         let key = key.text;
-        let secret = store == attr::Store::Secret;
         let (scope, store) = (scope_tokens(scope), store_tokens(store));
         let max_len = max_len_tokens(field);
         let required = required_tokens(field);
@@ -380,7 +385,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 (None, None, None) => type_name.clone(),
                 _ => format!("#{index}"),
             };
-        let ops_index = match ops_keys.iter().position(|known| *known == ops_key) {
+        let entry_index = match ops_keys.iter().position(|known| *known == ops_key) {
             Some(known) => known,
             None => {
                 ops_keys.push(ops_key);
@@ -388,22 +393,14 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 ops_keys.len() - 1
             }
         };
-        // A row names its ops entry in one byte; past 256 kinds of field the struct is refused
-        // below rather than pointing a row at the wrong entry.
-        let ops_index = u8::try_from(ops_index).unwrap_or(u8::MAX);
         let member = field.ident;
-        let flags = if secret {
-            quote!(::microvisor_config::__private::FieldRow::SECRET)
-        } else {
-            quote!(0)
-        };
         rows.push(quote! {
-            ::microvisor_config::__private::FieldRow {
-                offset: ::microvisor_config::__private::core::mem::offset_of!(#ident, #member) as ::microvisor_config::__private::core::primitive::u32,
-                max_len: (#max_len) as ::microvisor_config::__private::core::primitive::u16,
-                flags: #flags,
-                ops: #ops_index,
-            }
+            ::microvisor_config::__private::field_row(
+                <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
+                #entry_index,
+                ::microvisor_config::__private::core::mem::offset_of!(#ident, #member),
+                #max_len,
+            )
         });
         asserts.extend(max_len_fits_type(field));
         let check = check_field(field);
@@ -442,8 +439,21 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             const NO_OUTCOMES: Self::Outcomes =
                 [::microvisor_config::FieldOutcome::NotRead; #field_count];
 
+            const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[#(#ops),*];
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[#(#rows),*];
-            const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = &[#(#ops),*];
+            // Only the entries of types the fetch loop does not parse itself, so that the
+            // parsers of the others are not linked.
+            const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = {
+                const __OPS: [
+                    ::microvisor_config::__private::FieldOps;
+                    ::microvisor_config::__private::ops_count(
+                        <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
+                    )
+                ] = ::microvisor_config::__private::ops_table(
+                    <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
+                );
+                &__OPS
+            };
 
             fn receive_into(
                 __channel: &mut dyn ::microvisor_config::ConfigChannel,

@@ -42,6 +42,11 @@ pub unsafe trait MicrovisorConfig: Sized {
     /// Every field [`FieldOutcome::NotRead`].
     const NO_OUTCOMES: Self::Outcomes;
 
+    /// Generated: one entry per distinct kind of field, from which the two tables below are
+    /// computed at compile time.
+    #[doc(hidden)]
+    const FIELD_ENTRIES: &'static [crate::__private::FieldEntry];
+
     /// Generated: one row per field, in field order, for the fetch loop.
     #[doc(hidden)]
     const FIELD_ROWS: &'static [crate::__private::FieldRow];

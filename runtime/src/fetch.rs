@@ -1,44 +1,181 @@
 //! The non-generic core of every generated fetch.
 //!
-//! The derive generates tables, not code: per struct the request (`KEYS`), one [`FieldRow`]
-//! per field (where the field lives, how long its text may be, whether it is a secret, which
-//! [`FieldOps`] handle it) and one [`FieldOps`] per distinct field type. One loop,
-//! [`receive_fields`], reads item after item into the read buffer and hands each to its row's
-//! parser, which writes the value straight into the field's place. All the protocol logic
-//! (response checks, item reads, length checks, secret wiping, closing, dropping what was
-//! written when a fetch stops half-way) lives here once, however many structs and fields a
-//! firmware has: flash grows by a table row per field, not by code.
+//! The derive generates tables, not code: per struct the request (`KEYS`) and one [`FieldRow`]
+//! per field (where the field lives, how long its text may be, and its [`FieldKind`]). One loop,
+//! [`receive_fields`], reads item after item into the read buffer and writes each value straight
+//! into its field's place. The field types the crate knows (`heapless::String`/`Vec`, `Hex`,
+//! integers, `bool`, and `Secret` of those) are parsed here by their kind code, by one `match`
+//! over non-generic parsers: a struct's fields cost a table row each, whatever their types and
+//! capacities. Other types (`Option`, floats, `Base64`, your own, fields with `with`, `default`
+//! or `validate`) go through a [`FieldOps`] entry of their own, one per distinct type. All the
+//! protocol logic (response checks, item reads, length checks, secret wiping, closing, dropping
+//! what was written when a fetch stops half-way) lives here once, however many structs and
+//! fields a firmware has.
 
-use core::mem::MaybeUninit;
+use core::marker::PhantomData;
+use core::mem::{align_of, size_of, ManuallyDrop, MaybeUninit};
 
 use zeroize::Zeroize;
 
 use crate::channel::{ConfigChannel, KeySpec, Request};
 use crate::error::{FetchError, ItemError, ParseError};
-use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvStatus};
+use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyFetchStore};
+use crate::parse;
 use crate::report::FieldOutcome;
 use crate::value::ConfigValue;
 
-/// One field of a settings struct, as the fetch loop sees it.
+/// One field of a settings struct, as the fetch loop sees it: 8 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldRow {
     /// `offset_of!` the field in the struct.
     pub offset: u32,
     /// The longest text accepted (at most 4096).
     pub max_len: u16,
-    /// [`FieldRow::SECRET`] if the item comes from the secret store.
-    pub flags: u8,
-    /// Which entry of the struct's [`FieldOps`] table handles the field's type.
+    /// The field type's [`FieldKind`] code: a type the loop parses itself, or
+    /// [`FieldKind::CUSTOM`].
+    pub kind: u8,
+    /// For [`FieldKind::CUSTOM`]: which entry of the struct's [`FieldOps`] table handles it.
     pub ops: u8,
 }
 
-impl FieldRow {
-    /// The item comes from the secret store: the read buffer is wiped after it.
-    pub const SECRET: u8 = 1;
+/// Kind codes of [`FieldKind`].
+mod code {
+    pub const CUSTOM: u8 = 0;
+    /// `heapless::String<N>`: a `usize` length, then the bytes (checked by `String::<N>::text`).
+    pub const TEXT: u8 = 1;
+    /// `heapless::Vec<u8, N>`: the same layout.
+    pub const BYTES: u8 = 2;
+    /// `Hex<N>` (`repr(C)`: a `usize` length, then the bytes).
+    pub const HEX: u8 = 3;
+    pub const BOOL: u8 = 4;
+    /// `U8 + n`: an unsigned integer of `1 << n` bytes.
+    pub const U8: u8 = 5;
+    pub const U64: u8 = 8;
+    /// `I8 + n`: a signed integer of `1 << n` bytes.
+    pub const I8: u8 = 9;
+    pub const I64: u8 = 12;
+    /// Or-ed into the code of a `Secret` of a built-in type: a fetch that fails after writing
+    /// such a field wipes what it wrote there.
+    pub const SECRET: u8 = 0x80;
 }
 
-/// How the fields of one type (with one `default`, `with` and `validate`) are filled. Fields of
-/// the same plain type share one entry.
+/// How the fetch loop fills a field of type `T`: the code of a built-in kind it parses itself,
+/// or [`FieldKind::CUSTOM`] (through the type's [`FieldOps`]).
+///
+/// The loop writes a built-in kind's value by its layout, so only this crate can name one: the
+/// constructors of the built-in kinds are private, each on the one type whose layout it
+/// describes. The `ConfigValue::FIELD_KIND` constant that carries it cannot be given a kind of
+/// another type.
+pub struct FieldKind<T>(u8, PhantomData<fn() -> T>);
+
+impl<T> FieldKind<T> {
+    /// Filled through the type's [`FieldOps`] entry.
+    pub const CUSTOM: Self = FieldKind(code::CUSTOM, PhantomData);
+
+    /// The code a [`FieldRow`] carries.
+    pub const fn code(&self) -> u8 {
+        self.0
+    }
+
+    /// Whether the loop parses this type itself.
+    pub const fn is_builtin(&self) -> bool {
+        self.0 != code::CUSTOM
+    }
+
+    /// A built-in kind.
+    ///
+    /// # Safety
+    ///
+    /// `code` describes `T`'s layout (see `code`).
+    const unsafe fn new(code: u8) -> Self {
+        FieldKind(code, PhantomData)
+    }
+}
+
+impl<T> core::fmt::Debug for FieldKind<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("FieldKind").field(&self.0).finish()
+    }
+}
+
+/// Whether `V`, a `heapless` string or vector of `u8` with room for `capacity` bytes, is laid
+/// out as the loop writes it: a `usize` length, then the bytes. `heapless` does not promise a
+/// layout, so this is checked for every capacity at compile time: the size must be one word
+/// plus the bytes, and the first word of an empty value must be initialized (compile-time
+/// evaluation refuses to read bytes that are not, and in an empty value only the length is).
+/// A layout that fails the size check falls back to the type's generic parser.
+const fn len_then_bytes<V>(empty: &ManuallyDrop<V>, capacity: usize) -> bool {
+    let word = size_of::<usize>();
+    let align = align_of::<usize>();
+    if align_of::<V>() != align || size_of::<V>() != (word + capacity).div_ceil(align) * align {
+        return false;
+    }
+    let first_word = (empty as *const ManuallyDrop<V>).cast::<usize>();
+    // SAFETY: `ManuallyDrop` is transparent, and `V` is at least a word long and word-aligned
+    // (checked above), so its first word is in bounds and aligned.
+    unsafe { *first_word == 0 }
+}
+
+impl<const N: usize> FieldKind<heapless::String<N>> {
+    pub(crate) const fn text() -> Self {
+        if len_then_bytes(&ManuallyDrop::new(heapless::String::<N>::new()), N) {
+            // SAFETY: checked just above.
+            unsafe { Self::new(code::TEXT) }
+        } else {
+            Self::CUSTOM
+        }
+    }
+}
+
+impl<const N: usize> FieldKind<heapless::Vec<u8, N>> {
+    pub(crate) const fn bytes() -> Self {
+        if len_then_bytes(&ManuallyDrop::new(heapless::Vec::<u8, N>::new()), N) {
+            // SAFETY: checked just above.
+            unsafe { Self::new(code::BYTES) }
+        } else {
+            Self::CUSTOM
+        }
+    }
+}
+
+impl<const N: usize> FieldKind<crate::Hex<N>> {
+    pub(crate) const fn hex() -> Self {
+        // SAFETY: `Hex<N>` is `repr(C)`: a `usize` length, then `N` bytes.
+        unsafe { Self::new(code::HEX) }
+    }
+}
+
+impl FieldKind<bool> {
+    pub(crate) const fn boolean() -> Self {
+        // SAFETY: a `bool` is one byte, 0 or 1.
+        unsafe { Self::new(code::BOOL) }
+    }
+}
+
+/// The kind of an integer type: `U8 + n` or `I8 + n` for one of `1 << n` bytes.
+pub(crate) const unsafe fn integer_kind<T>(signed: bool) -> FieldKind<T> {
+    let log2_width = size_of::<T>().trailing_zeros() as u8;
+    if size_of::<T>() > 8 {
+        return FieldKind::CUSTOM;
+    }
+    // SAFETY: the caller's contract: `T` is a primitive integer, signed as said.
+    unsafe { FieldKind::new(if signed { code::I8 } else { code::U8 } + log2_width) }
+}
+
+impl<T> FieldKind<crate::Secret<T>> {
+    /// A `Secret<T>` is laid out as its `T` (`repr(transparent)`).
+    pub(crate) const fn secret(inner: FieldKind<T>) -> Self {
+        if inner.is_builtin() {
+            // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is.
+            unsafe { Self::new(inner.0 | code::SECRET) }
+        } else {
+            Self::CUSTOM
+        }
+    }
+}
+
+/// How the fields of one type (with one `default`, `with` and `validate`) are filled, for a
+/// type the loop does not parse itself. Fields of the same plain type share one entry.
 #[derive(Clone, Copy, Debug)]
 pub struct FieldOps {
     /// Parses the text into the field's place, which holds no value before; `Ok` means it now
@@ -60,7 +197,7 @@ pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
 /// `T::missing()`. Its field is private and [`TypeOps::new`] its only constructor, so the
 /// `ConfigValue::FIELD_OPS` constant that carries it cannot be given any other value.
 #[derive(Debug)]
-pub struct TypeOps<T>(FieldOps, core::marker::PhantomData<fn() -> T>);
+pub struct TypeOps<T>(FieldOps, PhantomData<fn() -> T>);
 
 impl<T: ConfigValue> TypeOps<T> {
     /// The entry of `T`.
@@ -72,7 +209,7 @@ impl<T: ConfigValue> TypeOps<T> {
                 drop: FieldOps::drop_of::<T>(),
                 validate: None,
             },
-            core::marker::PhantomData,
+            PhantomData,
         )
     }
 }
@@ -99,6 +236,97 @@ impl FieldOps {
             None
         }
     }
+}
+
+/// One distinct kind of field of a struct, as the derive lists them at compile time: the
+/// type's kind, and the ops entry it needs (`None` for a built-in kind). [`field_row`] and
+/// [`ops_table`] turn the list into the struct's two tables; the list itself is not kept.
+#[derive(Clone, Copy, Debug)]
+pub struct FieldEntry {
+    /// The [`FieldKind`] code.
+    pub kind: u8,
+    /// The ops, for a kind the loop does not parse itself.
+    pub ops: Option<FieldOps>,
+}
+
+impl FieldEntry {
+    /// The entry of a plain field of type `T`, from its `ConfigValue::FIELD_KIND` and
+    /// `FIELD_OPS`: no ops if the loop parses `T` itself, so that its parser is not linked.
+    /// (No `T: ConfigValue` bound: a type that lacks the impl is reported once, where the
+    /// derive names those constants.)
+    pub const fn plain<T>(kind: FieldKind<T>, ops: TypeOps<T>) -> Self {
+        if kind.is_builtin() {
+            FieldEntry { kind: kind.code(), ops: None }
+        } else {
+            FieldEntry { kind: code::CUSTOM, ops: Some(ops.0) }
+        }
+    }
+
+    /// The entry of a field with its own ops (`default`, `with`, `validate`).
+    pub const fn custom(ops: FieldOps) -> Self {
+        FieldEntry { kind: code::CUSTOM, ops: Some(ops) }
+    }
+}
+
+/// The row of a field of entry `entry` of `entries`.
+///
+/// # Panics
+///
+/// At compile time, if the struct needs more than 256 ops entries (the derive refuses such a
+/// struct first) or the field is past 4 GiB or `max_len` past `u16::MAX`.
+#[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
+pub const fn field_row(
+    entries: &[FieldEntry],
+    entry: usize,
+    offset: usize,
+    max_len: usize,
+) -> FieldRow {
+    let mut ops = 0;
+    let mut i = 0;
+    while i < entry {
+        if entries[i].ops.is_some() {
+            ops += 1;
+        }
+        i += 1;
+    }
+    assert!(ops <= u8::MAX as usize && offset <= u32::MAX as usize && max_len <= u16::MAX as usize);
+    let kind = if entries[entry].ops.is_some() { code::CUSTOM } else { entries[entry].kind };
+    FieldRow { offset: offset as u32, max_len: max_len as u16, kind, ops: ops as u8 }
+}
+
+/// How many of `entries` need an ops entry.
+pub const fn ops_count(entries: &[FieldEntry]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < entries.len() {
+        if let Some(_) = entries[i].ops {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+}
+
+/// The ops table of `entries`: their ops entries, in order; `N` is [`ops_count`].
+#[allow(clippy::indexing_slicing)] // evaluated at compile time only
+pub const fn ops_table<const N: usize>(entries: &[FieldEntry]) -> [FieldOps; N] {
+    const UNUSED: FieldOps = FieldOps {
+        parse: |_, _| Err(TABLE_MISMATCH),
+        missing: |_| false,
+        drop: None,
+        validate: None,
+    };
+    let mut table = [UNUSED; N];
+    let mut next = 0;
+    let mut i = 0;
+    while i < entries.len() {
+        if let Some(ops) = entries[i].ops {
+            table[next] = ops;
+            next += 1;
+        }
+        i += 1;
+    }
+    table
 }
 
 /// [`FieldOps::parse`] of a `T`.
@@ -145,6 +373,117 @@ unsafe fn drop_slot<T>(slot: *mut u8) {
     unsafe { core::ptr::drop_in_place(slot.cast::<T>()) };
 }
 
+/// Parses `text` into the field of built-in kind `kind` at `slot`. `text` is at most `max_len`
+/// bytes, the field's `max_len`, which its type's capacity is at least.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of the type `kind` describes, aligned for it, and holds no value.
+unsafe fn parse_builtin(
+    kind: u8,
+    text: &[u8],
+    slot: *mut u8,
+    max_len: usize,
+) -> Result<(), ParseError> {
+    let word = size_of::<usize>();
+    match kind & !code::SECRET {
+        code::TEXT | code::BYTES => {
+            let text = if kind & !code::SECRET == code::TEXT {
+                parse::utf8(text)?.as_bytes()
+            } else {
+                text
+            };
+            if text.len() > max_len {
+                return Err(ParseError::Capacity { capacity: max_len });
+            }
+            // SAFETY: the type holds a length word and at least `max_len` bytes after it (its
+            // kind's layout, and `max_len` ≤ its capacity); `text` is elsewhere (the read
+            // buffer).
+            unsafe {
+                core::ptr::copy_nonoverlapping(text.as_ptr(), slot.add(word), text.len());
+                slot.cast::<usize>().write(text.len());
+            }
+        }
+        code::HEX => {
+            // SAFETY: as above: `Hex<N>` holds at least `max_len / 2` bytes after its length.
+            let bytes = unsafe {
+                core::slice::from_raw_parts_mut(
+                    slot.add(word).cast::<MaybeUninit<u8>>(),
+                    max_len / 2,
+                )
+            };
+            let len = parse::decode_hex(bytes, text)?;
+            // SAFETY: the length word.
+            unsafe { slot.cast::<usize>().write(len) };
+        }
+        code::BOOL => {
+            let value = parse::parse_bool(text)?;
+            // SAFETY: a `bool` field.
+            unsafe { slot.cast::<bool>().write(value) };
+        }
+        unsigned @ code::U8..=code::U64 => {
+            let log2_width = unsigned - code::U8;
+            let max = u64::MAX >> (64 - 8 * (1u32 << log2_width));
+            let value = parse::parse_unsigned(text, max)?;
+            // SAFETY: an unsigned field of `1 << log2_width` bytes.
+            unsafe { write_integer(slot, value, log2_width) };
+        }
+        signed @ code::I8..=code::I64 => {
+            let log2_width = signed - code::I8;
+            let max = i64::MAX >> (64 - 8 * (1u32 << log2_width));
+            let value = parse::parse_signed(text, -max - 1, max)?;
+            // SAFETY: a signed field of `1 << log2_width` bytes; two's complement truncation
+            // keeps an in-range value.
+            unsafe { write_integer(slot, value as u64, log2_width) };
+        }
+        _ => return Err(TABLE_MISMATCH),
+    }
+    Ok(())
+}
+/// Writes the low `1 << log2_width` bytes of `value` at `slot`.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of an integer of that width and aligned for it.
+unsafe fn write_integer(slot: *mut u8, value: u64, log2_width: u8) {
+    // SAFETY: the caller's contract. The casts truncate to the field's width.
+    unsafe {
+        match log2_width {
+            0 => slot.write(value as u8),
+            1 => slot.cast::<u16>().write(value as u16),
+            2 => slot.cast::<u32>().write(value as u32),
+            _ => slot.cast::<u64>().write(value),
+        }
+    }
+}
+
+/// The bytes a parse of built-in kind `kind` may have written at its field: what a failed
+/// fetch wipes in a `Secret` field.
+fn builtin_extent(kind: u8, max_len: usize) -> usize {
+    let word = size_of::<usize>();
+    match kind & !code::SECRET {
+        code::TEXT | code::BYTES => word + max_len,
+        code::HEX => word + max_len / 2,
+        code::BOOL => 1,
+        unsigned @ code::U8..=code::U64 => 1 << (unsigned - code::U8),
+        signed @ code::I8..=code::I64 => 1 << (signed - code::I8),
+        _ => 0,
+    }
+}
+
+/// Overwrites `len` bytes at `at` with zeros, in a way the optimiser keeps.
+///
+/// # Safety
+///
+/// `at` is valid for writes of `len` bytes.
+unsafe fn wipe(at: *mut u8, len: usize) {
+    for i in 0..len {
+        // SAFETY: the caller's contract.
+        unsafe { at.add(i).write_volatile(0) };
+    }
+    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+}
+
 /// Where a reporting fetch records each field's outcome, and how it judges the fields after
 /// the first failure (the struct's generated `check_item`).
 pub struct ReportSink<'a> {
@@ -154,9 +493,17 @@ pub struct ReportSink<'a> {
     pub check: fn(usize, &[u8]) -> Result<(), ParseError>,
     /// The struct's schema: which keys are required.
     pub schema: &'static [KeySpec],
-    /// Judges the fields after the first failure: [`Fetch::finish_report`], reached only
+    /// Judges the fields after the first failure: [`Reader::finish_report`], reached only
     /// through here so that a firmware that never asks for a report does not carry it.
-    pub finish: fn(&mut Fetch<'_>),
+    pub finish: fn(&mut Reader<'_>, &mut ReportSink<'_>, usize),
+}
+
+impl ReportSink<'_> {
+    fn record(&mut self, index: usize, outcome: FieldOutcome) {
+        if let Some(slot) = self.outcomes.get_mut(index) {
+            *slot = outcome;
+        }
+    }
 }
 
 impl core::fmt::Debug for ReportSink<'_> {
@@ -192,7 +539,8 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 
 /// Reads a response that has arrived into the struct at `out`, field by field, as `rows` and
 /// `ops` describe it, and closes the channel. `Ok` means every field of `*out` is written; on
-/// `Err` none is left (those written are dropped).
+/// `Err` none is left (those written are dropped, and what a failed fetch wrote into a
+/// `Secret` field is wiped).
 ///
 /// # Errors
 ///
@@ -203,88 +551,72 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 ///
 /// `out` is valid for writes of the struct and aligned for it; `request` is the struct's
 /// request and `rows` its fields, in the same order: each row's offset is a field whose type
-/// is the one its `ops` entry handles.
+/// has the row's kind, or, for [`FieldKind::CUSTOM`], the type its `ops` entry handles; each
+/// row's `max_len` is at most its type's `ConfigValue::MAX_LEN`.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
-    report: Option<ReportSink<'_>>,
+    mut report: Option<ReportSink<'_>>,
     request: Request<'static>,
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
     out: *mut u8,
     scratch: &mut [u8],
 ) -> Result<(), FetchError> {
-    let mut fetch = Fetch::resume(channel, request, rows, scratch, report)?;
-    let mut filled = Filled { out, rows, ops, count: 0 };
-    for row in rows {
-        let Some(ops) = ops.get(usize::from(row.ops)) else {
-            return Err(fetch.item_error(fetch.next, ItemError::Invalid(TABLE_MISMATCH)));
-        };
+    let mut reader = Reader { channel, request, rows, scratch, secret_extent: 0 };
+    // A response that failed as a whole has no items to judge: the report keeps every field
+    // `NotRead`, as `FieldOutcome::NotRead` says.
+    check_response(&mut *reader.channel, rows.len())?;
+    let mut index = 0;
+    let (failed, error) = loop {
+        let Some(row) = rows.get(index) else { return Ok(()) };
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
         let slot = unsafe { out.add(row.offset as usize) };
-        // SAFETY: `slot` is a field of the type `ops` handles, holding no value yet.
-        unsafe { fetch.fill(slot, ops) }?;
-        filled.count += 1;
-        if let Some(validate) = ops.validate {
-            // SAFETY: the field was written just above.
-            if let Err(error) = unsafe { validate(slot) } {
-                return Err(fetch.error_at_previous(ItemError::Invalid(error)));
+        // SAFETY: `slot` is a field of the row's type, holding no value yet.
+        match unsafe { reader.fill(index, row, ops, slot) } {
+            Ok(outcome) => {
+                if let Some(report) = &mut report {
+                    report.record(index, outcome);
+                }
+            }
+            Err(error) => break (index, error),
+        }
+        index += 1;
+    };
+    // SAFETY: the fields before `failed` were written, that of `failed` may be half-written.
+    unsafe { unwind_fields(rows, ops, out, failed) };
+    if let Some(mut report) = report {
+        report.record(failed, FieldOutcome::Failed(error));
+        (report.finish)(&mut reader, &mut report, failed + 1);
+    }
+    Err(FetchError::Item { index: failed as u32, key: key_text(request, failed), error })
+}
+
+/// Undoes a fetch that failed at field `failed`: drops the fields before it and wipes what a
+/// parse of a built-in kind may have left in a `Secret` field, that of `failed` included.
+///
+/// # Safety
+///
+/// As [`receive_fields`]; the fields before `failed` hold values, which are not used again.
+unsafe fn unwind_fields(rows: &[FieldRow], ops: &[FieldOps], out: *mut u8, failed: usize) {
+    for (index, row) in rows.iter().enumerate().take(failed + 1) {
+        // SAFETY: a field of the struct (the contract).
+        let slot = unsafe { out.add(row.offset as usize) };
+        if row.kind & code::SECRET != 0 {
+            let extent = builtin_extent(row.kind, usize::from(row.max_len));
+            // SAFETY: the field's bytes, which its kind's parse wrote at most.
+            unsafe { wipe(slot, extent) };
+        } else if index < failed && row.kind == code::CUSTOM {
+            if let Some(drop) = ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
+                // SAFETY: the field was written (it comes before the failed one) and nothing
+                // else drops it, since the struct never became whole.
+                unsafe { drop(slot) };
             }
         }
     }
-    core::mem::forget(filled);
-    Ok(())
 }
 
 /// What a generated table that does not fit its struct would give; it never happens.
 const TABLE_MISMATCH: ParseError = ParseError::Custom("field table out of step");
-
-/// The fields written so far, dropped if the fetch stops half-way (so a `Secret` field already
-/// read is still wiped).
-struct Filled {
-    out: *mut u8,
-    rows: &'static [FieldRow],
-    ops: &'static [FieldOps],
-    count: usize,
-}
-
-impl Drop for Filled {
-    fn drop(&mut self) {
-        for row in self.rows.iter().take(self.count) {
-            if let Some(drop) = self.ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
-                // SAFETY: the first `count` rows' fields were written (each count follows a
-                // write) and nothing else drops them, since the struct never became whole.
-                unsafe { drop(self.out.add(row.offset as usize)) };
-            }
-        }
-    }
-}
-
-/// One fetch in progress: the request was sent, the response arrived and matched the request;
-/// items are read one after another, in request order.
-///
-/// Dropping it closes the channel and wipes the part of the read buffer that held a secret, on
-/// success and on every error path alike.
-pub struct Fetch<'a> {
-    channel: &'a mut dyn ConfigChannel,
-    request: Request<'static>,
-    rows: &'static [FieldRow],
-    scratch: &'a mut [u8],
-    /// The index of the next item to read.
-    next: u32,
-    /// How much of `scratch` may hold secret bytes.
-    secret_extent: usize,
-    /// Where `fetch_report` collects every field's outcome; `None` for a plain fetch.
-    report: Option<ReportSink<'a>>,
-}
-
-impl core::fmt::Debug for Fetch<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Fetch")
-            .field("items", &self.rows.len())
-            .field("next", &self.next)
-            .finish_non_exhaustive()
-    }
-}
 
 /// Checks a response's overall result and that it holds `items` items.
 fn check_response(channel: &mut dyn ConfigChannel, items: usize) -> Result<(), FetchError> {
@@ -301,151 +633,121 @@ fn check_response(channel: &mut dyn ConfigChannel, items: usize) -> Result<(), F
     Ok(())
 }
 
-impl<'a> Fetch<'a> {
-    /// Starts reading a response that has arrived: checks its overall result and that it holds
-    /// one item per row. `scratch` must be at least one byte longer than the longest
-    /// `max_len` (the derive's `SCRATCH_BYTES`).
-    ///
-    /// # Errors
-    ///
-    /// `Response` (`RESPONSENOTPRESENT` if it has not arrived yet), `ResponseTooLarge`,
-    /// `UnknownResponseResult` or `ItemCount`. The channel is closed before the error is
-    /// returned.
-    pub fn resume(
-        channel: &'a mut dyn ConfigChannel,
-        request: Request<'static>,
-        rows: &'static [FieldRow],
-        scratch: &'a mut [u8],
-        report: Option<ReportSink<'a>>,
-    ) -> Result<Self, FetchError> {
-        // Built first, so that its Drop closes the channel on each early return below.
-        let mut fetch =
-            Fetch { channel, request, rows, scratch, next: 0, secret_extent: 0, report };
-        if let Err(error) = check_response(&mut *fetch.channel, rows.len()) {
-            // A response that failed as a whole has no items to judge: without this, the
-            // drop's `finish_report` would read every item of a response that is too large or
-            // does not match the request, and report fields `Ok` that were never fetched.
-            // The report keeps every field `NotRead`, as `FieldOutcome::NotRead` says.
-            fetch.report = None;
-            return Err(error);
-        }
-        Ok(fetch)
-    }
+/// The items of a response being read, one after another, into the read buffer.
+///
+/// Dropping it closes the channel and wipes the part of the read buffer that held a secret, on
+/// success and on every error path alike.
+pub struct Reader<'a> {
+    channel: &'a mut dyn ConfigChannel,
+    request: Request<'static>,
+    rows: &'static [FieldRow],
+    scratch: &'a mut [u8],
+    /// How much of `scratch` may hold secret bytes.
+    secret_extent: usize,
+}
 
-    /// Reads the next item into the field at `slot`: parsed by `ops.parse`, or, for a key that
-    /// is not found, `ops.missing`. On `Ok` the field holds a value; on `Err` it does not.
+impl core::fmt::Debug for Reader<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Reader").field("items", &self.rows.len()).finish_non_exhaustive()
+    }
+}
+
+impl Reader<'_> {
+    /// Reads item `index` into the field of `row` at `slot`: parsed, or, for a key that is not
+    /// found, the type's missing value. On `Ok` the field holds a value; on `Err` it does not.
     ///
     /// # Safety
     ///
-    /// `slot` is valid for writes of the field type `ops` handles, and holds no value.
-    unsafe fn fill(&mut self, slot: *mut u8, ops: &FieldOps) -> Result<(), FetchError> {
-        let parsed = match self.read_next()? {
-            // SAFETY: the caller's contract.
-            Some(text) => unsafe { (ops.parse)(text, slot) },
-            // SAFETY: the caller's contract.
-            None if unsafe { (ops.missing)(slot) } => {
-                self.record(self.next.saturating_sub(1), FieldOutcome::Defaulted);
-                return Ok(());
-            }
-            None => return Err(self.error_at_previous(ItemError::NotFound)),
-        };
-        match parsed {
-            Ok(()) => {
-                self.record(self.next.saturating_sub(1), FieldOutcome::Ok);
-                Ok(())
-            }
-            Err(error) => Err(self.error_at_previous(ItemError::Invalid(error))),
+    /// `slot` is valid for writes of the row's field type, and holds no value.
+    unsafe fn fill(
+        &mut self,
+        index: usize,
+        row: &FieldRow,
+        ops: &[FieldOps],
+        slot: *mut u8,
+    ) -> Result<FieldOutcome, ItemError> {
+        let text = self.read(index)?;
+        if row.kind != code::CUSTOM {
+            let Some(text) = text else { return Err(ItemError::NotFound) };
+            // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
+            unsafe { parse_builtin(row.kind, text, slot, usize::from(row.max_len)) }
+                .map_err(ItemError::Invalid)?;
+            return Ok(FieldOutcome::Ok);
         }
-    }
-
-    fn record(&mut self, index: u32, outcome: FieldOutcome) {
-        if let Some(report) = &mut self.report {
-            let slot = usize::try_from(index).ok().and_then(|i| report.outcomes.get_mut(i));
-            if let Some(slot) = slot {
-                *slot = outcome;
+        let ops = ops.get(usize::from(row.ops)).ok_or(ItemError::Invalid(TABLE_MISMATCH))?;
+        let outcome = match text {
+            // SAFETY: the caller's contract.
+            Some(text) => unsafe { (ops.parse)(text, slot) }
+                .map(|()| FieldOutcome::Ok)
+                .map_err(ItemError::Invalid)?,
+            // SAFETY: the caller's contract.
+            None if unsafe { (ops.missing)(slot) } => FieldOutcome::Defaulted,
+            None => return Err(ItemError::NotFound),
+        };
+        if let Some(validate) = ops.validate {
+            // SAFETY: the field was written just above.
+            if let Err(error) = unsafe { validate(slot) } {
+                if let Some(drop) = ops.drop {
+                    // SAFETY: written above, and not used again: the fetch fails.
+                    unsafe { drop(slot) };
+                }
+                return Err(ItemError::Invalid(error));
             }
         }
+        Ok(outcome)
     }
 
-    /// The error for the item read last.
-    pub fn error_at_previous(&mut self, error: ItemError) -> FetchError {
-        self.item_error(self.next.saturating_sub(1), error)
-    }
-
-    fn item_error(&mut self, index: u32, error: ItemError) -> FetchError {
-        self.record(index, FieldOutcome::Failed(error));
-        FetchError::Item { index, key: key_text(self.request, index), error }
-    }
-
-    /// Reads the next item into the scratch buffer: its text, or `None` if the key is not
-    /// found. Never returns a possibly truncated value: the read offers one byte more than the
-    /// item's `max_len`, and a length that reaches that byte is "too long".
-    fn read_next(&mut self) -> Result<Option<&[u8]>, FetchError> {
-        let index = self.next;
-        self.next = self.next.saturating_add(1);
-        let Some(row) = usize::try_from(index).ok().and_then(|i| self.rows.get(i)) else {
-            return Err(self.item_error(index, ItemError::Read(MvStatus::INDEXINVALID)));
-        };
-        let max_len = row.max_len;
+    /// Reads item `index` into the read buffer: its text, or `None` if the key is not found.
+    /// Never returns a possibly truncated value: the read offers one byte more than the item's
+    /// `max_len`, and a length that reaches that byte is "too long".
+    fn read(&mut self, index: usize) -> Result<Option<&[u8]>, ItemError> {
+        let max_len = self.rows.get(index).map_or(0, |row| row.max_len);
         let offered = usize::from(max_len).saturating_add(1).min(self.scratch.len());
-        if row.flags & FieldRow::SECRET != 0 {
+        let secret = self
+            .request
+            .keys()
+            .get(index)
+            .is_some_and(|key| key.store == MvConfigKeyFetchStore::SECRET);
+        if secret {
             self.secret_extent = self.secret_extent.max(offered);
         }
         let buf = self.scratch.get_mut(..offered).unwrap_or_default();
-        let read = match self.channel.read_item(index, buf) {
-            Ok(read) => read,
-            Err(status) => return Err(self.item_error(index, ItemError::Read(status))),
-        };
+        let read = self.channel.read_item(index as u32, buf).map_err(ItemError::Read)?;
         match read.result {
             MvConfigKeyFetchResult::OK => {}
             MvConfigKeyFetchResult::KEYNOTFOUND => return Ok(None),
-            MvConfigKeyFetchResult::SERVERERROR => {
-                return Err(self.item_error(index, ItemError::ServerError))
-            }
-            other => return Err(self.item_error(index, ItemError::UnknownResult(other.0))),
+            MvConfigKeyFetchResult::SERVERERROR => return Err(ItemError::ServerError),
+            other => return Err(ItemError::UnknownResult(other.0)),
         }
         let length = usize::try_from(read.length).unwrap_or(usize::MAX);
         // `offered <= scratch.len()`, so below it the slice is always there.
-        if length >= offered {
-            let max = u32::from(max_len);
-            return Err(self.item_error(index, ItemError::TooLong { len: read.length, max }));
+        match self.scratch.get(..length) {
+            Some(text) if length < offered => Ok(Some(text)),
+            _ => Err(ItemError::TooLong { len: read.length, max: u32::from(max_len) }),
         }
-        Ok(Some(self.scratch.get(..length).unwrap_or_default()))
     }
 
-    /// For a reporting fetch that stopped at a failed field: reads and judges every item after
-    /// it, so the report covers all fields. Reached only through [`ReportSink::finish`].
-    pub fn finish_report(&mut self) {
-        let Some((check, schema)) =
-            self.report.as_ref().map(|report| (report.check, report.schema))
-        else {
-            return;
-        };
-        while usize::try_from(self.next).is_ok_and(|next| next < self.rows.len()) {
-            let index = self.next;
-            let required = usize::try_from(index)
-                .ok()
-                .and_then(|i| schema.get(i))
-                .is_some_and(|spec| spec.required);
-            let outcome = match self.read_next() {
-                Err(_) => continue, // recorded by `item_error`
+    /// For a reporting fetch that stopped at a failed field: reads and judges every item from
+    /// `from` on, so the report covers all fields. Reached only through [`ReportSink::finish`].
+    pub fn finish_report(&mut self, report: &mut ReportSink<'_>, from: usize) {
+        for index in from..self.rows.len() {
+            let required = report.schema.get(index).is_some_and(|spec| spec.required);
+            let outcome = match self.read(index) {
+                Err(error) => FieldOutcome::Failed(error),
                 Ok(None) if required => FieldOutcome::Failed(ItemError::NotFound),
                 Ok(None) => FieldOutcome::Defaulted,
-                Ok(Some(text)) => match check(index as usize, text) {
+                Ok(Some(text)) => match (report.check)(index, text) {
                     Ok(()) => FieldOutcome::Ok,
                     Err(error) => FieldOutcome::Failed(ItemError::Invalid(error)),
                 },
             };
-            self.record(index, outcome);
+            report.record(index, outcome);
         }
     }
 }
 
-impl Drop for Fetch<'_> {
+impl Drop for Reader<'_> {
     fn drop(&mut self) {
-        if let Some(finish) = self.report.as_ref().map(|report| report.finish) {
-            finish(self);
-        }
         self.channel.close();
         if let Some(secret_bytes) = self.scratch.get_mut(..self.secret_extent) {
             secret_bytes.zeroize();
@@ -454,12 +756,8 @@ impl Drop for Fetch<'_> {
 }
 
 /// The key of item `index`, for an error.
-fn key_text(request: Request<'static>, index: u32) -> &'static str {
-    usize::try_from(index)
-        .ok()
-        .and_then(|index| request.key(index))
-        .and_then(|key| crate::parse::utf8(key).ok())
-        .unwrap_or("")
+fn key_text(request: Request<'static>, index: usize) -> &'static str {
+    request.key(index).and_then(|key| parse::utf8(key).ok()).unwrap_or("")
 }
 
 /// The read buffer a schema needs: one byte more than its longest `max_len`.

@@ -2,6 +2,8 @@
 //! these, so ten integer or string fields of ten widths or capacities cost one parser each in
 //! flash, not ten.
 
+use core::mem::MaybeUninit;
+
 use heapless::{string::StringView, vec::VecView};
 
 use crate::error::ParseError;
@@ -210,8 +212,10 @@ fn hex_digit(byte: u8) -> Option<u8> {
 }
 
 /// Decodes hex text (even length, either case, digits only) into `out`, returning the number of
-/// bytes written. `out` is left unspecified on error.
-pub fn decode_hex(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
+/// bytes written: those bytes of `out` are initialized. `out` is left unspecified on error.
+/// `out` may be uninitialized, so a value's storage need not be zeroed before it is decoded
+/// into.
+pub fn decode_hex(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<usize, ParseError> {
     if !text.len().is_multiple_of(2) {
         return Err(ParseError::OddLength);
     }
@@ -225,7 +229,7 @@ pub fn decode_hex(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
         };
         let high = hex_digit(high).ok_or(ParseError::NotHex { at })?;
         let low = hex_digit(low).ok_or(ParseError::NotHex { at: at + 1 })?;
-        *slot = (high << 4) | low;
+        slot.write((high << 4) | low);
     }
     Ok(len)
 }
@@ -242,9 +246,9 @@ fn base64_digit(byte: u8) -> Option<u8> {
 }
 
 /// Decodes strict standard base64 with padding (RFC 4648 §4: length a multiple of four, `=`
-/// only at the end, unused bits zero) into `out`, returning the number of bytes written.
-/// `out` is left unspecified on error.
-pub fn decode_base64(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
+/// only at the end, unused bits zero) into `out`, returning the number of bytes written: those
+/// bytes of `out` are initialized. `out` is left unspecified on error.
+pub fn decode_base64(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<usize, ParseError> {
     if !text.len().is_multiple_of(4) {
         return Err(ParseError::NotBase64 { at: text.len() });
     }
@@ -288,7 +292,9 @@ pub fn decode_base64(out: &mut [u8], text: &[u8]) -> Result<usize, ParseError> {
         let Some(dest) = out.get_mut(written..written + produced) else {
             return Err(ParseError::Capacity { capacity: out.len() });
         };
-        dest.copy_from_slice(chunk);
+        for (dest, &byte) in dest.iter_mut().zip(chunk) {
+            dest.write(byte);
+        }
         written += produced;
     }
     Ok(written)
@@ -355,11 +361,22 @@ mod tests {
         );
     }
 
+    /// Decodes with `decode` into `N` bytes, and answers the bytes written.
+    fn decoded<const N: usize>(
+        decode: fn(&mut [MaybeUninit<u8>], &[u8]) -> Result<usize, ParseError>,
+        text: &[u8],
+    ) -> Result<Vec<u8>, ParseError> {
+        let mut out = [MaybeUninit::uninit(); N];
+        let len = decode(&mut out, text)?;
+        // SAFETY: the decoder initialized the first `len` bytes.
+        Ok(out[..len].iter().map(|byte| unsafe { byte.assume_init() }).collect())
+    }
+
     #[test]
     fn hex_rejects_garbage() {
-        let mut out = [0u8; 4];
+        let mut out = [MaybeUninit::uninit(); 4];
         assert_eq!(decode_hex(&mut out, b"DEadBE"), Ok(3));
-        assert_eq!(out[..3], [0xde, 0xad, 0xbe]);
+        assert_eq!(decoded::<4>(decode_hex, b"DEadBE").unwrap(), [0xde, 0xad, 0xbe]);
         assert_eq!(decode_hex(&mut out, b"abc"), Err(ParseError::OddLength));
         assert_eq!(decode_hex(&mut out, b"zz"), Err(ParseError::NotHex { at: 0 }));
         assert_eq!(decode_hex(&mut out, b"0g"), Err(ParseError::NotHex { at: 1 }));
@@ -369,9 +386,9 @@ mod tests {
 
     #[test]
     fn base64_is_strict() {
-        let mut out = [0u8; 8];
+        let mut out = [MaybeUninit::uninit(); 8];
         assert_eq!(decode_base64(&mut out, b"aGVsbG8="), Ok(5));
-        assert_eq!(&out[..5], b"hello");
+        assert_eq!(decoded::<8>(decode_base64, b"aGVsbG8=").unwrap(), b"hello");
         assert_eq!(decode_base64(&mut out, b"aGk="), Ok(2));
         assert_eq!(decode_base64(&mut out, b"aA=="), Ok(1));
         assert_eq!(decode_base64(&mut out, b""), Ok(0));

@@ -88,7 +88,7 @@ impl<T: MicrovisorConfig> FetchReport<T> {
                     outcomes: outcomes.as_mut(),
                     check: T::check_item,
                     schema: T::SCHEMA,
-                    finish: |fetch| fetch.finish_report(),
+                    finish: |reader, report, from| reader.finish_report(report, from),
                 };
                 config::receive::<T>(channel, Some(sink))
             });

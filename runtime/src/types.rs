@@ -12,25 +12,49 @@ use crate::value::ConfigValue;
 /// accessors, and the value impl. Only how the text decodes, and so how long it may be,
 /// differs.
 macro_rules! decoded_bytes {
-    ($(#[$meta:meta])* $name:ident, max_len = $max_len:expr, decode = $decode:path) => {
+    (
+        $(#[$meta:meta])* $name:ident, max_len = $max_len:expr, decode = $decode:path
+        $(, field_kind = $field_kind:expr)?
+    ) => {
         $(#[$meta])*
-        #[derive(Clone, PartialEq, Eq)]
+        // `repr(C)`, the length first: the fetch loop decodes into a field of this type in place
+        // (`fetch::decode_into`), knowing where the length and the bytes are. Bytes past the
+        // length are never read, so they need not be initialized, and decoding a value does not
+        // first zero all `N` bytes.
+        #[repr(C)]
         pub struct $name<const N: usize> {
-            bytes: [u8; N],
             len: usize,
+            bytes: [MaybeUninit<u8>; N],
         }
 
         impl<const N: usize> $name<N> {
             /// An empty value.
             pub const fn new() -> Self {
-                Self { bytes: [0; N], len: 0 }
+                Self { len: 0, bytes: [MaybeUninit::uninit(); N] }
             }
 
             /// The decoded bytes.
             pub fn as_bytes(&self) -> &[u8] {
-                self.bytes.get(..self.len).unwrap_or(&[])
+                let initialized = self.bytes.get(..self.len).unwrap_or(&[]);
+                // SAFETY: the first `len` bytes were written by the decoder (its contract), and
+                // `MaybeUninit<u8>` has `u8`'s layout.
+                unsafe { &*(initialized as *const [MaybeUninit<u8>] as *const [u8]) }
             }
         }
+
+        impl<const N: usize> Clone for $name<N> {
+            fn clone(&self) -> Self {
+                Self { len: self.len, bytes: self.bytes }
+            }
+        }
+
+        impl<const N: usize> PartialEq for $name<N> {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_bytes() == other.as_bytes()
+            }
+        }
+
+        impl<const N: usize> Eq for $name<N> {}
 
         impl<const N: usize> Default for $name<N> {
             fn default() -> Self {
@@ -66,6 +90,10 @@ macro_rules! decoded_bytes {
                 value.len = $decode(&mut value.bytes, text)?;
                 Ok(value)
             }
+            $(
+                #[doc(hidden)]
+                const FIELD_KIND: crate::fetch::FieldKind<Self> = $field_kind;
+            )?
         }
     };
 }
@@ -83,7 +111,7 @@ decoded_bytes! {
     /// assert_eq!(&*key, &[0xde, 0xad, 0xbe, 0xef]);
     /// assert!(Hex::<4>::parse(b"dead-eef").is_err());
     /// ```
-    Hex, max_len = 2 * N, decode = parse::decode_hex
+    Hex, max_len = 2 * N, decode = parse::decode_hex, field_kind = crate::fetch::FieldKind::hex()
 }
 
 impl<const N: usize> fmt::Debug for Hex<N> {
@@ -209,6 +237,9 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
     fn missing() -> Option<Self> {
         T::missing().map(Secret::new)
     }
+    #[doc(hidden)]
+    const FIELD_KIND: crate::fetch::FieldKind<Self> =
+        crate::fetch::FieldKind::secret(T::FIELD_KIND);
 }
 
 impl<T: Default> Default for Secret<T> {

@@ -83,6 +83,11 @@ pub trait ConfigValue: Sized {
     #[doc(hidden)]
     const FIELD_OPS: crate::fetch::TypeOps<Self> = crate::fetch::TypeOps::new();
 
+    /// Whether the fetch loop parses this type itself, by its layout. Not to be set: only the
+    /// crate's own types can have a kind other than `CUSTOM`.
+    #[doc(hidden)]
+    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::CUSTOM;
+
     /// The value of a key that is not found, if this type has one.
     fn missing() -> Option<Self> {
         None
@@ -97,6 +102,10 @@ macro_rules! unsigned {
                 let value = parse::parse_unsigned(text, <$ty>::MAX as u64)?;
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
+            // SAFETY: an unsigned primitive integer.
+            #[doc(hidden)]
+            const FIELD_KIND: crate::fetch::FieldKind<Self> =
+                unsafe { crate::fetch::integer_kind::<$ty>(false) };
         }
     )*};
 }
@@ -111,6 +120,10 @@ macro_rules! signed {
                 let value = parse::parse_signed(text, <$ty>::MIN as i64, <$ty>::MAX as i64)?;
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
+            // SAFETY: a signed primitive integer.
+            #[doc(hidden)]
+            const FIELD_KIND: crate::fetch::FieldKind<Self> =
+                unsafe { crate::fetch::integer_kind::<$ty>(true) };
         }
     )*};
 }
@@ -135,6 +148,8 @@ impl ConfigValue for bool {
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         parse::parse_bool(text)
     }
+    #[doc(hidden)]
+    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::boolean();
 }
 
 /// Floats accept finite decimal text (`-1.5`, `2e-3`); 64 bytes covers every `f64` written out
@@ -170,6 +185,8 @@ impl<const N: usize> ConfigValue for String<N> {
         parse::parse_string_into(value.as_mut_view(), text)?;
         Ok(value)
     }
+    #[doc(hidden)]
+    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::text();
 }
 
 /// The value's raw bytes, at most `N`.
@@ -188,6 +205,8 @@ impl<const N: usize> ConfigValue for Vec<u8, N> {
         parse::parse_bytes_into(value.as_mut_view(), text)?;
         Ok(value)
     }
+    #[doc(hidden)]
+    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::bytes();
 }
 
 /// An optional value: a key that is not found is `None`.
