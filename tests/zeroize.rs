@@ -235,18 +235,20 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
     channel.send_request(microvisor_config::Request::of::<Rich>()).unwrap();
     channel.wait_response().unwrap();
     {
-        let report = ReportSink {
+        let mut report = ReportSink {
             outcomes: &mut outcomes,
             check: Rich::check_item,
             schema: Rich::SCHEMA,
-            finish: |reader, report, from| reader.finish_report(report, from),
+            finish: |reader, report, request, rows, from| {
+                reader.finish_report(report, request, rows, from)
+            },
         };
         let mut out = MaybeUninit::<Rich>::uninit();
         // SAFETY: `out` is a `MaybeUninit<Rich>` and the tables are `Rich`'s own.
         let result = unsafe {
             receive_fields(
                 &mut channel,
-                Some(report),
+                Some(&mut report),
                 microvisor_config::Request::of::<Rich>(),
                 Rich::FIELD_ROWS,
                 Rich::FIELD_OPS,

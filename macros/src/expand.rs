@@ -59,7 +59,7 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
             const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = &[];
             fn receive_into(
                 _: &mut dyn ::microvisor_config::ConfigChannel,
-                _: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
+                _: ::microvisor_config::__private::core::option::Option<&mut ::microvisor_config::__private::ReportSink<'_>>,
                 _: &mut ::microvisor_config::__private::core::mem::MaybeUninit<Self>,
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::FetchError> {
                 ::microvisor_config::__private::core::unreachable!()
@@ -457,7 +457,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
 
             fn receive_into(
                 __channel: &mut dyn ::microvisor_config::ConfigChannel,
-                __report: ::microvisor_config::__private::core::option::Option<::microvisor_config::__private::ReportSink<'_>>,
+                __report: ::microvisor_config::__private::core::option::Option<&mut ::microvisor_config::__private::ReportSink<'_>>,
                 __out: &mut ::microvisor_config::__private::core::mem::MaybeUninit<Self>,
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::FetchError> {
                 let mut __scratch =

@@ -175,7 +175,7 @@ pub unsafe trait MicrovisorConfig: Sized {
     /// As [`MicrovisorConfig::fetch`], but for sending and waiting.
     fn receive_into(
         channel: &mut dyn ConfigChannel,
-        report: Option<ReportSink<'_>>,
+        report: Option<&mut ReportSink<'_>>,
         out: &mut MaybeUninit<Self>,
     ) -> Result<(), FetchError>;
 
@@ -193,7 +193,7 @@ pub unsafe trait MicrovisorConfig: Sized {
 /// return settings by value.
 pub(crate) fn receive<T: MicrovisorConfig>(
     channel: &mut dyn ConfigChannel,
-    report: Option<ReportSink<'_>>,
+    report: Option<&mut ReportSink<'_>>,
 ) -> Result<T, FetchError> {
     let mut out = MaybeUninit::uninit();
     T::receive_into(channel, report, &mut out)?;

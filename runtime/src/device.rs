@@ -23,6 +23,7 @@
 //! ```
 
 use core::cell::UnsafeCell;
+use core::ptr::{addr_of, addr_of_mut};
 use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use crate::channel::{ConfigChannel, ItemRead, Request};
@@ -81,8 +82,13 @@ impl NotificationCenter {
     /// Records one event. Used by [`Notifications::on_interrupt`]; public so that firmware with
     /// its own notification buffer can feed events in.
     pub fn record(&self, event: &ffi::MvNotification) {
-        let bit = tag_bit(event.tag);
-        match event.event_type {
+        self.record_event(event.event_type, event.tag);
+    }
+
+    /// Records an event of type `event_type` for `tag`.
+    fn record_event(&self, event_type: ffi::MvEventType, tag: u32) {
+        let bit = tag_bit(tag);
+        match event_type {
             ffi::MvEventType::CHANNELDATAREADABLE => {
                 self.readable.fetch_or(bit, Ordering::AcqRel);
             }
@@ -92,7 +98,7 @@ impl NotificationCenter {
             // Other events concern nobody waiting here.
             _ => return,
         }
-        self.wake(event.tag);
+        self.wake(tag);
     }
 
     #[cfg(feature = "async")]
@@ -197,14 +203,19 @@ impl<const N: usize> Notifications<N> {
             // SAFETY: `index < N`, so the pointer is inside the records array; Microvisor writes
             // records asynchronously, hence the volatile accesses.
             let slot = unsafe { records.add(index) };
-            // SAFETY: as above; the record is plain data, valid for any bytes.
-            let event = unsafe { slot.read_volatile() };
-            if event.event_type == ffi::MvEventType::NOEVENT {
+            // Only the two fields it needs are read, and only the type cleared (as the vendor's
+            // handlers do): the handler runs on the stack of whatever it interrupted, so its
+            // frame adds to the deepest stack a fetch can reach.
+            // SAFETY: as above; the fields are plain data, valid for any bytes.
+            let event_type = unsafe { addr_of!((*slot).event_type).read_volatile() };
+            if event_type == ffi::MvEventType::NOEVENT {
                 break;
             }
-            self.center.record(&event);
-            // SAFETY: as above. Clearing the record marks it consumed for the next pass.
-            unsafe { slot.write_volatile(ffi::MvNotification::default()) };
+            // SAFETY: as above.
+            let tag = unsafe { addr_of!((*slot).tag).read_volatile() };
+            self.center.record_event(event_type, tag);
+            // SAFETY: as above. A record whose type is NOEVENT is consumed.
+            unsafe { addr_of_mut!((*slot).event_type).write_volatile(ffi::MvEventType::NOEVENT) };
             self.next.store((index + 1) % N, Ordering::Relaxed);
         }
     }

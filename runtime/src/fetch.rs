@@ -19,7 +19,9 @@ use zeroize::Zeroize;
 
 use crate::channel::{ConfigChannel, KeySpec, Request};
 use crate::error::{FetchError, ItemError, ParseError};
-use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyFetchStore};
+use crate::ffi::{
+    MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyFetchStore, MvConfigKeyToFetch,
+};
 use crate::parse;
 use crate::report::FieldOutcome;
 use crate::value::ConfigValue;
@@ -495,8 +497,12 @@ pub struct ReportSink<'a> {
     pub schema: &'static [KeySpec],
     /// Judges the fields after the first failure: [`Reader::finish_report`], reached only
     /// through here so that a firmware that never asks for a report does not carry it.
-    pub finish: fn(&mut Reader<'_>, &mut ReportSink<'_>, usize),
+    pub finish: FinishFn,
 }
+
+/// [`ReportSink::finish`]: judges the fields of `request` and `rows` from the index given on.
+pub type FinishFn =
+    fn(&mut Reader<'_>, &mut ReportSink<'_>, Request<'static>, &'static [FieldRow], usize);
 
 impl ReportSink<'_> {
     fn record(&mut self, index: usize, outcome: FieldOutcome) {
@@ -555,14 +561,14 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 /// row's `max_len` is at most its type's `ConfigValue::MAX_LEN`.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
-    mut report: Option<ReportSink<'_>>,
+    mut report: Option<&mut ReportSink<'_>>,
     request: Request<'static>,
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
     out: *mut u8,
     scratch: &mut [u8],
 ) -> Result<(), FetchError> {
-    let mut reader = Reader { channel, request, rows, scratch, secret_extent: 0 };
+    let mut reader = Reader { channel, scratch, secret_extent: 0 };
     // A response that failed as a whole has no items to judge: the report keeps every field
     // `NotRead`, as `FieldOutcome::NotRead` says.
     check_response(&mut *reader.channel, rows.len())?;
@@ -572,7 +578,8 @@ pub unsafe fn receive_fields(
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
         let slot = unsafe { out.add(row.offset as usize) };
         // SAFETY: `slot` is a field of the row's type, holding no value yet.
-        match unsafe { reader.fill(index, row, ops, slot) } {
+        let secret = request.keys().get(index).is_some_and(is_secret);
+        match unsafe { reader.fill(index, row, secret, ops, slot) } {
             Ok(outcome) => {
                 if let Some(report) = &mut report {
                     report.record(index, outcome);
@@ -584,9 +591,9 @@ pub unsafe fn receive_fields(
     };
     // SAFETY: the fields before `failed` were written, that of `failed` may be half-written.
     unsafe { unwind_fields(rows, ops, out, failed) };
-    if let Some(mut report) = report {
+    if let Some(report) = report {
         report.record(failed, FieldOutcome::Failed(error));
-        (report.finish)(&mut reader, &mut report, failed + 1);
+        (report.finish)(&mut reader, report, request, rows, failed + 1);
     }
     Err(FetchError::Item { index: failed as u32, key: key_text(request, failed), error })
 }
@@ -639,8 +646,6 @@ fn check_response(channel: &mut dyn ConfigChannel, items: usize) -> Result<(), F
 /// success and on every error path alike.
 pub struct Reader<'a> {
     channel: &'a mut dyn ConfigChannel,
-    request: Request<'static>,
-    rows: &'static [FieldRow],
     scratch: &'a mut [u8],
     /// How much of `scratch` may hold secret bytes.
     secret_extent: usize,
@@ -648,7 +653,7 @@ pub struct Reader<'a> {
 
 impl core::fmt::Debug for Reader<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Reader").field("items", &self.rows.len()).finish_non_exhaustive()
+        f.debug_struct("Reader").field("secret_extent", &self.secret_extent).finish_non_exhaustive()
     }
 }
 
@@ -663,10 +668,11 @@ impl Reader<'_> {
         &mut self,
         index: usize,
         row: &FieldRow,
+        secret: bool,
         ops: &[FieldOps],
         slot: *mut u8,
     ) -> Result<FieldOutcome, ItemError> {
-        let text = self.read(index)?;
+        let text = self.read(index, row.max_len, secret)?;
         if row.kind != code::CUSTOM {
             let Some(text) = text else { return Err(ItemError::NotFound) };
             // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
@@ -700,14 +706,14 @@ impl Reader<'_> {
     /// Reads item `index` into the read buffer: its text, or `None` if the key is not found.
     /// Never returns a possibly truncated value: the read offers one byte more than the item's
     /// `max_len`, and a length that reaches that byte is "too long".
-    fn read(&mut self, index: usize) -> Result<Option<&[u8]>, ItemError> {
-        let max_len = self.rows.get(index).map_or(0, |row| row.max_len);
+    /// `secret`: the item comes from the secret store, and the buffer is wiped after it.
+    fn read(
+        &mut self,
+        index: usize,
+        max_len: u16,
+        secret: bool,
+    ) -> Result<Option<&[u8]>, ItemError> {
         let offered = usize::from(max_len).saturating_add(1).min(self.scratch.len());
-        let secret = self
-            .request
-            .keys()
-            .get(index)
-            .is_some_and(|key| key.store == MvConfigKeyFetchStore::SECRET);
         if secret {
             self.secret_extent = self.secret_extent.max(offered);
         }
@@ -729,10 +735,17 @@ impl Reader<'_> {
 
     /// For a reporting fetch that stopped at a failed field: reads and judges every item from
     /// `from` on, so the report covers all fields. Reached only through [`ReportSink::finish`].
-    pub fn finish_report(&mut self, report: &mut ReportSink<'_>, from: usize) {
-        for index in from..self.rows.len() {
+    pub fn finish_report(
+        &mut self,
+        report: &mut ReportSink<'_>,
+        request: Request<'static>,
+        rows: &'static [FieldRow],
+        from: usize,
+    ) {
+        for (index, row) in rows.iter().enumerate().skip(from) {
             let required = report.schema.get(index).is_some_and(|spec| spec.required);
-            let outcome = match self.read(index) {
+            let secret = request.keys().get(index).is_some_and(is_secret);
+            let outcome = match self.read(index, row.max_len, secret) {
                 Err(error) => FieldOutcome::Failed(error),
                 Ok(None) if required => FieldOutcome::Failed(ItemError::NotFound),
                 Ok(None) => FieldOutcome::Defaulted,
@@ -753,6 +766,11 @@ impl Drop for Reader<'_> {
             secret_bytes.zeroize();
         }
     }
+}
+
+/// Whether a key is fetched from the secret store.
+fn is_secret(key: &MvConfigKeyToFetch) -> bool {
+    key.store == MvConfigKeyFetchStore::SECRET
 }
 
 /// The key of item `index`, for an error.

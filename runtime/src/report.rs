@@ -84,13 +84,15 @@ impl<T: MicrovisorConfig> FetchReport<T> {
         let result = fetch::send(channel, crate::Request::of::<T>())
             .and_then(|()| fetch::wait(channel))
             .and_then(|()| {
-                let sink = ReportSink {
+                let mut sink = ReportSink {
                     outcomes: outcomes.as_mut(),
                     check: T::check_item,
                     schema: T::SCHEMA,
-                    finish: |reader, report, from| reader.finish_report(report, from),
+                    finish: |reader, report, request, rows, from| {
+                        reader.finish_report(report, request, rows, from)
+                    },
                 };
-                config::receive::<T>(channel, Some(sink))
+                config::receive::<T>(channel, Some(&mut sink))
             });
         FetchReport { result, outcomes }
     }

@@ -94,6 +94,8 @@ macro_rules! decoded_bytes {
                 #[doc(hidden)]
                 const FIELD_KIND: crate::fetch::FieldKind<Self> = $field_kind;
             )?
+            #[doc(hidden)]
+            const PLACEHOLDER: Option<Self> = Some(Self::new());
         }
     };
 }

@@ -88,6 +88,13 @@ pub trait ConfigValue: Sized {
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::CUSTOM;
 
+    /// A value that costs next to nothing to write (an empty string, zero), if the type has
+    /// one: `Option<Self>` writes it into its `Some` and parses the text into it in place,
+    /// instead of parsing a whole value on the stack and moving it there. Not to be set: the
+    /// crate's own types have one.
+    #[doc(hidden)]
+    const PLACEHOLDER: Option<Self> = None;
+
     /// The value of a key that is not found, if this type has one.
     fn missing() -> Option<Self> {
         None
@@ -102,6 +109,8 @@ macro_rules! unsigned {
                 let value = parse::parse_unsigned(text, <$ty>::MAX as u64)?;
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
+            #[doc(hidden)]
+            const PLACEHOLDER: Option<Self> = Some(0);
             // SAFETY: an unsigned primitive integer.
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
@@ -120,6 +129,8 @@ macro_rules! signed {
                 let value = parse::parse_signed(text, <$ty>::MIN as i64, <$ty>::MAX as i64)?;
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
+            #[doc(hidden)]
+            const PLACEHOLDER: Option<Self> = Some(0);
             // SAFETY: a signed primitive integer.
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
@@ -150,6 +161,8 @@ impl ConfigValue for bool {
     }
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::boolean();
+    #[doc(hidden)]
+    const PLACEHOLDER: Option<Self> = Some(false);
 }
 
 /// Floats accept finite decimal text (`-1.5`, `2e-3`); 64 bytes covers every `f64` written out
@@ -187,6 +200,8 @@ impl<const N: usize> ConfigValue for String<N> {
     }
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::text();
+    #[doc(hidden)]
+    const PLACEHOLDER: Option<Self> = Some(String::new());
 }
 
 /// The value's raw bytes, at most `N`.
@@ -207,6 +222,8 @@ impl<const N: usize> ConfigValue for Vec<u8, N> {
     }
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::bytes();
+    #[doc(hidden)]
+    const PLACEHOLDER: Option<Self> = Some(Vec::new());
 }
 
 /// An optional value: a key that is not found is `None`.
@@ -215,6 +232,30 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
     const OPTIONAL: bool = true;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         T::parse(text).map(Some)
+    }
+    /// In place when `T` has a placeholder: writes `Some(placeholder)`, then parses into it.
+    fn parse_into<'s>(
+        text: &[u8],
+        slot: &'s mut MaybeUninit<Self>,
+    ) -> Result<&'s mut Self, ParseError> {
+        let Some(placeholder) = T::PLACEHOLDER else {
+            return Ok(slot.write(T::parse(text).map(Some)?));
+        };
+        let value = slot.write(Some(placeholder));
+        let Some(inner) = value.as_mut() else {
+            return Err(ParseError::Custom("Some became None"));
+        };
+        let inner: *mut T = inner;
+        // SAFETY: `inner` is the payload of the `Some` just written, exclusively ours; as a
+        // `MaybeUninit<T>` it asks nothing of its bytes, and the placeholder owns nothing that
+        // overwriting it would leak (the crate's own types only have one).
+        let inner_slot = unsafe { &mut *inner.cast::<MaybeUninit<T>>() };
+        match T::parse_into(text, inner_slot) {
+            // On `Err` the caller treats the whole slot as uninitialized: nothing to undo.
+            Ok(parsed) if core::ptr::eq(parsed, inner) => Ok(value),
+            Ok(_) => Err(ParseError::Custom("parse_into answered outside its slot")),
+            Err(error) => Err(error),
+        }
     }
     fn missing() -> Option<Self> {
         Some(None)
