@@ -1,7 +1,7 @@
 //! The trait the derive implements, and the two-phase fetch built on it.
 
 use core::marker::PhantomData;
-use core::mem::MaybeUninit;
+use core::mem::{size_of, MaybeUninit};
 
 use crate::channel::{ConfigChannel, KeySpec, Request};
 use crate::error::{FetchError, ParseError};
@@ -111,8 +111,13 @@ pub unsafe trait MicrovisorConfig: Sized {
         channel: &mut C,
         staging: &mut MaybeUninit<Self>,
     ) -> Result<(), FetchError> {
-        let fresh = Self::fetch_into(channel, staging)?;
-        core::mem::swap(self, fresh);
+        let fresh: *mut Self = Self::fetch_into(channel, staging)?;
+        // SAFETY: two whole values of one type, one borrowed mutably, the other in `staging`
+        // (borrowed mutably too): valid for `size_of::<Self>()` bytes each, not overlapping.
+        // A bitwise swap, as `core::mem::swap`, by a loop every struct shares.
+        unsafe {
+            fetch::swap_bytes((self as *mut Self).cast(), fresh.cast(), size_of::<Self>());
+        }
         // SAFETY: `staging` holds a whole value (the old settings, swapped in above), dropped
         // once here and not used again.
         unsafe { staging.assume_init_drop() };

@@ -778,6 +778,33 @@ fn key_text(request: Request<'static>, index: usize) -> &'static str {
     request.key(index).and_then(|key| parse::utf8(key).ok()).unwrap_or("")
 }
 
+/// Swaps the `len` bytes at `a` with those at `b`: the commit of a refresh, non-generic so that
+/// every settings struct shares it. Sixteen bytes a step (four words in registers): the commit
+/// of a settings struct of a few KiB is a loop of a few hundred steps.
+///
+/// # Safety
+///
+/// `a` and `b` are valid for reads and writes of `len` bytes and do not overlap.
+pub(crate) unsafe fn swap_bytes(a: *mut u8, b: *mut u8, len: usize) {
+    const STEP: usize = 16;
+    let mut at = 0;
+    while at + STEP <= len {
+        // SAFETY: `at + STEP <= len`, within both (the contract); unaligned accesses.
+        unsafe {
+            let (a, b) = (a.add(at).cast::<[u32; 4]>(), b.add(at).cast::<[u32; 4]>());
+            let from_a = a.read_unaligned();
+            a.write_unaligned(b.read_unaligned());
+            b.write_unaligned(from_a);
+        }
+        at += STEP;
+    }
+    while at < len {
+        // SAFETY: `at < len`, within both.
+        unsafe { core::ptr::swap_nonoverlapping(a.add(at), b.add(at), 1) };
+        at += 1;
+    }
+}
+
 /// The read buffer a schema needs: one byte more than its longest `max_len`.
 #[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
 pub const fn scratch_bytes(schema: &[KeySpec]) -> usize {
@@ -802,4 +829,122 @@ pub const fn response_max_bytes(schema: &[KeySpec]) -> usize {
         i += 1;
     }
     total
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use core::mem::MaybeUninit;
+    use std::fmt::Debug;
+
+    use heapless::{String, Vec};
+
+    use super::*;
+    use crate::{Hex, Secret};
+
+    /// The kinds the loop parses itself. A `heapless` release that changes the layout of
+    /// `String` or `Vec` turns theirs `CUSTOM` (or fails to compile): this says which.
+    #[test]
+    fn the_crates_own_types_have_builtin_kinds() {
+        assert_eq!(<String<0> as ConfigValue>::FIELD_KIND.code(), code::TEXT);
+        assert_eq!(<String<1> as ConfigValue>::FIELD_KIND.code(), code::TEXT);
+        assert_eq!(<String<128> as ConfigValue>::FIELD_KIND.code(), code::TEXT);
+        assert_eq!(<Vec<u8, 3> as ConfigValue>::FIELD_KIND.code(), code::BYTES);
+        assert_eq!(<Hex<1536> as ConfigValue>::FIELD_KIND.code(), code::HEX);
+        assert_eq!(<bool as ConfigValue>::FIELD_KIND.code(), code::BOOL);
+        assert_eq!(<u8 as ConfigValue>::FIELD_KIND.code(), code::U8);
+        assert_eq!(<u16 as ConfigValue>::FIELD_KIND.code(), code::U8 + 1);
+        assert_eq!(<u64 as ConfigValue>::FIELD_KIND.code(), code::U64);
+        assert_eq!(<i32 as ConfigValue>::FIELD_KIND.code(), code::I8 + 2);
+        assert_eq!(<i64 as ConfigValue>::FIELD_KIND.code(), code::I64);
+        assert_eq!(
+            <Secret<String<8>> as ConfigValue>::FIELD_KIND.code(),
+            code::TEXT | code::SECRET
+        );
+        for custom in [
+            <Option<u8> as ConfigValue>::FIELD_KIND.code(),
+            <u128 as ConfigValue>::FIELD_KIND.code(),
+            <f32 as ConfigValue>::FIELD_KIND.code(),
+            <crate::Base64<4> as ConfigValue>::FIELD_KIND.code(),
+            <Secret<Option<u8>> as ConfigValue>::FIELD_KIND.code(),
+        ] {
+            assert_eq!(custom, code::CUSTOM);
+        }
+    }
+
+    /// What the loop writes for a built-in kind is what the type's own parser gives, value or
+    /// error, for good and bad text alike.
+    fn builtin_parses_as_the_type<T: ConfigValue + PartialEq + Debug>(texts: &[&[u8]]) {
+        let kind = T::FIELD_KIND.code();
+        assert_ne!(kind, code::CUSTOM);
+        for text in texts {
+            let mut slot = MaybeUninit::<T>::uninit();
+            // SAFETY: a `T` place of kind `kind`; `text` is at most `T::MAX_LEN` bytes.
+            let parsed = unsafe { parse_builtin(kind, text, slot.as_mut_ptr().cast(), T::MAX_LEN) };
+            // SAFETY: `Ok` means the slot holds a value.
+            let parsed = parsed.map(|()| unsafe { slot.assume_init() });
+            assert_eq!(parsed, T::parse(text), "{:?}", core::str::from_utf8(text));
+        }
+    }
+
+    #[test]
+    fn builtin_kinds_parse_as_their_types() {
+        builtin_parses_as_the_type::<String<8>>(&[
+            b"",
+            b"broker",
+            b"caf\xc3\xa9",
+            b"\xff",
+            b"12345678",
+        ]);
+        builtin_parses_as_the_type::<Vec<u8, 4>>(&[b"", b"\x00\xff", b"abcd"]);
+        builtin_parses_as_the_type::<Hex<4>>(&[b"", b"DEadBE", b"abc", b"zz", b"0g", b"00112233"]);
+        builtin_parses_as_the_type::<bool>(&[b"true", b"false", b"", b"TRUE", b"yes"]);
+        builtin_parses_as_the_type::<u8>(&[b"0", b"255", b"256", b"", b"+1", b"1x"]);
+        builtin_parses_as_the_type::<u16>(&[b"8883", b"65535", b"65536", b"99999999999x"]);
+        builtin_parses_as_the_type::<u32>(&[b"4294967295", b"4294967296", b"007"]);
+        builtin_parses_as_the_type::<u64>(&[b"18446744073709551615", b"18446744073709551616"]);
+        builtin_parses_as_the_type::<i8>(&[b"-128", b"127", b"128", b"-129", b"-", b"+5"]);
+        builtin_parses_as_the_type::<i16>(&[b"-32768", b"32767", b"-32769", b"--1"]);
+        builtin_parses_as_the_type::<i32>(&[b"-2147483648", b"2147483647", b"2147483648"]);
+        builtin_parses_as_the_type::<i64>(&[b"-9223372036854775808", b"9223372036854775808"]);
+        builtin_parses_as_the_type::<usize>(&[b"0", b"4294967295"]);
+    }
+
+    /// The bytes a failed fetch wipes in a `Secret` field cover what its parse wrote.
+    #[test]
+    fn builtin_extent_covers_the_written_bytes() {
+        let word = size_of::<usize>();
+        assert_eq!(builtin_extent(code::TEXT | code::SECRET, 12), word + 12);
+        assert_eq!(builtin_extent(code::HEX | code::SECRET, 12), word + 6);
+        assert_eq!(builtin_extent(code::U8 + 1, 5), 2);
+        assert_eq!(builtin_extent(code::I64, 20), 8);
+        assert_eq!(builtin_extent(code::BOOL, 5), 1);
+    }
+
+    #[test]
+    fn option_parses_in_place() {
+        let mut slot = MaybeUninit::<Option<String<8>>>::uninit();
+        let value = Option::<String<8>>::parse_into(b"client", &mut slot).unwrap();
+        assert_eq!(value.as_deref(), Some("client"));
+        let mut slot = MaybeUninit::<Option<String<8>>>::uninit();
+        assert_eq!(
+            Option::<String<8>>::parse_into(b"\xff", &mut slot).unwrap_err(),
+            ParseError::NotUtf8 { at: 0 }
+        );
+        let mut slot = MaybeUninit::<Option<u16>>::uninit();
+        assert_eq!(Option::<u16>::parse_into(b"8883", &mut slot).copied(), Ok(Some(8883)));
+    }
+
+    #[test]
+    fn swap_bytes_swaps_every_length() {
+        for len in 0..40 {
+            let mut a: std::vec::Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut b: std::vec::Vec<u8> = (0..len).map(|i| 200 - i as u8).collect();
+            let (a0, b0) = (a.clone(), b.clone());
+            // SAFETY: two buffers of `len` bytes.
+            unsafe { swap_bytes(a.as_mut_ptr(), b.as_mut_ptr(), len) };
+            assert_eq!((a, b), (b0, a0), "{len}");
+        }
+    }
 }
