@@ -270,3 +270,51 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
     // Past it, what the longer root-CA left is still there (not wiped).
     assert_eq!(&scratch[secret_extent..32], &LONGEST[5].as_bytes()[secret_extent..]);
 }
+
+/// A settings struct with a secret read before a field that can fail or panic.
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct KeyThenPort {
+    #[config(key = "key", store = secret)]
+    key: Secret<Hex<8>>,
+    #[config(key = "port", with = port_or_panic, max_len = 8)]
+    port: u16,
+}
+
+/// Parses a port; panics on `panic`, as a buggy parser of the user's might.
+fn port_or_panic(text: &[u8]) -> Result<u16, microvisor_config::ParseError> {
+    assert!(text != b"panic", "a parser of the user's panicked");
+    u16::parse(text)
+}
+
+/// Fetches `KeyThenPort` with `port` set to `port` into storage filled with 0xa5 first, and
+/// returns the bytes the `key` field's place holds afterwards.
+fn key_bytes_after_fetch(port: &str, unwind: bool) -> Vec<u8> {
+    use microvisor_config::sim::Cloud;
+    use microvisor_config::{Scope, Store};
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Secret, "key", "deadbeefdeadbeef");
+    cloud.insert(Scope::Device, Store::Config, "port", port);
+    let mut slot = MaybeUninit::<KeyThenPort>::uninit();
+    // SAFETY: `slot` is `size_of` bytes of writable storage; any bytes are valid for it.
+    unsafe { slot.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<KeyThenPort>()) };
+    let fetched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        KeyThenPort::fetch_into(&mut cloud.open_channel(), &mut slot).is_ok()
+    }));
+    assert_eq!(fetched.is_err(), unwind, "the fetch of port {port:?} unwound");
+    assert!(!matches!(fetched, Ok(true)), "the fetch of port {port:?} succeeded");
+    // SAFETY: every byte was written above (the fetch writes only whole values over them).
+    let all = unsafe { storage(&slot) };
+    let at = core::mem::offset_of!(KeyThenPort, key);
+    all[at..at + size_of::<Secret<Hex<8>>>()].to_vec()
+}
+
+/// A fetch that fails after a `Secret` field was read wipes that field's place, whether the
+/// later field is invalid or its parser panics (where panics unwind).
+#[test]
+fn a_fetch_that_stops_after_a_secret_wipes_it() {
+    let left = key_bytes_after_fetch("88x3", false);
+    assert!(left.iter().all(|&b| b == 0), "invalid port: {left:x?}");
+    let left = key_bytes_after_fetch("panic", true);
+    assert!(left.iter().all(|&b| b == 0), "panicking parser: {left:x?}");
+}

@@ -572,9 +572,17 @@ pub unsafe fn receive_fields(
     // A response that failed as a whole has no items to judge: the report keeps every field
     // `NotRead`, as `FieldOutcome::NotRead` says.
     check_response(&mut *reader.channel, rows.len())?;
+    // Undoes the fields written so far if a parser of the user's panics, where panics unwind,
+    // so that a secret already read is still wiped. (The error path below undoes them itself;
+    // with `panic = "abort"`, as firmware builds, the guard has no drop and compiles away.)
+    let mut written = Written { rows, ops, out, stopped_at: 0 };
     let mut index = 0;
     let (failed, error) = loop {
-        let Some(row) = rows.get(index) else { return Ok(()) };
+        written.stopped_at = index;
+        let Some(row) = rows.get(index) else {
+            core::mem::forget(written);
+            return Ok(());
+        };
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
         let slot = unsafe { out.add(row.offset as usize) };
         // SAFETY: `slot` is a field of the row's type, holding no value yet.
@@ -589,6 +597,7 @@ pub unsafe fn receive_fields(
         }
         index += 1;
     };
+    core::mem::forget(written);
     // SAFETY: the fields before `failed` were written, that of `failed` may be half-written.
     unsafe { unwind_fields(rows, ops, out, failed) };
     if let Some(report) = report {
@@ -596,6 +605,25 @@ pub unsafe fn receive_fields(
         (report.finish)(&mut reader, report, request, rows, failed + 1);
     }
     Err(FetchError::Item { index: failed as u32, key: key_text(request, failed), error })
+}
+
+/// The fields a fetch has written: where panics unwind, dropping it undoes them (see
+/// [`unwind_fields`]).
+struct Written {
+    rows: &'static [FieldRow],
+    ops: &'static [FieldOps],
+    out: *mut u8,
+    /// The field being filled: those before it hold values.
+    stopped_at: usize,
+}
+
+#[cfg(panic = "unwind")]
+impl Drop for Written {
+    fn drop(&mut self) {
+        // SAFETY: `receive_fields` keeps `stopped_at` at the field being filled, every one
+        // before it written, and forgets this guard once the struct is whole.
+        unsafe { unwind_fields(self.rows, self.ops, self.out, self.stopped_at) };
+    }
 }
 
 /// Undoes a fetch that failed at field `failed`: drops the fields before it and wipes what a
