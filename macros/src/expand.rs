@@ -1,8 +1,10 @@
 //! Stage 4: the generated code, the only stage that calls `quote!`.
 //!
 //! What it writes is tables, not code: the request (`KEYS`), the schema (`SCHEMA`, for host
-//! tools), one row per field (`FIELD_ROWS`) and one entry per kind of field (`FIELD_OPS`), and
-//! a `receive_into` that puts the read buffer on the stack and calls the runtime's one
+//! tools), the list of distinct kinds of field (`FIELD_ENTRIES`, compile time only), from which
+//! constant functions of the runtime compute one row per field (`FIELD_ROWS`: offset, `max_len`,
+//! kind byte) and the ops of the fields the runtime does not parse itself (`FIELD_OPS`), and a
+//! `receive_into` that puts the read buffer on the stack and calls the runtime's one
 //! non-generic loop, `__private::receive_fields`. Paths are absolute and go through the runtime's hidden `__private`
 //! module, so nothing in the user's scope (a `struct Result`, say) can change their meaning.
 
@@ -200,10 +202,11 @@ fn default_value(field: &Field<'_>) -> Option<TokenStream> {
     }
 }
 
-/// The field's entry of the `FIELD_OPS` table: how the fetch loop parses it into its place,
-/// what a missing key writes there, how it is dropped and checked. A plain field uses its
-/// type's shared entry (`FieldOps::of`); `default`, `with` and `validate` replace parts of it
-/// with small functions of this field's own.
+/// The field's `FieldEntry`: its kind, and for a field the loop does not parse itself its ops
+/// (how it is parsed into its place, what a missing key writes there, how it is dropped and
+/// checked). A plain field uses its type's shared entry (`FieldEntry::plain`: a built-in kind
+/// has no ops, so its type's generic parser is not linked); `default`, `with` and `validate`
+/// make a custom entry with small functions of this field's own.
 fn field_ops(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     let private = quote!(::microvisor_config::__private);
