@@ -297,11 +297,12 @@ pub const fn field_row(
 }
 
 /// How many of `entries` need an ops entry.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
 pub const fn ops_count(entries: &[FieldEntry]) -> usize {
     let mut count = 0;
     let mut i = 0;
     while i < entries.len() {
-        if let Some(_) = entries[i].ops {
+        if entries[i].ops.is_some() {
             count += 1;
         }
         i += 1;
@@ -575,18 +576,23 @@ pub unsafe fn receive_fields(
     // Undoes the fields written so far if a parser of the user's panics, where panics unwind,
     // so that a secret already read is still wiped. (The error path below undoes them itself;
     // with `panic = "abort"`, as firmware builds, the guard has no drop and compiles away.)
+    #[cfg(panic = "unwind")]
     let mut written = Written { rows, ops, out, stopped_at: 0 };
     let mut index = 0;
     let (failed, error) = loop {
-        written.stopped_at = index;
+        #[cfg(panic = "unwind")]
+        {
+            written.stopped_at = index;
+        }
         let Some(row) = rows.get(index) else {
+            #[cfg(panic = "unwind")]
             core::mem::forget(written);
             return Ok(());
         };
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
         let slot = unsafe { out.add(row.offset as usize) };
-        // SAFETY: `slot` is a field of the row's type, holding no value yet.
         let secret = request.keys().get(index).is_some_and(is_secret);
+        // SAFETY: `slot` is a field of the row's type, holding no value yet.
         match unsafe { reader.fill(index, row, secret, ops, slot) } {
             Ok(outcome) => {
                 if let Some(report) = &mut report {
@@ -597,6 +603,7 @@ pub unsafe fn receive_fields(
         }
         index += 1;
     };
+    #[cfg(panic = "unwind")]
     core::mem::forget(written);
     // SAFETY: the fields before `failed` were written, that of `failed` may be half-written.
     unsafe { unwind_fields(rows, ops, out, failed) };
@@ -609,6 +616,7 @@ pub unsafe fn receive_fields(
 
 /// The fields a fetch has written: where panics unwind, dropping it undoes them (see
 /// [`unwind_fields`]).
+#[cfg(panic = "unwind")]
 struct Written {
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],

@@ -111,9 +111,9 @@ macro_rules! unsigned {
             }
             #[doc(hidden)]
             const PLACEHOLDER: Option<Self> = Some(0);
-            // SAFETY: an unsigned primitive integer.
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
+                // SAFETY: an unsigned primitive integer.
                 unsafe { crate::fetch::integer_kind::<$ty>(false) };
         }
     )*};
@@ -131,9 +131,9 @@ macro_rules! signed {
             }
             #[doc(hidden)]
             const PLACEHOLDER: Option<Self> = Some(0);
-            // SAFETY: a signed primitive integer.
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
+                // SAFETY: a signed primitive integer.
                 unsafe { crate::fetch::integer_kind::<$ty>(true) };
         }
     )*};
