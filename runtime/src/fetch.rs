@@ -827,7 +827,12 @@ pub(crate) unsafe fn swap_bytes(a: *mut u8, b: *mut u8, len: usize) {
     while at + STEP <= len {
         // SAFETY: `at + STEP <= len`, within both (the contract); unaligned accesses.
         unsafe {
-            let (a, b) = (a.add(at).cast::<[u32; 4]>(), b.add(at).cast::<[u32; 4]>());
+            // As `MaybeUninit`: a struct's padding and unused capacity are uninitialized
+            // bytes, and pointers inside it keep their provenance through the copy.
+            let (a, b) = (
+                a.add(at).cast::<[MaybeUninit<u32>; 4]>(),
+                b.add(at).cast::<[MaybeUninit<u32>; 4]>(),
+            );
             let from_a = a.read_unaligned();
             a.write_unaligned(b.read_unaligned());
             b.write_unaligned(from_a);
@@ -836,7 +841,13 @@ pub(crate) unsafe fn swap_bytes(a: *mut u8, b: *mut u8, len: usize) {
     }
     while at < len {
         // SAFETY: `at < len`, within both.
-        unsafe { core::ptr::swap_nonoverlapping(a.add(at), b.add(at), 1) };
+        unsafe {
+            core::ptr::swap_nonoverlapping(
+                a.add(at).cast::<MaybeUninit<u8>>(),
+                b.add(at).cast::<MaybeUninit<u8>>(),
+                1,
+            );
+        }
         at += 1;
     }
 }
@@ -982,5 +993,21 @@ mod tests {
             unsafe { swap_bytes(a.as_mut_ptr(), b.as_mut_ptr(), len) };
             assert_eq!((a, b), (b0, a0), "{len}");
         }
+    }
+
+    /// Settings hold padding, unused capacity (uninitialized bytes) and pointers: the swap
+    /// moves them all as they are (Miri checks it reads no uninitialized byte as an integer and
+    /// keeps the pointers' provenance).
+    #[test]
+    fn swap_bytes_moves_padding_capacity_and_pointers() {
+        type Settings = (u8, u32, &'static str, String<8>);
+        let mut a: Settings = (1, 2, "left", String::try_from("ab").unwrap());
+        let mut b: Settings = (3, 4, "right", String::try_from("xyz").unwrap());
+        // SAFETY: two values of one type, not overlapping.
+        unsafe {
+            swap_bytes((&raw mut a).cast(), (&raw mut b).cast(), size_of::<Settings>());
+        }
+        assert_eq!(a, (3, 4, "right", String::try_from("xyz").unwrap()));
+        assert_eq!(b, (1, 2, "left", String::try_from("ab").unwrap()));
     }
 }

@@ -424,10 +424,7 @@ mod tests {
     type Decoder = fn(&mut [MaybeUninit<u8>], &[u8]) -> Result<usize, ParseError>;
 
     /// Decodes with `decode` into `N` bytes, and answers the bytes written.
-    fn decoded<const N: usize>(
-        decode: Decoder,
-        text: &[u8],
-    ) -> Result<Vec<u8>, ParseError> {
+    fn decoded<const N: usize>(decode: Decoder, text: &[u8]) -> Result<Vec<u8>, ParseError> {
         let mut out = [MaybeUninit::uninit(); N];
         let len = decode(&mut out, text)?;
         // SAFETY: the decoder initialized the first `len` bytes.
