@@ -43,7 +43,7 @@ pub struct FieldRow {
 /// Kind codes of [`FieldKind`].
 mod code {
     pub const CUSTOM: u8 = 0;
-    /// `heapless::String<N>`: a `usize` length, then the bytes (checked by `String::<N>::text`).
+    /// `heapless::String<N>`: a `usize` length, then the bytes (checked by `FieldKind::text`).
     pub const TEXT: u8 = 1;
     /// `heapless::Vec<u8, N>`: the same layout.
     pub const BYTES: u8 = 2;
@@ -103,9 +103,10 @@ impl<T> core::fmt::Debug for FieldKind<T> {
 /// Whether `V`, a `heapless` string or vector of `u8` with room for `capacity` bytes, is laid
 /// out as the loop writes it: a `usize` length, then the bytes. `heapless` does not promise a
 /// layout, so this is checked for every capacity at compile time: the size must be one word
-/// plus the bytes, and the first word of an empty value must be initialized (compile-time
-/// evaluation refuses to read bytes that are not, and in an empty value only the length is).
-/// A layout that fails the size check falls back to the type's generic parser.
+/// plus the bytes, and the first word of an empty value must be initialized, which in an empty
+/// value only the length is. A layout that fails the size check falls back to the type's
+/// generic parser; one whose first word is not initialized does not compile (compile-time
+/// evaluation refuses to read such bytes), rather than build code that writes the wrong bytes.
 const fn len_then_bytes<V>(empty: &ManuallyDrop<V>, capacity: usize) -> bool {
     let word = size_of::<usize>();
     let align = align_of::<usize>();
