@@ -61,9 +61,9 @@ pub trait ConfigValue: Sized {
     fn parse(text: &[u8]) -> Result<Self, ParseError>;
 
     /// Parses the value's text straight into `slot` and returns the value there: what a fetch
-    /// calls, so a large value is built in its field and not copied there. Override it for a
-    /// large type (the crate does for `Hex`, `Base64`, `String`, `Vec` and `Secret`); the
-    /// default parses and moves.
+    /// calls for a type it does not parse itself, so a large value is built in its field and
+    /// not copied there. Override it for a large type (the crate does for `Hex`, `Base64`,
+    /// `String`, `Vec`, `Secret` and `Option`); the default parses and moves.
     ///
     /// The fetch accepts only a reference into `slot` itself, and treats the slot as
     /// uninitialized on `Err` (a value left there is not dropped).
