@@ -152,22 +152,25 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
             at += 1;
             continue;
         }
-        // The sequence's length and the range its second byte must lie in.
-        let (width, second) = match lead {
-            0xc2..=0xdf => (2, 0x80..=0xbf),
-            0xe0 => (3, 0xa0..=0xbf),
-            0xe1..=0xec | 0xee..=0xef => (3, 0x80..=0xbf),
-            0xed => (3, 0x80..=0x9f),
-            0xf0 => (4, 0x90..=0xbf),
-            0xf1..=0xf3 => (4, 0x80..=0xbf),
-            0xf4 => (4, 0x80..=0x8f),
+        // The sequence's length, and the range its second byte must lie in: 80..=BF but for
+        // the leads whose shortest forms and surrogates are excluded there (E0, ED, F0, F4).
+        let width = match lead {
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
             _ => return Some(at),
         };
-        if !text.get(at + 1).is_some_and(|byte| second.contains(byte)) {
-            return Some(at);
-        }
-        for offset in 2..width {
-            if !text.get(at + offset).is_some_and(|byte| (0x80..=0xbf).contains(byte)) {
+        let (low, high) = match lead {
+            0xe0 => (0xa0, 0xbf),
+            0xed => (0x80, 0x9f),
+            0xf0 => (0x90, 0xbf),
+            0xf4 => (0x80, 0x8f),
+            _ => (0x80, 0xbf),
+        };
+        let Some(tail) = text.get(at + 1..at + width) else { return Some(at) };
+        for (offset, &byte) in tail.iter().enumerate() {
+            let (low, high) = if offset == 0 { (low, high) } else { (0x80, 0xbf) };
+            if byte < low || byte > high {
                 return Some(at);
             }
         }
