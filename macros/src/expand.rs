@@ -207,7 +207,7 @@ fn default_value(field: &Field<'_>) -> Option<TokenStream> {
 /// checked). A plain field uses its type's shared entry (`FieldEntry::plain`: a built-in kind
 /// has no ops, so its type's generic parser is not linked); `default`, `with` and `validate`
 /// make a custom entry with small functions of this field's own.
-fn field_ops(field: &Field<'_>) -> TokenStream {
+fn field_entry(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     let private = quote!(::microvisor_config::__private);
     let result = quote!(#private::core::result::Result);
@@ -228,7 +228,7 @@ fn field_ops(field: &Field<'_>) -> TokenStream {
     // find it empty, `validate` finds it written.
     let write = |value: TokenStream| {
         quote! {
-            // SAFETY: see `field_ops`: the field's own place, empty.
+            // SAFETY: see `field_entry`: the field's own place, empty.
             unsafe { __slot.cast::<#ty>().write(#value) }
         }
     };
@@ -281,7 +281,7 @@ fn field_ops(field: &Field<'_>) -> TokenStream {
         Some(check) => quote! {
             #private::core::option::Option::Some(
                 |__slot: *const #private::core::primitive::u8| -> #result<(), ::microvisor_config::ParseError> {
-                    // SAFETY: see `field_ops`: the field's own place, written.
+                    // SAFETY: see `field_entry`: the field's own place, written.
                     (#check)(unsafe { &*__slot.cast::<#ty>() })
                 },
             )
@@ -351,8 +351,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let mut keys = Vec::new();
     let mut specs = Vec::new();
     let mut rows = Vec::new();
-    let mut ops = Vec::new();
-    let mut ops_keys: Vec<String> = Vec::new();
+    let mut entries = Vec::new();
+    let mut entry_keys: Vec<String> = Vec::new();
     let mut asserts = Vec::new();
     let mut checks = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
@@ -382,18 +382,19 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 default: #default,
             }
         });
-        // Fields of one plain type share an entry of the ops table; the others have their own.
-        let ops_key =
+        // Fields of one plain type share an entry; those with `default`, `with` or `validate`
+        // have their own.
+        let entry_key =
             match (field.attrs.with.get(), field.attrs.default.get(), field.attrs.validate.get()) {
                 (None, None, None) => type_name.clone(),
                 _ => format!("#{index}"),
             };
-        let entry_index = match ops_keys.iter().position(|known| *known == ops_key) {
+        let entry_index = match entry_keys.iter().position(|known| *known == entry_key) {
             Some(known) => known,
             None => {
-                ops_keys.push(ops_key);
-                ops.push(field_ops(field));
-                ops_keys.len() - 1
+                entry_keys.push(entry_key);
+                entries.push(field_entry(field));
+                entry_keys.len() - 1
             }
         };
         let member = field.ident;
@@ -410,14 +411,14 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         checks.push(quote!(#index => #check));
     }
     let field_count = keys.len();
-    if ops.len() > 256 {
+    if entries.len() > 256 {
         return syn::Error::new_spanned(
             ident,
             format!(
                 "MicrovisorConfig handles at most 256 kinds of field in one struct (field types, \
                  or fields with their own `default`, `with` or `validate`); this one has {}: \
                  split it into two structs",
-                ops.len()
+                entries.len()
             ),
         )
         .to_compile_error();
@@ -442,7 +443,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             const NO_OUTCOMES: Self::Outcomes =
                 [::microvisor_config::FieldOutcome::NotRead; #field_count];
 
-            const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[#(#ops),*];
+            const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[#(#entries),*];
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[#(#rows),*];
             // Only the entries of types the fetch loop does not parse itself, so that the
             // parsers of the others are not linked.

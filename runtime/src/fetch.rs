@@ -342,13 +342,7 @@ unsafe fn parse_slot<T: ConfigValue>(text: &[u8], slot: *mut u8) -> Result<(), P
     // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
     let slot = unsafe { &mut *slot.cast::<MaybeUninit<T>>() };
     let place = slot.as_ptr();
-    match T::parse_into(text, slot) {
-        // A `parse_into` that answers with a reference to anything but its slot (which a safe
-        // impl could do) has not initialized the slot: refuse it rather than trust it.
-        Ok(value) if core::ptr::eq(value, place) => Ok(()),
-        Ok(_) => Err(ParseError::Custom("parse_into answered outside its slot")),
-        Err(error) => Err(error),
-    }
+    crate::value::answered_in_slot(T::parse_into(text, slot), place).map(|_| ())
 }
 
 /// [`FieldOps::missing`] of a `T`.
@@ -390,13 +384,10 @@ unsafe fn parse_builtin(
     max_len: usize,
 ) -> Result<(), ParseError> {
     let word = size_of::<usize>();
-    match kind & !code::SECRET {
+    let kind = kind & !code::SECRET;
+    match kind {
         code::TEXT | code::BYTES => {
-            let text = if kind & !code::SECRET == code::TEXT {
-                parse::utf8(text)?.as_bytes()
-            } else {
-                text
-            };
+            let text = if kind == code::TEXT { parse::utf8(text)?.as_bytes() } else { text };
             if text.len() > max_len {
                 return Err(ParseError::Capacity { capacity: max_len });
             }
@@ -444,6 +435,7 @@ unsafe fn parse_builtin(
     }
     Ok(())
 }
+
 /// Writes the low `1 << log2_width` bytes of `value` at `slot`.
 ///
 /// # Safety
@@ -475,17 +467,18 @@ fn builtin_extent(kind: u8, max_len: usize) -> usize {
     }
 }
 
-/// Overwrites `len` bytes at `at` with zeros, in a way the optimiser keeps.
+/// Overwrites `len` bytes at `at` with zeros, in a way the optimiser keeps (`zeroize`, as
+/// `Secret`'s drop; as `MaybeUninit` bytes, since a half-written field may hold some that are
+/// not initialized).
 ///
 /// # Safety
 ///
 /// `at` is valid for writes of `len` bytes.
+// Not inlined: only a failed fetch calls it, and inlined it grows the loop's function.
+#[inline(never)]
 unsafe fn wipe(at: *mut u8, len: usize) {
-    for i in 0..len {
-        // SAFETY: the caller's contract.
-        unsafe { at.add(i).write_volatile(0) };
-    }
-    core::sync::atomic::compiler_fence(core::sync::atomic::Ordering::SeqCst);
+    // SAFETY: the caller's contract; any bytes are valid for `MaybeUninit<u8>`.
+    unsafe { core::slice::from_raw_parts_mut(at.cast::<MaybeUninit<u8>>(), len) }.zeroize();
 }
 
 /// Where a reporting fetch records each field's outcome, and how it judges the fields after
@@ -577,17 +570,12 @@ pub unsafe fn receive_fields(
     // Undoes the fields written so far if a parser of the user's panics, where panics unwind,
     // so that a secret already read is still wiped. (The error path below undoes them itself;
     // with `panic = "abort"`, as firmware builds, the guard has no drop and compiles away.)
-    #[cfg(panic = "unwind")]
     let mut written = Written { rows, ops, out, stopped_at: 0 };
     let mut index = 0;
     let (failed, error) = loop {
-        #[cfg(panic = "unwind")]
-        {
-            written.stopped_at = index;
-        }
+        written.stopped_at = index;
         let Some(row) = rows.get(index) else {
-            #[cfg(panic = "unwind")]
-            core::mem::forget(written);
+            written.disarm();
             return Ok(());
         };
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
@@ -604,8 +592,7 @@ pub unsafe fn receive_fields(
         }
         index += 1;
     };
-    #[cfg(panic = "unwind")]
-    core::mem::forget(written);
+    written.disarm();
     // SAFETY: the fields before `failed` were written, that of `failed` may be half-written.
     unsafe { unwind_fields(rows, ops, out, failed) };
     if let Some(report) = report {
@@ -616,14 +603,22 @@ pub unsafe fn receive_fields(
 }
 
 /// The fields a fetch has written: where panics unwind, dropping it undoes them (see
-/// [`unwind_fields`]).
-#[cfg(panic = "unwind")]
+/// [`unwind_fields`]). Where they abort it has no drop, and its stores compile away.
+#[cfg_attr(not(panic = "unwind"), allow(dead_code))]
 struct Written {
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
     out: *mut u8,
     /// The field being filled: those before it hold values.
     stopped_at: usize,
+}
+
+impl Written {
+    /// The fetch ended without a panic: nothing for the guard to undo.
+    fn disarm(self) {
+        #[cfg(panic = "unwind")]
+        core::mem::forget(self);
+    }
 }
 
 #[cfg(panic = "unwind")]

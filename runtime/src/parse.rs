@@ -167,12 +167,13 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
             0xf4 => (0x80, 0x8f),
             _ => (0x80, 0xbf),
         };
-        let Some(tail) = text.get(at + 1..at + width) else { return Some(at) };
-        for (offset, &byte) in tail.iter().enumerate() {
-            let (low, high) = if offset == 0 { (low, high) } else { (0x80, 0xbf) };
-            if byte < low || byte > high {
-                return Some(at);
-            }
+        let Some((&second, rest)) = text.get(at + 1..at + width).and_then(<[u8]>::split_first)
+        else {
+            return Some(at);
+        };
+        if !(low..=high).contains(&second) || rest.iter().any(|byte| !(0x80..=0xbf).contains(byte))
+        {
+            return Some(at);
         }
         at += width;
     }

@@ -18,7 +18,7 @@ macro_rules! decoded_bytes {
     ) => {
         $(#[$meta])*
         // `repr(C)`, the length first: the fetch loop decodes into a field of this type in place
-        // (`fetch::decode_into`), knowing where the length and the bytes are. Bytes past the
+        // (`fetch::parse_builtin`), knowing where the length and the bytes are. Bytes past the
         // length are never read, so they need not be initialized, and decoding a value does not
         // first zero all `N` bytes.
         #[repr(C)]
@@ -220,13 +220,10 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
         // SAFETY: `Secret<T>` is `repr(transparent)` over `ManuallyDrop<T>`, itself transparent
         // over `T`, so the slot is a valid `MaybeUninit<T>` place, exclusively borrowed for 's.
         let inner = unsafe { &mut *inner_place };
-        match T::parse_into(text, inner) {
-            Ok(value) if core::ptr::eq(value, inner_place.cast::<T>()) => {
-                // SAFETY: `T::parse_into` initialized the slot (it answered with a reference to
-                // it), and a `Secret<T>` is exactly a `T` in memory.
-                Ok(unsafe { &mut *place.cast::<Self>() })
-            }
-            Ok(_) => Err(ParseError::Custom("parse_into answered outside its slot")),
+        match crate::value::answered_in_slot(T::parse_into(text, inner), inner_place.cast::<T>()) {
+            // SAFETY: `T::parse_into` initialized the slot (it answered with a reference to it),
+            // and a `Secret<T>` is exactly a `T` in memory.
+            Ok(_) => Ok(unsafe { &mut *place.cast::<Self>() }),
             Err(error) => {
                 // A value that failed half-way may have left secret bytes in the slot, which
                 // no drop will wipe: wipe them here.

@@ -7,6 +7,20 @@ use heapless::{String, Vec};
 use crate::error::ParseError;
 use crate::parse;
 
+/// What a fetch makes of `T::parse_into`'s answer for the slot at `place`: `Ok` only if it is a
+/// reference to that very slot. A safe impl could answer with a reference to some other value,
+/// leaving the slot uninitialized; that is refused rather than trusted.
+pub(crate) fn answered_in_slot<T>(
+    answer: Result<&mut T, ParseError>,
+    place: *const T,
+) -> Result<&mut T, ParseError> {
+    match answer {
+        Ok(value) if core::ptr::eq(value, place) => Ok(value),
+        Ok(_) => Err(ParseError::Custom("parse_into answered outside its slot")),
+        Err(error) => Err(error),
+    }
+}
+
 /// The longest value the cloud stores, in bytes of text.
 pub const CLOUD_MAX_VALUE_LEN: usize = 4096;
 
@@ -250,12 +264,9 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
         // `MaybeUninit<T>` it asks nothing of its bytes, and the placeholder owns nothing that
         // overwriting it would leak (the crate's own types only have one).
         let inner_slot = unsafe { &mut *inner.cast::<MaybeUninit<T>>() };
-        match T::parse_into(text, inner_slot) {
-            // On `Err` the caller treats the whole slot as uninitialized: nothing to undo.
-            Ok(parsed) if core::ptr::eq(parsed, inner) => Ok(value),
-            Ok(_) => Err(ParseError::Custom("parse_into answered outside its slot")),
-            Err(error) => Err(error),
-        }
+        // On `Err` the caller treats the whole slot as uninitialized: nothing to undo.
+        answered_in_slot(T::parse_into(text, inner_slot), inner)?;
+        Ok(value)
     }
     fn missing() -> Option<Self> {
         Some(None)
