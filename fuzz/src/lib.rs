@@ -9,6 +9,26 @@ pub mod reference;
 pub mod script;
 pub mod seeds;
 
+/// Checks that `seeds/<target>` holds exactly `corpus`, file by file; with `WRITE_SEEDS=1` in
+/// the environment, writes it there first.
+#[cfg(test)]
+fn assert_seeds_current<N: AsRef<std::path::Path>>(target: &str, corpus: Vec<(N, Vec<u8>)>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(target);
+    for (name, input) in corpus {
+        let path = dir.join(name);
+        if std::env::var_os("WRITE_SEEDS").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &input).unwrap();
+        }
+        assert_eq!(
+            std::fs::read(&path).ok(),
+            Some(input),
+            "{}: run `WRITE_SEEDS=1 cargo test`",
+            path.display()
+        );
+    }
+}
+
 #[cfg(test)]
 mod replay {
     /// Replays every input in `$FUZZ_REPLAY_DIR/fetch` and `$FUZZ_REPLAY_DIR/parsers` (a

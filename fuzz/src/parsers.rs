@@ -166,19 +166,6 @@ mod tests {
     #[test]
     #[cfg_attr(miri, ignore = "reads files")]
     fn committed_seeds_are_current() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds/parsers");
-        for (name, input) in corpus() {
-            let path = dir.join(&name);
-            if std::env::var_os("WRITE_SEEDS").is_some() {
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(&path, &input).unwrap();
-            }
-            assert_eq!(
-                std::fs::read(&path).ok(),
-                Some(input),
-                "{}: run `WRITE_SEEDS=1 cargo test`",
-                path.display()
-            );
-        }
+        crate::assert_seeds_current("parsers", corpus());
     }
 }

@@ -229,8 +229,13 @@ fn mqtt_too_long() {
 /// Everything of the MQTT cloud but `broker-host`.
 fn mqtt_rest_of_cloud() {
     fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
+    mqtt_keys_after_port(b"3082");
+}
+
+/// The MQTT cloud's keys after `broker-port`, with `root_ca` as the root CA's text.
+fn mqtt_keys_after_port(root_ca: &[u8]) {
     fake::insert(DEVICE, CONFIG, b"client-id", b"dev-1");
-    fake::insert(DEVICE, CONFIG, b"root-CA", b"3082");
+    fake::insert(DEVICE, CONFIG, b"root-CA", root_ca);
     fake::insert(DEVICE, CONFIG, b"cert", b"3082ffff");
     fake::insert(DEVICE, SECRET, b"private_key", b"abcd");
     fake::insert(DEVICE, CONFIG, b"username", b"u");
@@ -246,13 +251,13 @@ fn mqtt_invalid_values() {
         key: "broker-port",
         error: ItemError::Invalid(ParseError::OutOfRange),
     };
-    mqtt_rest_of_cloud_but_port();
+    mqtt_keys_after_port(b"3082");
     expect_error("error: a port out of the u16 range", Script::normal(), None, expected);
 
     fake::reset(Script::normal());
     fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
     fake::insert(DEVICE, CONFIG, b"broker-port", b"88x3");
-    mqtt_rest_of_cloud_but_port();
+    mqtt_keys_after_port(b"3082");
     let expected = FetchError::Item {
         index: 1,
         key: "broker-port",
@@ -261,20 +266,11 @@ fn mqtt_invalid_values() {
     expect_error("error: a port that is not decimal", Script::normal(), None, expected);
 }
 
-fn mqtt_rest_of_cloud_but_port() {
-    fake::insert(DEVICE, CONFIG, b"client-id", b"dev-1");
-    fake::insert(DEVICE, CONFIG, b"root-CA", b"30g2");
-    fake::insert(DEVICE, CONFIG, b"cert", b"3082ffff");
-    fake::insert(DEVICE, SECRET, b"private_key", b"abcd");
-    fake::insert(DEVICE, CONFIG, b"username", b"u");
-    fake::insert(DEVICE, SECRET, b"password", b"p");
-}
-
 fn mqtt_not_hex() {
     fake::reset(Script::normal());
     fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
     fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
-    mqtt_rest_of_cloud_but_port();
+    mqtt_keys_after_port(b"30g2");
     let expected = FetchError::Item {
         index: 3,
         key: "root-CA",
