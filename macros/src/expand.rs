@@ -242,8 +242,11 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
             };
             let store = write(value);
             quote! {
-                |__text: &[#private::core::primitive::u8], __slot: *mut #private::core::primitive::u8|
-                    -> #result<(), ::microvisor_config::ParseError>
+                |
+                    __text: &[#private::core::primitive::u8],
+                    __slot: *mut #private::core::primitive::u8,
+                    _: &#private::FieldRow,
+                | -> #result<(), ::microvisor_config::ParseError>
                 {
                     let __value = (#parser)(__text)?;
                     #store;

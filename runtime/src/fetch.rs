@@ -177,13 +177,14 @@ impl<T> FieldKind<crate::Secret<T>> {
     }
 }
 
-/// How the fields of one type (with one `default`, `with` and `validate`) are filled, for a
-/// type the loop does not parse itself. Fields of the same plain type share one entry.
+/// How the fields of one type (with one `default`, `with` and `validate`), or of one family of
+/// built-in kinds, are filled. Fields of the same plain type share one entry, and so do the
+/// fields of the built-in kinds of one family (every `heapless::String`, every unsigned
+/// integer...), whatever their capacities or widths.
 #[derive(Clone, Copy, Debug)]
 pub struct FieldOps {
-    /// Parses the text into the field's place, which holds no value before; `Ok` means it now
-    /// holds one.
-    pub parse: unsafe fn(&[u8], *mut u8) -> Result<(), ParseError>,
+    /// Parses the text into the field's place.
+    pub parse: ParseFn,
     /// Writes the value of a key that is not found into the field's place; `false` if the
     /// type has none (the key is required), the place then left alone.
     pub missing: unsafe fn(*mut u8) -> bool,
@@ -192,6 +193,11 @@ pub struct FieldOps {
     /// Checks a field's value (`#[config(validate = path)]`).
     pub validate: Option<ValidateFn>,
 }
+
+/// [`FieldOps::parse`]: parses the text into the place of the field of the row, which holds no
+/// value before; `Ok` means it now holds one. The row tells a built-in family's parser the
+/// field's kind and `max_len`; a type's own parser needs neither.
+pub type ParseFn = unsafe fn(&[u8], *mut u8, &FieldRow) -> Result<(), ParseError>;
 
 /// [`FieldOps::validate`]: checks the value in a field's place.
 pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
@@ -242,8 +248,9 @@ impl FieldOps {
 }
 
 /// One distinct kind of field of a struct, as the derive lists them at compile time: the
-/// type's kind, and the ops entry it needs (`None` for a built-in kind). [`field_row`] and
-/// [`ops_table`] turn the list into the struct's two tables; the list itself is not kept.
+/// type's kind, and the ops entry it needs (`None` for a built-in kind, which is filled by its
+/// family's entry). [`field_row`] and [`ops_table`] turn the list into the struct's two tables;
+/// the list itself is not kept.
 #[derive(Clone, Copy, Debug)]
 pub struct FieldEntry {
     /// The [`FieldKind`] code.
@@ -254,9 +261,9 @@ pub struct FieldEntry {
 
 impl FieldEntry {
     /// The entry of a plain field of type `T`, from its `ConfigValue::FIELD_KIND` and
-    /// `FIELD_OPS`: no ops if the loop parses `T` itself, so that its parser is not linked.
-    /// (No `T: ConfigValue` bound: a type that lacks the impl is reported once, where the
-    /// derive names those constants.)
+    /// `FIELD_OPS`: no ops of its own if `T` has a built-in kind, so that its generic parser is
+    /// not linked. (No `T: ConfigValue` bound: a type that lacks the impl is reported once,
+    /// where the derive names those constants.)
     pub const fn plain<T>(kind: FieldKind<T>, ops: TypeOps<T>) -> Self {
         if kind.is_builtin() {
             FieldEntry { kind: kind.code(), ops: None }
@@ -269,6 +276,47 @@ impl FieldEntry {
     pub const fn custom(ops: FieldOps) -> Self {
         FieldEntry { kind: code::CUSTOM, ops: Some(ops) }
     }
+}
+
+// A struct's ops table: the entries with ops of their own first, in order, then one entry per
+// family of built-in kinds its fields use, in code order. Only the parsers of those families are
+// linked: a firmware whose settings hold no signed integer carries no signed parser.
+
+/// The family of built-in kind `kind`: the code of the parser that fills it.
+const fn family(kind: u8) -> u8 {
+    match kind & !code::SECRET {
+        code::U8..=code::U64 => code::U8,
+        code::I8..=code::I64 => code::I8,
+        other => other,
+    }
+}
+
+/// The families of built-in kinds `entries` use, a bit each.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+const fn families_used(entries: &[FieldEntry]) -> u32 {
+    let mut families = 0u32;
+    let mut i = 0;
+    while i < entries.len() {
+        if entries[i].ops.is_none() {
+            families |= 1 << family(entries[i].kind);
+        }
+        i += 1;
+    }
+    families
+}
+
+/// How many of the first `end` of `entries` have ops of their own.
+#[allow(clippy::indexing_slicing)] // `i < end <= len` guards it; evaluated at compile time
+const fn own_ops_before(entries: &[FieldEntry], end: usize) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < end && i < entries.len() {
+        if entries[i].ops.is_some() {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
 }
 
 /// The row of a field of entry `entry` of `entries`.
@@ -284,43 +332,26 @@ pub const fn field_row(
     offset: usize,
     max_len: usize,
 ) -> FieldRow {
-    let mut ops = 0;
-    let mut i = 0;
-    while i < entry {
-        if entries[i].ops.is_some() {
-            ops += 1;
-        }
-        i += 1;
-    }
+    let (kind, ops) = if entries[entry].ops.is_some() {
+        (code::CUSTOM, own_ops_before(entries, entry))
+    } else {
+        let kind = entries[entry].kind;
+        let families_before = families_used(entries) & ((1 << family(kind)) - 1);
+        (kind, own_ops_before(entries, entries.len()) + families_before.count_ones() as usize)
+    };
     assert!(ops <= u8::MAX as usize && offset <= u32::MAX as usize && max_len <= u16::MAX as usize);
-    let kind = if entries[entry].ops.is_some() { code::CUSTOM } else { entries[entry].kind };
     FieldRow { offset: offset as u32, max_len: max_len as u16, kind, ops: ops as u8 }
 }
 
-/// How many of `entries` need an ops entry.
-#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+/// How many entries the ops table of `entries` has.
 pub const fn ops_count(entries: &[FieldEntry]) -> usize {
-    let mut count = 0;
-    let mut i = 0;
-    while i < entries.len() {
-        if entries[i].ops.is_some() {
-            count += 1;
-        }
-        i += 1;
-    }
-    count
+    own_ops_before(entries, entries.len()) + families_used(entries).count_ones() as usize
 }
 
-/// The ops table of `entries`: their ops entries, in order; `N` is [`ops_count`].
+/// The ops table of `entries`; `N` is [`ops_count`].
 #[allow(clippy::indexing_slicing)] // evaluated at compile time only
 pub const fn ops_table<const N: usize>(entries: &[FieldEntry]) -> [FieldOps; N] {
-    const UNUSED: FieldOps = FieldOps {
-        parse: |_, _| Err(TABLE_MISMATCH),
-        missing: |_| false,
-        drop: None,
-        validate: None,
-    };
-    let mut table = [UNUSED; N];
+    let mut table = [builtin_ops(code::CUSTOM); N];
     let mut next = 0;
     let mut i = 0;
     while i < entries.len() {
@@ -330,7 +361,30 @@ pub const fn ops_table<const N: usize>(entries: &[FieldEntry]) -> [FieldOps; N] 
         }
         i += 1;
     }
+    let families = families_used(entries);
+    let mut family = 0;
+    while family < u32::BITS {
+        if families & (1 << family) != 0 {
+            table[next] = builtin_ops(family as u8);
+            next += 1;
+        }
+        family += 1;
+    }
     table
+}
+
+/// The ops of a family of built-in kinds: its parser, and no default, drop or check.
+const fn builtin_ops(family: u8) -> FieldOps {
+    let parse: ParseFn = match family {
+        code::TEXT => parse_text_field,
+        code::BYTES => parse_bytes_field,
+        code::HEX => parse_hex_field,
+        code::BOOL => parse_bool_field,
+        code::U8 => parse_unsigned_field,
+        code::I8 => parse_signed_field,
+        _ => |_, _, _| Err(TABLE_MISMATCH),
+    };
+    FieldOps { parse, missing: |_| false, drop: None, validate: None }
 }
 
 /// [`FieldOps::parse`] of a `T`.
@@ -338,7 +392,11 @@ pub const fn ops_table<const N: usize>(entries: &[FieldEntry]) -> [FieldOps; N] 
 /// # Safety
 ///
 /// `slot` is valid for writes of a `T` and aligned for it.
-unsafe fn parse_slot<T: ConfigValue>(text: &[u8], slot: *mut u8) -> Result<(), ParseError> {
+unsafe fn parse_slot<T: ConfigValue>(
+    text: &[u8],
+    slot: *mut u8,
+    _: &FieldRow,
+) -> Result<(), ParseError> {
     // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
     let slot = unsafe { &mut *slot.cast::<MaybeUninit<T>>() };
     let place = slot.as_ptr();
@@ -371,68 +429,123 @@ unsafe fn drop_slot<T>(slot: *mut u8) {
     unsafe { core::ptr::drop_in_place(slot.cast::<T>()) };
 }
 
-/// Parses `text` into the field of built-in kind `kind` at `slot`. `text` is at most `max_len`
-/// bytes, the field's `max_len`, which its type's capacity is at least.
+// The parsers of the built-in families. Each is handed `text` of at most the row's `max_len`
+// bytes (the read refuses longer) and the place of a field of the row's kind, which holds no
+// value: valid for writes of the type the kind describes, aligned for it; and the type's
+// capacity is at least `max_len` (the contract of `receive_fields`).
+
+/// `TEXT`, `heapless::String`: checked to be UTF-8, then copied.
 ///
 /// # Safety
 ///
-/// `slot` is valid for writes of the type `kind` describes, aligned for it, and holds no value.
-unsafe fn parse_builtin(
-    kind: u8,
+/// See above.
+unsafe fn parse_text_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
+    let text = parse::utf8(text)?.as_bytes();
+    // SAFETY: the caller's contract.
+    unsafe { write_len_then_bytes(text, slot, row) }
+}
+
+/// `BYTES`, `heapless::Vec<u8, N>`: copied as they are.
+///
+/// # Safety
+///
+/// See above.
+unsafe fn parse_bytes_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract.
+    unsafe { write_len_then_bytes(text, slot, row) }
+}
+
+/// Writes `bytes` into a field laid out as a `usize` length, then the bytes.
+///
+/// # Safety
+///
+/// `slot` is such a field, with room for the row's `max_len` bytes after its length; `bytes`
+/// is elsewhere (the read buffer).
+unsafe fn write_len_then_bytes(
+    bytes: &[u8],
+    slot: *mut u8,
+    row: &FieldRow,
+) -> Result<(), ParseError> {
+    let capacity = usize::from(row.max_len);
+    if bytes.len() > capacity {
+        return Err(ParseError::Capacity { capacity });
+    }
+    // SAFETY: the caller's contract: a length word, then at least `capacity` bytes.
+    unsafe {
+        core::ptr::copy_nonoverlapping(bytes.as_ptr(), slot.add(size_of::<usize>()), bytes.len());
+        slot.cast::<usize>().write(bytes.len());
+    }
+    Ok(())
+}
+
+/// `HEX`, `Hex<N>` (`repr(C)`: a `usize` length, then the bytes), decoded in place.
+///
+/// # Safety
+///
+/// See above.
+unsafe fn parse_hex_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
+    // SAFETY: `Hex<N>` holds at least `max_len / 2` bytes after its length (`max_len` ≤ its
+    // `MAX_LEN`, `2 * N`).
+    let bytes = unsafe {
+        core::slice::from_raw_parts_mut(
+            slot.add(size_of::<usize>()).cast::<MaybeUninit<u8>>(),
+            usize::from(row.max_len) / 2,
+        )
+    };
+    let len = parse::decode_hex(bytes, text)?;
+    // SAFETY: the length word.
+    unsafe { slot.cast::<usize>().write(len) };
+    Ok(())
+}
+
+/// `BOOL`.
+///
+/// # Safety
+///
+/// See above.
+unsafe fn parse_bool_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(), ParseError> {
+    let value = parse::parse_bool(text)?;
+    // SAFETY: a `bool` field.
+    unsafe { slot.cast::<bool>().write(value) };
+    Ok(())
+}
+
+/// `U8 + n`, an unsigned integer of `1 << n` bytes.
+///
+/// # Safety
+///
+/// See above.
+unsafe fn parse_unsigned_field(
     text: &[u8],
     slot: *mut u8,
-    max_len: usize,
+    row: &FieldRow,
 ) -> Result<(), ParseError> {
-    let word = size_of::<usize>();
-    let kind = kind & !code::SECRET;
-    match kind {
-        code::TEXT | code::BYTES => {
-            let text = if kind == code::TEXT { parse::utf8(text)?.as_bytes() } else { text };
-            if text.len() > max_len {
-                return Err(ParseError::Capacity { capacity: max_len });
-            }
-            // SAFETY: the type holds a length word and at least `max_len` bytes after it (its
-            // kind's layout, and `max_len` ≤ its capacity); `text` is elsewhere (the read
-            // buffer).
-            unsafe {
-                core::ptr::copy_nonoverlapping(text.as_ptr(), slot.add(word), text.len());
-                slot.cast::<usize>().write(text.len());
-            }
-        }
-        code::HEX => {
-            // SAFETY: as above: `Hex<N>` holds at least `max_len / 2` bytes after its length.
-            let bytes = unsafe {
-                core::slice::from_raw_parts_mut(
-                    slot.add(word).cast::<MaybeUninit<u8>>(),
-                    max_len / 2,
-                )
-            };
-            let len = parse::decode_hex(bytes, text)?;
-            // SAFETY: the length word.
-            unsafe { slot.cast::<usize>().write(len) };
-        }
-        code::BOOL => {
-            let value = parse::parse_bool(text)?;
-            // SAFETY: a `bool` field.
-            unsafe { slot.cast::<bool>().write(value) };
-        }
-        unsigned @ code::U8..=code::U64 => {
-            let log2_width = unsigned - code::U8;
-            let max = u64::MAX >> (64 - 8 * (1u32 << log2_width));
-            let value = parse::parse_unsigned(text, max)?;
-            // SAFETY: an unsigned field of `1 << log2_width` bytes.
-            unsafe { write_integer(slot, value, log2_width) };
-        }
-        signed @ code::I8..=code::I64 => {
-            let log2_width = signed - code::I8;
-            let max = i64::MAX >> (64 - 8 * (1u32 << log2_width));
-            let value = parse::parse_signed(text, -max - 1, max)?;
-            // SAFETY: a signed field of `1 << log2_width` bytes; two's complement truncation
-            // keeps an in-range value.
-            unsafe { write_integer(slot, value as u64, log2_width) };
-        }
-        _ => return Err(TABLE_MISMATCH),
+    let log2_width = (row.kind & !code::SECRET).wrapping_sub(code::U8);
+    if log2_width > 3 {
+        return Err(TABLE_MISMATCH);
     }
+    let max = u64::MAX >> (64 - 8 * (1u32 << log2_width));
+    let value = parse::parse_unsigned(text, max)?;
+    // SAFETY: an unsigned field of `1 << log2_width` bytes.
+    unsafe { write_integer(slot, value, log2_width) };
+    Ok(())
+}
+
+/// `I8 + n`, a signed integer of `1 << n` bytes.
+///
+/// # Safety
+///
+/// See above.
+unsafe fn parse_signed_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
+    let log2_width = (row.kind & !code::SECRET).wrapping_sub(code::I8);
+    if log2_width > 3 {
+        return Err(TABLE_MISMATCH);
+    }
+    let max = i64::MAX >> (64 - 8 * (1u32 << log2_width));
+    let value = parse::parse_signed(text, -max - 1, max)?;
+    // SAFETY: a signed field of `1 << log2_width` bytes; two's complement truncation keeps an
+    // in-range value.
+    unsafe { write_integer(slot, value as u64, log2_width) };
     Ok(())
 }
 
@@ -644,7 +757,8 @@ unsafe fn unwind_fields(rows: &[FieldRow], ops: &[FieldOps], out: *mut u8, faile
             let extent = builtin_extent(row.kind, usize::from(row.max_len));
             // SAFETY: the field's bytes, which its kind's parse wrote at most.
             unsafe { wipe(slot, extent) };
-        } else if index < failed && row.kind == code::CUSTOM {
+        } else if index < failed {
+            // Built-in kinds have no drop.
             if let Some(drop) = ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
                 // SAFETY: the field was written (it comes before the failed one) and nothing
                 // else drops it, since the struct never became whole.
@@ -705,17 +819,10 @@ impl Reader<'_> {
         slot: *mut u8,
     ) -> Result<FieldOutcome, ItemError> {
         let text = self.read(index, row.max_len, secret)?;
-        if row.kind != code::CUSTOM {
-            let Some(text) = text else { return Err(ItemError::NotFound) };
-            // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
-            unsafe { parse_builtin(row.kind, text, slot, usize::from(row.max_len)) }
-                .map_err(ItemError::Invalid)?;
-            return Ok(FieldOutcome::Ok);
-        }
         let ops = ops.get(usize::from(row.ops)).ok_or(ItemError::Invalid(TABLE_MISMATCH))?;
         let outcome = match text {
-            // SAFETY: the caller's contract.
-            Some(text) => unsafe { (ops.parse)(text, slot) }
+            // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
+            Some(text) => unsafe { (ops.parse)(text, slot, row) }
                 .map(|()| FieldOutcome::Ok)
                 .map_err(ItemError::Invalid)?,
             // SAFETY: the caller's contract.
@@ -923,8 +1030,10 @@ mod tests {
         assert_ne!(kind, code::CUSTOM);
         for text in texts {
             let mut slot = MaybeUninit::<T>::uninit();
+            let row = FieldRow { offset: 0, max_len: T::MAX_LEN as u16, kind, ops: 0 };
+            let parse = builtin_ops(family(kind)).parse;
             // SAFETY: a `T` place of kind `kind`; `text` is at most `T::MAX_LEN` bytes.
-            let parsed = unsafe { parse_builtin(kind, text, slot.as_mut_ptr().cast(), T::MAX_LEN) };
+            let parsed = unsafe { parse(text, slot.as_mut_ptr().cast(), &row) };
             // SAFETY: `Ok` means the slot holds a value.
             let parsed = parsed.map(|()| unsafe { slot.assume_init() });
             assert_eq!(parsed, T::parse(text), "{:?}", core::str::from_utf8(text));
@@ -952,6 +1061,79 @@ mod tests {
         builtin_parses_as_the_type::<i32>(&[b"-2147483648", b"2147483647", b"2147483648"]);
         builtin_parses_as_the_type::<i64>(&[b"-9223372036854775808", b"9223372036854775808"]);
         builtin_parses_as_the_type::<usize>(&[b"0", b"4294967295"]);
+    }
+
+    /// A struct's ops table holds its own entries in order, then one entry per family of
+    /// built-in kinds it uses (not per type), and each row points at the entry that parses it.
+    #[test]
+    fn rows_point_at_their_own_or_their_familys_ops() {
+        fn plain<T: ConfigValue>() -> FieldEntry {
+            FieldEntry::plain(T::FIELD_KIND, T::FIELD_OPS)
+        }
+        let entries = [
+            plain::<Option<u8>>(),
+            plain::<String<8>>(),
+            plain::<u16>(),
+            plain::<f32>(),
+            plain::<Secret<i32>>(),
+            plain::<Secret<String<4>>>(),
+            plain::<u8>(),
+        ];
+        // Two of their own, and the text, unsigned and signed families.
+        assert_eq!(ops_count(&entries), 5);
+        let table: [FieldOps; 5] = ops_table(&entries);
+        let rows: std::vec::Vec<FieldRow> =
+            (0..entries.len()).map(|entry| field_row(&entries, entry, 0, 8)).collect();
+        let slots: std::vec::Vec<u8> = rows.iter().map(|row| row.ops).collect();
+        assert_eq!(slots, [0, 2, 3, 1, 4, 2, 3]);
+        let kinds: std::vec::Vec<u8> = rows.iter().map(|row| row.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                code::CUSTOM,
+                code::TEXT,
+                code::U8 + 1,
+                code::CUSTOM,
+                (code::I8 + 2) | code::SECRET,
+                code::TEXT | code::SECRET,
+                code::U8
+            ]
+        );
+        // Each row's entry parses its field's type.
+        let parse = |row: &FieldRow, text: &[u8], slot: *mut u8| {
+            // SAFETY: `slot` is a place of the row's type, large enough for `text`.
+            unsafe { (table[usize::from(row.ops)].parse)(text, slot, row) }
+        };
+        let mut option = MaybeUninit::<Option<u8>>::uninit();
+        parse(&rows[0], b"7", option.as_mut_ptr().cast()).unwrap();
+        // SAFETY: parsed above.
+        assert_eq!(unsafe { option.assume_init() }, Some(7));
+        let mut text = MaybeUninit::<String<8>>::uninit();
+        parse(&rows[1], b"broker", text.as_mut_ptr().cast()).unwrap();
+        // SAFETY: parsed above.
+        assert_eq!(unsafe { text.assume_init() }, "broker");
+        let mut port = MaybeUninit::<u16>::uninit();
+        parse(&rows[2], b"8883", port.as_mut_ptr().cast()).unwrap();
+        // SAFETY: parsed above.
+        assert_eq!(unsafe { port.assume_init() }, 8883);
+        let mut float = MaybeUninit::<f32>::uninit();
+        parse(&rows[3], b"0.5", float.as_mut_ptr().cast()).unwrap();
+        // SAFETY: parsed above.
+        assert_eq!(unsafe { float.assume_init() }, 0.5);
+        let mut signed = MaybeUninit::<Secret<i32>>::uninit();
+        parse(&rows[4], b"-70000", signed.as_mut_ptr().cast()).unwrap();
+        // SAFETY: parsed above.
+        assert_eq!(*unsafe { signed.assume_init() }.expose_secret(), -70000);
+        let mut byte = MaybeUninit::<u8>::uninit();
+        assert_eq!(
+            parse(&rows[6], b"256", byte.as_mut_ptr().cast()),
+            Err(ParseError::OutOfRange),
+            "the unsigned family's entry takes the width from the row"
+        );
+        // A built-in family has no default: a missing key is required.
+        // SAFETY: not called with a real place: the entry writes nothing.
+        assert!(!unsafe { (table[2].missing)(core::ptr::null_mut()) });
+        assert!(table[2].drop.is_none() && table[2].validate.is_none());
     }
 
     /// The bytes a failed fetch wipes in a `Secret` field cover what its parse wrote.

@@ -18,7 +18,7 @@ macro_rules! decoded_bytes {
     ) => {
         $(#[$meta])*
         // `repr(C)`, the length first: the fetch loop decodes into a field of this type in place
-        // (`fetch::parse_builtin`), knowing where the length and the bytes are. Bytes past the
+        // (`fetch::parse_hex_field`), knowing where the length and the bytes are. Bytes past the
         // length are never read, so they need not be initialized, and decoding a value does not
         // first zero all `N` bytes.
         #[repr(C)]
