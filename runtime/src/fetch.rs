@@ -50,12 +50,13 @@ mod code {
     /// `Hex<N>` (`repr(C)`: a `usize` length, then the bytes).
     pub const HEX: u8 = 3;
     pub const BOOL: u8 = 4;
-    /// `U8 + n`: an unsigned integer of `1 << n` bytes.
+    /// `U8 + n`: an unsigned integer of `1 << n` bytes, at most four (wider integers are parsed
+    /// by their own `ConfigValue` impl: the loop's parser works in 32 bits).
     pub const U8: u8 = 5;
-    pub const U64: u8 = 8;
-    /// `I8 + n`: a signed integer of `1 << n` bytes.
+    pub const U32: u8 = 7;
+    /// `I8 + n`: a signed integer of `1 << n` bytes, at most four.
     pub const I8: u8 = 9;
-    pub const I64: u8 = 12;
+    pub const I32: u8 = 11;
     /// Or-ed into the code of a `Secret` of a built-in type: a fetch that fails after writing
     /// such a field wipes what it wrote there.
     pub const SECRET: u8 = 0x80;
@@ -155,10 +156,10 @@ impl FieldKind<bool> {
     }
 }
 
-/// The kind of an integer type: `U8 + n` or `I8 + n` for one of `1 << n` bytes.
+/// The kind of an integer type: `U8 + n` or `I8 + n` for one of `1 << n` bytes, up to four.
 pub(crate) const unsafe fn integer_kind<T>(signed: bool) -> FieldKind<T> {
     let log2_width = size_of::<T>().trailing_zeros() as u8;
-    if size_of::<T>() > 8 {
+    if size_of::<T>() > 4 {
         return FieldKind::CUSTOM;
     }
     // SAFETY: the caller's contract: `T` is a primitive integer, signed as said.
@@ -282,11 +283,11 @@ impl FieldEntry {
 // family of built-in kinds its fields use, in code order. Only the parsers of those families are
 // linked: a firmware whose settings hold no signed integer carries no signed parser.
 
-/// The family of built-in kind `kind`: the code of the parser that fills it.
+/// The family of built-in kind `kind`: the code of the parser that fills it (`U8` for every
+/// integer).
 const fn family(kind: u8) -> u8 {
     match kind & !code::SECRET {
-        code::U8..=code::U64 => code::U8,
-        code::I8..=code::I64 => code::I8,
+        code::U8..=code::U32 | code::I8..=code::I32 => code::U8,
         other => other,
     }
 }
@@ -380,11 +381,31 @@ const fn builtin_ops(family: u8) -> FieldOps {
         code::BYTES => parse_bytes_field,
         code::HEX => parse_hex_field,
         code::BOOL => parse_bool_field,
-        code::U8 => parse_unsigned_field,
-        code::I8 => parse_signed_field,
+        code::U8 => parse_integer_field,
         _ => |_, _, _| Err(TABLE_MISMATCH),
     };
     FieldOps { parse, missing: |_| false, drop: None, validate: None }
+}
+
+/// `T::parse_into`, by the parser of `T`'s built-in family when it has one: the fetch loop's
+/// own parsers, which a firmware links anyway, rather than `T`'s generic ones. It is how
+/// `Option` of a built-in type parses into its `Some`.
+pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
+    text: &[u8],
+    slot: &'s mut MaybeUninit<T>,
+) -> Result<&'s mut T, ParseError> {
+    let kind = T::FIELD_KIND.code();
+    let Ok(max_len) = u16::try_from(T::MAX_LEN) else { return T::parse_into(text, slot) };
+    if kind == code::CUSTOM {
+        return T::parse_into(text, slot);
+    }
+    let parse = const { builtin_ops(family(T::FIELD_KIND.code())).parse };
+    let row = FieldRow { offset: 0, max_len, kind, ops: 0 };
+    // SAFETY: `slot` is a place of `T`, whose built-in kind `kind` is, and whose capacity is
+    // its `MAX_LEN`; a text longer than that is refused by the parser, not written.
+    unsafe { parse(text, slot.as_mut_ptr().cast(), &row) }?;
+    // SAFETY: `Ok` means the parser wrote a value there.
+    Ok(unsafe { slot.assume_init_mut() })
 }
 
 /// [`FieldOps::parse`] of a `T`.
@@ -510,42 +531,26 @@ unsafe fn parse_bool_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(
     Ok(())
 }
 
-/// `U8 + n`, an unsigned integer of `1 << n` bytes.
+/// `U8 + n` and `I8 + n`, an integer of `1 << n` bytes, unsigned or signed.
 ///
 /// # Safety
 ///
 /// See above.
-unsafe fn parse_unsigned_field(
+unsafe fn parse_integer_field(
     text: &[u8],
     slot: *mut u8,
     row: &FieldRow,
 ) -> Result<(), ParseError> {
-    let log2_width = (row.kind & !code::SECRET).wrapping_sub(code::U8);
-    if log2_width > 3 {
+    let kind = row.kind & !code::SECRET;
+    let signed = kind >= code::I8;
+    let log2_width = kind.wrapping_sub(if signed { code::I8 } else { code::U8 });
+    if log2_width > 2 {
         return Err(TABLE_MISMATCH);
     }
-    let max = u64::MAX >> (64 - 8 * (1u32 << log2_width));
-    let value = parse::parse_unsigned(text, max)?;
-    // SAFETY: an unsigned field of `1 << log2_width` bytes.
-    unsafe { write_integer(slot, value, log2_width) };
-    Ok(())
-}
-
-/// `I8 + n`, a signed integer of `1 << n` bytes.
-///
-/// # Safety
-///
-/// See above.
-unsafe fn parse_signed_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
-    let log2_width = (row.kind & !code::SECRET).wrapping_sub(code::I8);
-    if log2_width > 3 {
-        return Err(TABLE_MISMATCH);
-    }
-    let max = i64::MAX >> (64 - 8 * (1u32 << log2_width));
-    let value = parse::parse_signed(text, -max - 1, max)?;
-    // SAFETY: a signed field of `1 << log2_width` bytes; two's complement truncation keeps an
-    // in-range value.
-    unsafe { write_integer(slot, value as u64, log2_width) };
+    let bits = parse::parse_narrow(text, signed, log2_width)?;
+    // SAFETY: an integer field of `1 << log2_width` bytes; the truncation of an in-range
+    // value's two's complement keeps it.
+    unsafe { write_integer(slot, bits, log2_width) };
     Ok(())
 }
 
@@ -554,14 +559,13 @@ unsafe fn parse_signed_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Resu
 /// # Safety
 ///
 /// `slot` is valid for writes of an integer of that width and aligned for it.
-unsafe fn write_integer(slot: *mut u8, value: u64, log2_width: u8) {
+unsafe fn write_integer(slot: *mut u8, value: u32, log2_width: u8) {
     // SAFETY: the caller's contract. The casts truncate to the field's width.
     unsafe {
         match log2_width {
             0 => slot.write(value as u8),
             1 => slot.cast::<u16>().write(value as u16),
-            2 => slot.cast::<u32>().write(value as u32),
-            _ => slot.cast::<u64>().write(value),
+            _ => slot.cast::<u32>().write(value),
         }
     }
 }
@@ -574,8 +578,8 @@ fn builtin_extent(kind: u8, max_len: usize) -> usize {
         code::TEXT | code::BYTES => word + max_len,
         code::HEX => word + max_len / 2,
         code::BOOL => 1,
-        unsigned @ code::U8..=code::U64 => 1 << (unsigned - code::U8),
-        signed @ code::I8..=code::I64 => 1 << (signed - code::I8),
+        unsigned @ code::U8..=code::U32 => 1 << (unsigned - code::U8),
+        signed @ code::I8..=code::I32 => 1 << (signed - code::I8),
         _ => 0,
     }
 }
@@ -1005,15 +1009,17 @@ mod tests {
         assert_eq!(<bool as ConfigValue>::FIELD_KIND.code(), code::BOOL);
         assert_eq!(<u8 as ConfigValue>::FIELD_KIND.code(), code::U8);
         assert_eq!(<u16 as ConfigValue>::FIELD_KIND.code(), code::U8 + 1);
-        assert_eq!(<u64 as ConfigValue>::FIELD_KIND.code(), code::U64);
-        assert_eq!(<i32 as ConfigValue>::FIELD_KIND.code(), code::I8 + 2);
-        assert_eq!(<i64 as ConfigValue>::FIELD_KIND.code(), code::I64);
+        assert_eq!(<u32 as ConfigValue>::FIELD_KIND.code(), code::U32);
+        assert_eq!(<i32 as ConfigValue>::FIELD_KIND.code(), code::I32);
+        assert_eq!(<i8 as ConfigValue>::FIELD_KIND.code(), code::I8);
         assert_eq!(
             <Secret<String<8>> as ConfigValue>::FIELD_KIND.code(),
             code::TEXT | code::SECRET
         );
         for custom in [
             <Option<u8> as ConfigValue>::FIELD_KIND.code(),
+            <u64 as ConfigValue>::FIELD_KIND.code(),
+            <i64 as ConfigValue>::FIELD_KIND.code(),
             <u128 as ConfigValue>::FIELD_KIND.code(),
             <f32 as ConfigValue>::FIELD_KIND.code(),
             <crate::Base64<4> as ConfigValue>::FIELD_KIND.code(),
@@ -1055,12 +1061,9 @@ mod tests {
         builtin_parses_as_the_type::<u8>(&[b"0", b"255", b"256", b"", b"+1", b"1x"]);
         builtin_parses_as_the_type::<u16>(&[b"8883", b"65535", b"65536", b"99999999999x"]);
         builtin_parses_as_the_type::<u32>(&[b"4294967295", b"4294967296", b"007"]);
-        builtin_parses_as_the_type::<u64>(&[b"18446744073709551615", b"18446744073709551616"]);
         builtin_parses_as_the_type::<i8>(&[b"-128", b"127", b"128", b"-129", b"-", b"+5"]);
         builtin_parses_as_the_type::<i16>(&[b"-32768", b"32767", b"-32769", b"--1"]);
         builtin_parses_as_the_type::<i32>(&[b"-2147483648", b"2147483647", b"2147483648"]);
-        builtin_parses_as_the_type::<i64>(&[b"-9223372036854775808", b"9223372036854775808"]);
-        builtin_parses_as_the_type::<usize>(&[b"0", b"4294967295"]);
     }
 
     /// A struct's ops table holds its own entries in order, then one entry per family of
@@ -1078,14 +1081,15 @@ mod tests {
             plain::<Secret<i32>>(),
             plain::<Secret<String<4>>>(),
             plain::<u8>(),
+            plain::<bool>(),
         ];
-        // Two of their own, and the text, unsigned and signed families.
+        // Two of their own, and the text, bool and integer families, in code order.
         assert_eq!(ops_count(&entries), 5);
         let table: [FieldOps; 5] = ops_table(&entries);
         let rows: std::vec::Vec<FieldRow> =
             (0..entries.len()).map(|entry| field_row(&entries, entry, 0, 8)).collect();
         let slots: std::vec::Vec<u8> = rows.iter().map(|row| row.ops).collect();
-        assert_eq!(slots, [0, 2, 3, 1, 4, 2, 3]);
+        assert_eq!(slots, [0, 2, 4, 1, 4, 2, 4, 3]);
         let kinds: std::vec::Vec<u8> = rows.iter().map(|row| row.kind).collect();
         assert_eq!(
             kinds,
@@ -1096,7 +1100,8 @@ mod tests {
                 code::CUSTOM,
                 (code::I8 + 2) | code::SECRET,
                 code::TEXT | code::SECRET,
-                code::U8
+                code::U8,
+                code::BOOL,
             ]
         );
         // Each row's entry parses its field's type.
@@ -1130,10 +1135,16 @@ mod tests {
             Err(ParseError::OutOfRange),
             "the unsigned family's entry takes the width from the row"
         );
+        let mut flag = MaybeUninit::<bool>::uninit();
+        parse(&rows[7], b"true", flag.as_mut_ptr().cast()).unwrap();
+        // SAFETY: parsed above.
+        assert!(unsafe { flag.assume_init() });
         // A built-in family has no default: a missing key is required.
-        // SAFETY: not called with a real place: the entry writes nothing.
-        assert!(!unsafe { (table[2].missing)(core::ptr::null_mut()) });
-        assert!(table[2].drop.is_none() && table[2].validate.is_none());
+        for family in &table[2..] {
+            // SAFETY: not called with a real place: the entry writes nothing.
+            assert!(!unsafe { (family.missing)(core::ptr::null_mut()) });
+            assert!(family.drop.is_none() && family.validate.is_none());
+        }
     }
 
     /// The bytes a failed fetch wipes in a `Secret` field cover what its parse wrote.
@@ -1143,7 +1154,7 @@ mod tests {
         assert_eq!(builtin_extent(code::TEXT | code::SECRET, 12), word + 12);
         assert_eq!(builtin_extent(code::HEX | code::SECRET, 12), word + 6);
         assert_eq!(builtin_extent(code::U8 + 1, 5), 2);
-        assert_eq!(builtin_extent(code::I64, 20), 8);
+        assert_eq!(builtin_extent(code::I32, 20), 4);
         assert_eq!(builtin_extent(code::BOOL, 5), 1);
     }
 
@@ -1159,6 +1170,26 @@ mod tests {
         );
         let mut slot = MaybeUninit::<Option<u16>>::uninit();
         assert_eq!(Option::<u16>::parse_into(b"8883", &mut slot).copied(), Ok(Some(8883)));
+    }
+
+    /// `Option` of a built-in type parses into its `Some` by the family's parser: the values
+    /// and errors of the type's own parser.
+    #[test]
+    fn option_of_a_builtin_parses_as_the_type() {
+        fn check<T: ConfigValue + PartialEq + Debug>(texts: &[&[u8]]) {
+            for text in texts {
+                let mut slot = MaybeUninit::<Option<T>>::uninit();
+                let parsed = Option::<T>::parse_into(text, &mut slot).map(|value| value.take());
+                assert_eq!(parsed, T::parse(text).map(Some), "{:?}", core::str::from_utf8(text));
+            }
+        }
+        check::<String<4>>(&[b"", b"abcd", b"abcde", b"\xff", b"ab\xc3"]);
+        check::<Vec<u8, 2>>(&[b"", b"\xff\x00", b"abc"]);
+        check::<Hex<2>>(&[b"", b"beef", b"beef00", b"bee", b"xx"]);
+        check::<bool>(&[b"true", b"no"]);
+        check::<u8>(&[b"255", b"256", b"-1", b""]);
+        check::<i16>(&[b"-32768", b"32768", b"+7", b"-"]);
+        check::<u32>(&[b"4294967295", b"4294967296"]);
     }
 
     #[test]

@@ -8,45 +8,63 @@ use heapless::{string::StringView, vec::VecView};
 
 use crate::error::ParseError;
 
+// Every integer parser here answers the same for the same text: `Empty` for none, `NotDecimal`
+// at the first byte that is not a digit wherever it is (past digits that already overflow
+// too), otherwise `OutOfRange` for a number past the type's range.
+
 /// Parses strict unsigned decimal text (digits only, no sign, no spaces) no greater than `max`.
 pub fn parse_unsigned(text: &[u8], max: u64) -> Result<u64, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
-    if let Some(parsed) = u32::try_from(max).ok().and_then(|max| parse_unsigned_32(text, max)) {
-        return parsed.map(u64::from);
-    }
     let mut value: u64 = 0;
+    let mut overflow = false;
     for (at, &byte) in text.iter().enumerate() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
             return Err(ParseError::NotDecimal { at });
         }
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(digit)))
-            .ok_or(ParseError::OutOfRange)?;
+        match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(digit))) {
+            Some(next) => value = next,
+            None => overflow = true,
+        }
     }
-    if value > max {
+    if overflow || value > max {
         return Err(ParseError::OutOfRange);
     }
     Ok(value)
 }
 
-/// [`parse_unsigned`] of non-empty text for a bound that fits 32 bits, in 32-bit arithmetic:
-/// the integers of most settings, parsed in a third of the instructions on a 32-bit core.
-/// `None` if the digits overflow 32 bits: the 64-bit parse then decides, so that the error is
-/// the same either way (a stray byte after many digits is `NotDecimal` there).
-fn parse_unsigned_32(text: &[u8], max: u32) -> Option<Result<u32, ParseError>> {
+/// Parses strict decimal text into an integer of `8 << log2_width` bits, at most 32: signed
+/// (an optional `-` or `+`, then digits) or unsigned (digits only). The answer of
+/// [`parse_signed`] or [`parse_unsigned`] for that type, in 32-bit arithmetic, a third of the
+/// instructions on a 32-bit core; the value comes back as its two's complement bits, which the
+/// caller truncates to the width.
+pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, ParseError> {
+    let bits = 8u32 << log2_width.min(2);
+    let (negative, digits) = if signed { split_sign(text)? } else { (false, text) };
+    if digits.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    // The magnitude's bound on its side of zero: one more below it than above.
+    let bound =
+        if signed { (1u32 << (bits - 1)) - u32::from(!negative) } else { u32::MAX >> (32 - bits) };
     let mut value: u32 = 0;
-    for (at, &byte) in text.iter().enumerate() {
+    let mut overflow = false;
+    for (at, &byte) in digits.iter().enumerate() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
-            return Some(Err(ParseError::NotDecimal { at }));
+            return Err(ParseError::NotDecimal { at: at + text.len() - digits.len() });
         }
-        value = value.checked_mul(10)?.checked_add(u32::from(digit))?;
+        match value.checked_mul(10).and_then(|v| v.checked_add(u32::from(digit))) {
+            Some(next) => value = next,
+            None => overflow = true,
+        }
     }
-    Some(if value > max { Err(ParseError::OutOfRange) } else { Ok(value) })
+    if overflow || value > bound {
+        return Err(ParseError::OutOfRange);
+    }
+    Ok(if negative { value.wrapping_neg() } else { value })
 }
 
 /// Splits an optional `-` or `+` from the digits; a sign alone is not a number.
@@ -76,7 +94,7 @@ fn after_sign(error: ParseError, text: &[u8], digits: &[u8]) -> ParseError {
 pub fn parse_signed(text: &[u8], min: i64, max: i64) -> Result<i64, ParseError> {
     let (negative, digits) = split_sign(text)?;
     // The magnitude is bounded by the range on its side of zero (for i64::MIN one more than
-    // i64::MAX), so a 32-bit range parses in 32-bit arithmetic.
+    // i64::MAX).
     let bound = if negative { min.unsigned_abs() } else { max.max(0).unsigned_abs() };
     let magnitude = parse_unsigned(digits, bound).map_err(|e| after_sign(e, text, digits))?;
     let value =
@@ -94,15 +112,19 @@ pub fn parse_u128(text: &[u8]) -> Result<u128, ParseError> {
         return Err(ParseError::Empty);
     }
     let mut value: u128 = 0;
+    let mut overflow = false;
     for (at, &byte) in text.iter().enumerate() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
             return Err(ParseError::NotDecimal { at });
         }
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u128::from(digit)))
-            .ok_or(ParseError::OutOfRange)?;
+        match value.checked_mul(10).and_then(|v| v.checked_add(u128::from(digit))) {
+            Some(next) => value = next,
+            None => overflow = true,
+        }
+    }
+    if overflow {
+        return Err(ParseError::OutOfRange);
     }
     Ok(value)
 }
@@ -572,6 +594,61 @@ mod tests {
             parse_signed(b"-2147483648", i64::from(i32::MIN), i64::from(i32::MAX)),
             Ok(-2_147_483_648)
         );
+    }
+
+    /// The 32-bit parse of every integer type up to 32 bits answers as the 64-bit parsers do
+    /// for the type's range, on every short text over digits, signs and a stray byte, and on
+    /// long ones around the overflow of 32 and 64 bits.
+    #[test]
+    fn narrow_parse_agrees_with_the_wide_parsers() {
+        let alphabet = [b'0', b'1', b'5', b'9', b'-', b'+', b'x'];
+        let mut texts: Vec<Vec<u8>> = std::vec![Vec::new()];
+        let mut previous = texts.clone();
+        for _ in 0..5 {
+            let next: Vec<Vec<u8>> = previous
+                .iter()
+                .flat_map(|text| {
+                    alphabet.iter().map(move |&byte| [text.as_slice(), &[byte]].concat())
+                })
+                .collect();
+            texts.extend(next.iter().cloned());
+            previous = next;
+        }
+        for digits in [9, 10, 11, 19, 20, 21, 25] {
+            for lead in [b"1".as_slice(), b"4294967295", b"-", b"-2147483648", b"9"] {
+                let mut text = [lead, &std::vec![b'9'; digits]].concat();
+                texts.push(text.clone());
+                text.push(b'x');
+                texts.push(text);
+            }
+        }
+        for text in &texts {
+            for log2_width in 0..3u8 {
+                let bits = 8u32 << log2_width;
+                let max = u64::MAX >> (64 - bits);
+                let unsigned = parse_narrow(text, false, log2_width).map(u64::from);
+                assert_eq!(unsigned, parse_unsigned(text, max), "{text:?} u{bits}");
+                let (min, max) = (-(1i64 << (bits - 1)), (1i64 << (bits - 1)) - 1);
+                let signed = parse_narrow(text, true, log2_width)
+                    .map(|value| i64::from(value as i32) << (32 - bits) >> (32 - bits));
+                assert_eq!(signed, parse_signed(text, min, max), "{text:?} i{bits}");
+            }
+        }
+    }
+
+    /// A byte that is not a digit is named wherever it is, past an overflow too.
+    #[test]
+    fn a_stray_byte_is_named_past_an_overflow() {
+        let long = b"99999999999999999999999x";
+        assert_eq!(parse_unsigned(long, u64::MAX), Err(ParseError::NotDecimal { at: 23 }));
+        assert_eq!(parse_narrow(long, false, 2), Err(ParseError::NotDecimal { at: 23 }));
+        assert_eq!(
+            parse_signed(b"-99999999999999999999x", i64::MIN, i64::MAX),
+            Err(ParseError::NotDecimal { at: 21 })
+        );
+        let long_128 = [&[b'9'; 40][..], b"x"].concat();
+        assert_eq!(parse_u128(&long_128), Err(ParseError::NotDecimal { at: 40 }));
+        assert_eq!(parse_u128(&[b'9'; 40]), Err(ParseError::OutOfRange));
     }
 
     #[test]

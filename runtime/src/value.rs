@@ -120,6 +120,11 @@ macro_rules! unsigned {
         impl ConfigValue for $ty {
             const MAX_LEN: usize = parse::decimal_width(0, <$ty>::MAX as u128);
             fn parse(text: &[u8]) -> Result<Self, ParseError> {
+                if size_of::<$ty>() <= 4 {
+                    // In range, so the truncation keeps the value.
+                    let width = size_of::<$ty>().trailing_zeros() as u8;
+                    return parse::parse_narrow(text, false, width).map(|bits| bits as $ty);
+                }
                 let value = parse::parse_unsigned(text, <$ty>::MAX as u64)?;
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
@@ -140,6 +145,11 @@ macro_rules! signed {
             const MAX_LEN: usize =
                 parse::decimal_width(<$ty>::MIN as i128, <$ty>::MAX as u128);
             fn parse(text: &[u8]) -> Result<Self, ParseError> {
+                if size_of::<$ty>() <= 4 {
+                    // In range, so the truncation of the two's complement keeps the value.
+                    let width = size_of::<$ty>().trailing_zeros() as u8;
+                    return parse::parse_narrow(text, true, width).map(|bits| bits as i32 as $ty);
+                }
                 let value = parse::parse_signed(text, <$ty>::MIN as i64, <$ty>::MAX as i64)?;
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
@@ -265,7 +275,7 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
         // overwriting it would leak (the crate's own types only have one).
         let inner_slot = unsafe { &mut *inner.cast::<MaybeUninit<T>>() };
         // On `Err` the caller treats the whole slot as uninitialized: nothing to undo.
-        answered_in_slot(T::parse_into(text, inner_slot), inner)?;
+        answered_in_slot(crate::fetch::parse_into_by_kind(text, inner_slot), inner)?;
         Ok(value)
     }
     fn missing() -> Option<Self> {
