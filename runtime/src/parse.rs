@@ -49,22 +49,19 @@ pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, Pa
     // The magnitude's bound on its side of zero: one more below it than above.
     let bound =
         if signed { (1u32 << (bits - 1)) - u32::from(!negative) } else { u32::MAX >> (32 - bits) };
-    let mut value: u32 = 0;
-    let mut overflow = false;
+    // Past 32 bits the value is held at 2^32: out of range whatever digits follow.
+    let mut value: u64 = 0;
     for (at, &byte) in digits.iter().enumerate() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
             return Err(ParseError::NotDecimal { at: at + text.len() - digits.len() });
         }
-        match value.checked_mul(10).and_then(|v| v.checked_add(u32::from(digit))) {
-            Some(next) => value = next,
-            None => overflow = true,
-        }
+        value = (value * 10 + u64::from(digit)).min(1 << 32);
     }
-    if overflow || value > bound {
-        return Err(ParseError::OutOfRange);
+    match u32::try_from(value) {
+        Ok(value) if value <= bound => Ok(if negative { value.wrapping_neg() } else { value }),
+        _ => Err(ParseError::OutOfRange),
     }
-    Ok(if negative { value.wrapping_neg() } else { value })
 }
 
 /// Splits an optional `-` or `+` from the digits; a sign alone is not a number.
