@@ -136,10 +136,10 @@ pub fn fields() -> [FieldDef; 17] {
             r::string(t, 32).map(Value::Text)
         }),
         f("broker-port", DEVICE, CONFIG, 5, Missing::Required, |t| {
-            r::unsigned(t, u16::MAX.into(), U64).map(Value::Unsigned)
+            r::unsigned(t, u16::MAX.into()).map(Value::Unsigned)
         }),
         f("utc-offset", DEVICE, CONFIG, 11, Missing::Required, |t| {
-            r::signed(t, i32::MIN.into(), i32::MAX.into(), U64).map(Value::Signed)
+            r::signed(t, i32::MIN.into(), i32::MAX.into()).map(Value::Signed)
         }),
         f("tls", DEVICE, CONFIG, 5, Missing::Required, |t| r::boolean(t).map(Value::Bool)),
         f("client-id", DEVICE, CONFIG, 16, some(Value::None), |t| {
@@ -148,7 +148,7 @@ pub fn fields() -> [FieldDef; 17] {
         f("root-CA", DEVICE, CONFIG, 32, Missing::Required, |t| r::hex(t, 16).map(Value::Bytes)),
         f("token", ACCOUNT, CONFIG, 16, Missing::Required, |t| r::base64(t, 10).map(Value::Bytes)),
         f("keepalive", DEVICE, CONFIG, 5, some(Value::Unsigned(60)), |t| {
-            r::unsigned(t, u16::MAX.into(), U64).map(Value::Unsigned)
+            r::unsigned(t, u16::MAX.into()).map(Value::Unsigned)
         }),
         f("private_key", DEVICE, SECRET, 16, Missing::Required, |t| r::hex(t, 8).map(Value::Bytes)),
         f("password", DEVICE, SECRET, 24, Missing::Required, |t| r::string(t, 24).map(Value::Text)),
@@ -157,7 +157,7 @@ pub fn fields() -> [FieldDef; 17] {
             r::float::<f64>(t).map(|v| Value::Float(v.to_bits()))
         }),
         f("retries", DEVICE, CONFIG, 3, Missing::Required, |t| {
-            let value = r::unsigned(t, u8::MAX.into(), U64)?;
+            let value = r::unsigned(t, u8::MAX.into())?;
             if value == 0 {
                 return Err(ParseError::Custom(NO_RETRIES));
             }
@@ -168,10 +168,10 @@ pub fn fields() -> [FieldDef; 17] {
         }),
         f("api-key", ACCOUNT, SECRET, 12, some(Value::None), |t| r::string(t, 12).map(Value::Text)),
         f("serial", DEVICE, CONFIG, 20, Missing::Required, |t| {
-            r::unsigned(t, U64, U64).map(Value::Unsigned)
+            r::unsigned(t, U64).map(Value::Unsigned)
         }),
         f("level", DEVICE, CONFIG, 4, Missing::Required, |t| {
-            r::signed(t, i8::MIN.into(), i8::MAX.into(), U64).map(Value::Signed)
+            r::signed(t, i8::MIN.into(), i8::MAX.into()).map(Value::Signed)
         }),
     ]
 }

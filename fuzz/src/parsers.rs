@@ -7,8 +7,6 @@ use microvisor_config::{Base64, ConfigValue, Hex, ParseError, Secret};
 use crate::model::Region;
 use crate::reference as r;
 
-const U64: u128 = u64::MAX as u128;
-
 /// `T::parse(text)` mapped to a comparable value must equal `reference(text)`.
 fn same<T: ConfigValue, V: PartialEq + std::fmt::Debug>(
     text: &[u8],
@@ -20,8 +18,8 @@ fn same<T: ConfigValue, V: PartialEq + std::fmt::Debug>(
 }
 
 macro_rules! unsigned {
-    ($ty:ty, $text:expr, $overflow:expr) => {{
-        let reference = r::unsigned($text, <$ty>::MAX as u128, $overflow);
+    ($ty:ty, $text:expr) => {{
+        let reference = r::unsigned($text, <$ty>::MAX as u128);
         // The standard parser agrees on what is valid, once its leading `+` is ruled out.
         let std = std::str::from_utf8($text)
             .ok()
@@ -33,8 +31,8 @@ macro_rules! unsigned {
 }
 
 macro_rules! signed {
-    ($ty:ty, $text:expr, $overflow:expr) => {{
-        let reference = r::signed($text, <$ty>::MIN as i128, <$ty>::MAX as i128, $overflow);
+    ($ty:ty, $text:expr) => {{
+        let reference = r::signed($text, <$ty>::MIN as i128, <$ty>::MAX as i128);
         let std = std::str::from_utf8($text).ok().and_then(|s| s.parse::<$ty>().ok());
         assert_eq!(reference.clone().ok(), std.map(|v| v as i128), "std parse of {:?}", $text);
         same::<$ty, i128>($text, |v| *v as i128, reference);
@@ -45,18 +43,18 @@ macro_rules! signed {
 pub fn run(data: &[u8]) {
     let Some((&pick, text)) = data.split_first() else { return };
     match pick % 32 {
-        0 => unsigned!(u8, text, U64),
-        1 => unsigned!(u16, text, U64),
-        2 => unsigned!(u32, text, U64),
-        3 => unsigned!(u64, text, U64),
-        4 => unsigned!(usize, text, U64),
-        5 => unsigned!(u128, text, u128::MAX),
-        6 => signed!(i8, text, U64),
-        7 => signed!(i16, text, U64),
-        8 => signed!(i32, text, U64),
-        9 => signed!(i64, text, U64),
-        10 => signed!(isize, text, U64),
-        11 => signed!(i128, text, u128::MAX),
+        0 => unsigned!(u8, text),
+        1 => unsigned!(u16, text),
+        2 => unsigned!(u32, text),
+        3 => unsigned!(u64, text),
+        4 => unsigned!(usize, text),
+        5 => unsigned!(u128, text),
+        6 => signed!(i8, text),
+        7 => signed!(i16, text),
+        8 => signed!(i32, text),
+        9 => signed!(i64, text),
+        10 => signed!(isize, text),
+        11 => signed!(i128, text),
         12 => same::<bool, bool>(text, |v| *v, r::boolean(text)),
         13 => same::<f64, u64>(text, |v| v.to_bits(), r::float::<f64>(text).map(f64::to_bits)),
         14 => same::<f32, u32>(text, |v| v.to_bits(), r::float::<f32>(text).map(f32::to_bits)),
@@ -75,7 +73,7 @@ pub fn run(data: &[u8]) {
         27 => same::<Base64<10>, _>(text, |v| v.to_vec(), r::base64(text, 10)),
         28 => same::<Base64<64>, _>(text, |v| v.to_vec(), r::base64(text, 64)),
         29 => same::<Option<u16>, _>(text, |v| v.map(u128::from), {
-            r::unsigned(text, u16::MAX.into(), U64).map(Some)
+            r::unsigned(text, u16::MAX.into()).map(Some)
         }),
         30 => same::<Secret<String<8>>, _>(
             text,

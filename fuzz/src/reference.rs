@@ -6,8 +6,8 @@
 //! Errors are exact, including positions: an error names the first offending byte scanning
 //! from the left, with two documented orderings: hex checks its length (odd, then capacity)
 //! before its digits, and base64 reports a bad character unless the quads before it already
-//! decoded to more than the capacity. An integer whose digits overflow 64 bits (128 for the
-//! 128-bit types) is out of range as soon as they do.
+//! decoded to more than the capacity. An integer names a byte that is not a digit wherever it
+//! is, past digits that already overflow too; only text of digits alone can be out of range.
 
 use microvisor_config::ParseError;
 
@@ -31,20 +31,17 @@ fn digits_fit(digits: &[u8], limit: u128) -> bool {
 }
 
 /// Strict unsigned decimal: ASCII digits only (no sign, no space, leading zeros allowed), at
-/// most `max`. `overflow` is the width the scan counts in (`u64::MAX` or `u128::MAX`).
-pub fn unsigned(text: &[u8], max: u128, overflow: u128) -> Result<u128, ParseError> {
+/// most `max`. A byte that is not a digit is named wherever it is, however many digits come
+/// before it; otherwise a number above `max` is out of range.
+pub fn unsigned(text: &[u8], max: u128) -> Result<u128, ParseError> {
     if text.is_empty() {
         return Err(ParseError::Empty);
     }
     let end = text.iter().position(|b| !b.is_ascii_digit()).unwrap_or(text.len());
-    let digits = &text[..end];
-    if !digits_fit(digits, overflow) {
-        return Err(ParseError::OutOfRange);
-    }
     if end < text.len() {
         return Err(ParseError::NotDecimal { at: end });
     }
-    if !digits_fit(digits, max) {
+    if !digits_fit(text, max) {
         return Err(ParseError::OutOfRange);
     }
     // All digits and in range: the standard parser must agree on the value.
@@ -53,7 +50,7 @@ pub fn unsigned(text: &[u8], max: u128, overflow: u128) -> Result<u128, ParseErr
 }
 
 /// Strict signed decimal: an optional `+` or `-`, then as [`unsigned`]; within `min..=max`.
-pub fn signed(text: &[u8], min: i128, max: i128, overflow: u128) -> Result<i128, ParseError> {
+pub fn signed(text: &[u8], min: i128, max: i128) -> Result<i128, ParseError> {
     let (negative, digits, offset) = match text.first() {
         Some(b'-') => (true, &text[1..], 1),
         Some(b'+') => (false, &text[1..], 1),
@@ -62,7 +59,7 @@ pub fn signed(text: &[u8], min: i128, max: i128, overflow: u128) -> Result<i128,
     if offset == 1 && digits.is_empty() {
         return Err(ParseError::NotDecimal { at: 1 });
     }
-    let magnitude = unsigned(digits, overflow, overflow).map_err(|e| match e {
+    let magnitude = unsigned(digits, u128::MAX).map_err(|e| match e {
         ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at + offset },
         other => other,
     })?;
@@ -193,26 +190,18 @@ mod tests {
 
     #[test]
     fn integers() {
-        assert_eq!(unsigned(b"0065535", 65535, u64::MAX as u128), Ok(65535));
-        assert_eq!(unsigned(b"65536", 65535, u64::MAX as u128), Err(ParseError::OutOfRange));
-        assert_eq!(
-            unsigned(b"88x3", 65535, u64::MAX as u128),
-            Err(ParseError::NotDecimal { at: 2 })
-        );
-        assert_eq!(unsigned(b"+1", 65535, u64::MAX as u128), Err(ParseError::NotDecimal { at: 0 }));
+        assert_eq!(unsigned(b"0065535", 65535), Ok(65535));
+        assert_eq!(unsigned(b"65536", 65535), Err(ParseError::OutOfRange));
+        assert_eq!(unsigned(b"88x3", 65535), Err(ParseError::NotDecimal { at: 2 }));
+        assert_eq!(unsigned(b"+1", 65535), Err(ParseError::NotDecimal { at: 0 }));
         let long = b"99999999999999999999x";
-        assert_eq!(unsigned(long, 255, u64::MAX as u128), Err(ParseError::OutOfRange));
-        assert_eq!(signed(b"-128", -128, 127, u64::MAX as u128), Ok(-128));
+        assert_eq!(unsigned(long, 255), Err(ParseError::NotDecimal { at: 20 }));
+        assert_eq!(unsigned(&long[..20], 255), Err(ParseError::OutOfRange));
+        assert_eq!(signed(b"-128", -128, 127), Ok(-128));
+        assert_eq!(signed(b"-", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
+        assert_eq!(signed(b"1-", -128, 127), Err(ParseError::NotDecimal { at: 1 }));
         assert_eq!(
-            signed(b"-", -128, 127, u64::MAX as u128),
-            Err(ParseError::NotDecimal { at: 1 })
-        );
-        assert_eq!(
-            signed(b"1-", -128, 127, u64::MAX as u128),
-            Err(ParseError::NotDecimal { at: 1 })
-        );
-        assert_eq!(
-            signed(b"-170141183460469231731687303715884105728", i128::MIN, i128::MAX, u128::MAX),
+            signed(b"-170141183460469231731687303715884105728", i128::MIN, i128::MAX),
             Ok(i128::MIN)
         );
     }
