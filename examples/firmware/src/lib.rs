@@ -35,6 +35,17 @@ pub extern "C" fn rust_notification_isr() {
     NOTIFICATIONS.on_interrupt();
 }
 
+/// The panic-free proof, for every firmware of this crate: any panic path left in it makes the
+/// link fail on this undefined symbol. (A `loop {}` handler would link and hide the path.)
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    extern "C" {
+        fn microvisor_config_firmware_has_a_panic_path() -> !;
+    }
+    // SAFETY: never linked: the call exists to fail the link.
+    unsafe { microvisor_config_firmware_has_a_panic_path() }
+}
+
 /// A `static` for single-threaded firmware state.
 pub struct Global<T>(UnsafeCell<T>);
 

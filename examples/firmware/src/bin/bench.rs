@@ -210,13 +210,3 @@ pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
     }
     table
 };
-
-/// As in the tests: a panic path anywhere makes the link fail.
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    extern "C" {
-        fn microvisor_config_firmware_has_a_panic_path() -> !;
-    }
-    // SAFETY: never linked: the call exists to fail the link.
-    unsafe { microvisor_config_firmware_has_a_panic_path() }
-}

@@ -2,7 +2,7 @@
 //! against the fake Microvisor, with the notification delivered by a real interrupt. Prints one
 //! line per scenario and a closing `N passed, N failed`; exits non-zero if any failed.
 //!
-//! Built with a panic handler that names an undefined symbol (see the bottom of this file), so
+//! Built with the crate's panic handler, which names an undefined symbol (see `src/lib.rs`), so
 //! that this firmware links only if no panic path survives optimisation anywhere in it: the
 //! runtime's fetch, the derive's code, the fake and these tests.
 #![no_std]
@@ -562,14 +562,3 @@ pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
     table[cbaseline::CF_IRQ as usize] = cbaseline::cf_notification_isr;
     table
 };
-
-/// The panic-free proof: any panic path left in the firmware makes the link fail on this
-/// undefined symbol. (A `loop {}` handler would link and hide the path.)
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    extern "C" {
-        fn microvisor_config_firmware_has_a_panic_path() -> !;
-    }
-    // SAFETY: never linked: the call exists to fail the link.
-    unsafe { microvisor_config_firmware_has_a_panic_path() }
-}
