@@ -18,7 +18,6 @@ use microvisor_config::{
     FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Store, WaitError,
 };
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use reliability::*;
 
 /// What the cloud holds for one field.
@@ -425,14 +424,8 @@ impl Case {
     }
 }
 
-/// 256 cases, or `PROPTEST_CASES`.
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
-    Config { cases: cases.unwrap_or(256), ..Config::default() }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_config())]
 
     /// `fetch` returns exactly the stored values, or exactly the error of the first bad item
     /// (or of the channel); the channel is closed; the request names every key once, in order.

@@ -10,7 +10,6 @@ mod reliability;
 use microvisor_config::sim::Truncation;
 use microvisor_config::MicrovisorConfig;
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use reliability::*;
 
 /// The fields tried: host (config text), private_key (secret hex), password (secret text).
@@ -49,13 +48,8 @@ fn shows(printed: &str, value: &[u8]) -> Option<String> {
         .map(|window| window.into_owned())
 }
 
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
-    Config { cases: cases.unwrap_or(256), ..Config::default() }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(proptest_config())]
 
     #[test]
     fn errors_and_reports_hold_no_value_bytes(

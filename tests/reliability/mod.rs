@@ -1,5 +1,6 @@
-//! The struct the reliability tests (`proptest_fetch`, `fault_sweep`, `zeroize`) fetch: every
-//! kind of field, with a cloud of valid values and one of other valid values.
+//! The struct the reliability tests (`proptest_fetch`, `proptest_secrets`, `fault_sweep`,
+//! `zeroize`) fetch: every kind of field, with a cloud of valid values and one of other valid
+//! values; and the property tests' configuration.
 #![allow(dead_code)]
 
 use microvisor_config::heapless::String;
@@ -199,4 +200,10 @@ pub fn fetched_good() -> Rich {
 /// The keys a request must carry: every field's, once, in field order.
 pub fn request_keys() -> Vec<(Scope, Store, Vec<u8>)> {
     Rich::SCHEMA.iter().map(|spec| (spec.scope, spec.store, spec.key.as_bytes().to_vec())).collect()
+}
+
+/// The property tests' configuration: 256 cases, or `PROPTEST_CASES`.
+pub fn proptest_config() -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok());
+    proptest::test_runner::Config { cases: cases.unwrap_or(256), ..Default::default() }
 }
