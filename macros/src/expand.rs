@@ -3,10 +3,12 @@
 //! What it writes is tables, not code: the request (`KEYS`), the schema (`SCHEMA`, for host
 //! tools), the list of distinct kinds of field (`FIELD_ENTRIES`, compile time only), from which
 //! constant functions of the runtime compute one row per field (`FIELD_ROWS`: offset, `max_len`,
-//! kind byte) and the ops of the fields the runtime does not parse itself (`FIELD_OPS`), and a
+//! kind byte, ops entry) and the ops table (`FIELD_OPS`: the entries of the fields the runtime
+//! does not parse itself, then one per family of built-in kinds the struct uses), and a
 //! `receive_into` that puts the read buffer on the stack and calls the runtime's one
-//! non-generic loop, `__private::receive_fields`. Paths are absolute and go through the runtime's hidden `__private`
-//! module, so nothing in the user's scope (a `struct Result`, say) can change their meaning.
+//! non-generic loop, `__private::receive_fields`. Paths are absolute and go through the
+//! runtime's hidden `__private` module, so nothing in the user's scope (a `struct Result`, say)
+//! can change their meaning.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
@@ -143,10 +145,11 @@ fn default_text(field: &Field<'_>) -> TokenStream {
 /// `with` function, or its type's `ConfigValue::parse`. For `with` on an `Option<T>` field the
 /// function parses `T`: the key's absence, not the function, makes the `None`.
 ///
-/// `FIELD_OPS` and `check_item` both use these exact tokens, and every other use of the type's
-/// `ConfigValue` impl is an associated item too (`MAX_LEN`, `OPTIONAL`, `FIELD_OPS`), never a
-/// generic bound: so a type that is not a `ConfigValue`, or a `with` function of the wrong
-/// signature, gives identical diagnostics at one place, which rustc prints once.
+/// The ops entry of a `with` field and `check_item` both use these exact tokens, and every other
+/// use of the type's `ConfigValue` impl is an associated item too (`MAX_LEN`, `OPTIONAL`,
+/// `FIELD_KIND`, `FIELD_OPS`), never a generic bound: so a type that is not a `ConfigValue`, or
+/// a `with` function of the wrong signature, gives identical diagnostics at one place, which
+/// rustc prints once.
 fn parser(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     match field.attrs.with.get() {
@@ -448,8 +451,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
 
             const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[#(#entries),*];
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[#(#rows),*];
-            // Only the entries of types the fetch loop does not parse itself, so that the
-            // parsers of the others are not linked.
+            // The struct's own entries, then one per family of built-in kinds it uses
+            // (`ops_table`): only the parsers its fields need are linked.
             const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = {
                 const __OPS: [
                     ::microvisor_config::__private::FieldOps;

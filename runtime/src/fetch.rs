@@ -31,7 +31,7 @@ use crate::value::ConfigValue;
 pub struct FieldRow {
     /// `offset_of!` the field in the struct.
     pub offset: u32,
-    /// The longest text accepted (at most 4096).
+    /// The longest text accepted (at most 4096 in the rows the derive generates).
     pub max_len: u16,
     /// The field type's [`FieldKind`] code: a type the loop parses itself, or
     /// [`FieldKind::CUSTOM`].
@@ -395,10 +395,9 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     slot: &'s mut MaybeUninit<T>,
 ) -> Result<&'s mut T, ParseError> {
     let kind = T::FIELD_KIND.code();
-    let Ok(max_len) = u16::try_from(T::MAX_LEN) else { return T::parse_into(text, slot) };
-    if kind == code::CUSTOM {
+    let (Ok(max_len), true) = (u16::try_from(T::MAX_LEN), T::FIELD_KIND.is_builtin()) else {
         return T::parse_into(text, slot);
-    }
+    };
     let parse = const { builtin_ops(family(T::FIELD_KIND.code())).parse };
     let row = FieldRow { offset: 0, max_len, kind, ops: 0 };
     // SAFETY: `slot` is a place of `T`, whose built-in kind `kind` is, and whose capacity is
@@ -450,10 +449,11 @@ unsafe fn drop_slot<T>(slot: *mut u8) {
     unsafe { core::ptr::drop_in_place(slot.cast::<T>()) };
 }
 
-// The parsers of the built-in families. Each is handed `text` of at most the row's `max_len`
-// bytes (the read refuses longer) and the place of a field of the row's kind, which holds no
-// value: valid for writes of the type the kind describes, aligned for it; and the type's
-// capacity is at least `max_len` (the contract of `receive_fields`).
+// The parsers of the built-in families. Each is handed the place of a field of the row's kind,
+// which holds no value: valid for writes of the type the kind describes, aligned for it; and
+// the type's capacity is at least the row's `max_len` (the contract of `receive_fields`). The
+// text may be longer than `max_len` (the fetch loop's read refuses that, `parse_into_by_kind`
+// does not): each parser checks its length against `max_len` before writing.
 
 /// `TEXT`, `heapless::String`: checked to be UTF-8, then copied.
 ///

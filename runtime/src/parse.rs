@@ -37,10 +37,11 @@ pub fn parse_unsigned(text: &[u8], max: u64) -> Result<u64, ParseError> {
 
 /// Parses strict decimal text into an integer of `8 << log2_width` bits, at most 32: signed
 /// (an optional `-` or `+`, then digits) or unsigned (digits only). The answer of
-/// [`parse_signed`] or [`parse_unsigned`] for that type, in 32-bit arithmetic, a third of the
-/// instructions on a 32-bit core; the value comes back as its two's complement bits, which the
-/// caller truncates to the width.
+/// [`parse_signed`] or [`parse_unsigned`] for that type, without their 64-bit range arithmetic:
+/// the digits add up in 64 bits held at 2^32, and the value comes back as its 32-bit two's
+/// complement bits, which the caller truncates to the width.
 pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, ParseError> {
+    // Clamped so that no width makes the shifts below overflow: the parser cannot panic.
     let bits = 8u32 << log2_width.min(2);
     let (negative, digits) = if signed { split_sign(text)? } else { (false, text) };
     if digits.is_empty() {
@@ -54,7 +55,7 @@ pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, Pa
     for (at, &byte) in digits.iter().enumerate() {
         let digit = byte.wrapping_sub(b'0');
         if digit > 9 {
-            return Err(ParseError::NotDecimal { at: at + text.len() - digits.len() });
+            return Err(after_sign(ParseError::NotDecimal { at }, text, digits));
         }
         value = (value * 10 + u64::from(digit)).min(1 << 32);
     }

@@ -17,7 +17,7 @@ macro_rules! decoded_bytes {
         $(, field_kind = $field_kind:expr)?
     ) => {
         $(#[$meta])*
-        // `repr(C)`, the length first: the fetch loop decodes into a field of this type in place
+        // `repr(C)`, the length first: the fetch loop decodes into a `Hex` field in place
         // (`fetch::parse_hex_field`), knowing where the length and the bytes are. Bytes past the
         // length are never read, so they need not be initialized, and decoding a value does not
         // first zero all `N` bytes.
