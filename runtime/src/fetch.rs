@@ -684,15 +684,16 @@ pub unsafe fn receive_fields(
     // A response that failed as a whole has no items to judge: the report keeps every field
     // `NotRead`, as `FieldOutcome::NotRead` says.
     check_response(&mut *reader.channel, rows.len())?;
-    // Undoes the fields written so far if a parser of the user's panics, where panics unwind,
-    // so that a secret already read is still wiped. (The error path below undoes them itself;
-    // with `panic = "abort"`, as firmware builds, the guard has no drop and compiles away.)
+    // Undoes the fields written so far when the fetch stops at a field: on the error path
+    // below, and if a parser of the user's panics where panics unwind, so that a secret
+    // already read is still wiped.
     let mut written = Written { rows, ops, out, stopped_at: 0 };
     let mut index = 0;
     let (failed, error) = loop {
         written.stopped_at = index;
         let Some(row) = rows.get(index) else {
-            written.disarm();
+            // Every field written: nothing to undo.
+            core::mem::forget(written);
             return Ok(());
         };
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
@@ -709,9 +710,8 @@ pub unsafe fn receive_fields(
         }
         index += 1;
     };
-    written.disarm();
-    // SAFETY: the fields before `failed` were written, that of `failed` may be half-written.
-    unsafe { unwind_fields(rows, ops, out, failed) };
+    // `stopped_at` is `failed`: the fields before it were written, that one may be half-written.
+    drop(written);
     if let Some(report) = report {
         report.record(failed, FieldOutcome::Failed(error));
         (report.finish)(&mut reader, report, request, rows, failed + 1);
@@ -719,9 +719,7 @@ pub unsafe fn receive_fields(
     Err(FetchError::Item { index: failed as u32, key: key_text(request, failed), error })
 }
 
-/// The fields a fetch has written: where panics unwind, dropping it undoes them (see
-/// [`unwind_fields`]). Where they abort it has no drop, and its stores compile away.
-#[cfg_attr(not(panic = "unwind"), allow(dead_code))]
+/// The fields a fetch has written: dropping it undoes them (see [`unwind_fields`]).
 struct Written {
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
@@ -730,19 +728,10 @@ struct Written {
     stopped_at: usize,
 }
 
-impl Written {
-    /// The fetch ended without a panic: nothing for the guard to undo.
-    fn disarm(self) {
-        #[cfg(panic = "unwind")]
-        core::mem::forget(self);
-    }
-}
-
-#[cfg(panic = "unwind")]
 impl Drop for Written {
     fn drop(&mut self) {
-        // SAFETY: `receive_fields` keeps `stopped_at` at the field being filled, every one
-        // before it written, and forgets this guard once the struct is whole.
+        // SAFETY: `receive_fields` keeps `stopped_at` at the field being filled (or that failed),
+        // every one before it written, and forgets this guard once the struct is whole.
         unsafe { unwind_fields(self.rows, self.ops, self.out, self.stopped_at) };
     }
 }
