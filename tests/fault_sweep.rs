@@ -7,9 +7,7 @@
 mod reliability;
 
 use microvisor_config::ffi::MvConfigResponseData;
-use microvisor_config::sim::{
-    ChannelFault, Cloud, Fault, SimChannel, Truncation, ITEM_OVERHEAD_BYTES, RESPONSE_HEADER_BYTES,
-};
+use microvisor_config::sim::{response_bytes, ChannelFault, Cloud, Fault, SimChannel, Truncation};
 use microvisor_config::{
     ConfigChannel, FetchError, FieldOutcome, ItemError, ItemRead, MicrovisorConfig, MvStatus,
     ParseError, WaitError,
@@ -287,7 +285,7 @@ fn channel_faults() -> Vec<(String, Cloud, FetchError)> {
 
 /// The size of a response of `texts` in the simulator's model of the wire format.
 fn response_size(texts: &[&str; FIELDS]) -> usize {
-    RESPONSE_HEADER_BYTES + texts.iter().map(|t| ITEM_OVERHEAD_BYTES + t.len()).sum::<usize>()
+    response_bytes(FIELDS, texts.iter().map(|t| t.len()).sum())
 }
 
 #[test]

@@ -361,14 +361,7 @@ impl ConfigChannel for DeviceChannel<'_> {
         // promise covers the key texts), which copies the request into the channel's send
         // buffer before it returns.
         let status = unsafe { sys::mvSendConfigFetchRequest(self.handle, &params) };
-        // After anything but these, Microvisor counts the request as sent (MICROVISOR.md).
-        self.sent = !matches!(
-            status,
-            MvStatus::PARAMETERFAULT
-                | MvStatus::INVALIDHANDLE
-                | MvStatus::INVALIDBUFFERSIZE
-                | MvStatus::CHANNELCLOSED
-        );
+        self.sent = !status.leaves_request_unsent();
         if status == MvStatus::OKAY {
             Ok(())
         } else {

@@ -138,6 +138,22 @@ u32_enum! {
     }
 }
 
+impl MvStatus {
+    /// Whether `mvSendConfigFetchRequest` answering this status leaves the channel without a
+    /// request: after any other status Microvisor counts the request as sent, and another is
+    /// `REQUESTALREADYSENT` (MICROVISOR.md, "How a fetch runs", step 3). The device channel and
+    /// the simulator both go by this.
+    pub(crate) const fn leaves_request_unsent(self) -> bool {
+        matches!(
+            self,
+            MvStatus::PARAMETERFAULT
+                | MvStatus::INVALIDHANDLE
+                | MvStatus::INVALIDBUFFERSIZE
+                | MvStatus::CHANNELCLOSED
+        )
+    }
+}
+
 u32_enum! {
     /// The kind of event in a [`MvNotification`].
     MvEventType {

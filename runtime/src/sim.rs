@@ -60,6 +60,15 @@ pub const RESPONSE_HEADER_BYTES: usize = 8;
 /// published; size receive buffers with a margin over this model.
 pub const ITEM_OVERHEAD_BYTES: usize = 8;
 
+/// The size of a response of `items` items whose values total `value_bytes`, in the
+/// simulator's model (a header, then each item's overhead and value): a response larger than
+/// the channel's receive buffer is `RESPONSETOOLARGE`.
+pub const fn response_bytes(items: usize, value_bytes: usize) -> usize {
+    RESPONSE_HEADER_BYTES
+        .saturating_add(items.saturating_mul(ITEM_OVERHEAD_BYTES))
+        .saturating_add(value_bytes)
+}
+
 /// What a key answers instead of its value.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -352,19 +361,18 @@ impl SimChannel<'_> {
     }
 
     fn build_response(&mut self, keys: &[RequestedKey]) {
-        let mut size = RESPONSE_HEADER_BYTES;
+        let mut value_bytes = 0;
         self.response = keys
             .iter()
             .map(|k| {
                 let entry = self.cloud.entries.get(&(k.scope, k.store, k.key.clone())).cloned();
-                size += ITEM_OVERHEAD_BYTES;
                 if let Some(Entry::Value(value)) = &entry {
-                    size += value.len();
+                    value_bytes += value.len();
                 }
                 entry.ok_or(())
             })
             .collect();
-        let fits = size <= self.cloud.receive_buffer;
+        let fits = response_bytes(keys.len(), value_bytes) <= self.cloud.receive_buffer;
         self.response_data = MvConfigResponseData {
             result: if fits {
                 MvConfigFetchResult::OK
@@ -406,18 +414,6 @@ fn read_request(request: Request<'_>) -> Result<Vec<RequestedKey>, MvStatus> {
         .collect()
 }
 
-/// The statuses after which a request does not count as sent (MICROVISOR.md, "How a fetch
-/// runs", step 3).
-fn leaves_request_unsent(status: MvStatus) -> bool {
-    matches!(
-        status,
-        MvStatus::PARAMETERFAULT
-            | MvStatus::INVALIDHANDLE
-            | MvStatus::INVALIDBUFFERSIZE
-            | MvStatus::CHANNELCLOSED
-    )
-}
-
 impl ConfigChannel for SimChannel<'_> {
     fn send_request(&mut self, request: Request<'_>) -> Result<(), MvStatus> {
         self.cloud.log.borrow_mut().requests_sent += 1;
@@ -429,7 +425,7 @@ impl ConfigChannel for SimChannel<'_> {
         if let Some(ChannelFault::SendStatus(status)) =
             self.cloud.has_fault(|f| matches!(f, ChannelFault::SendStatus(_)))
         {
-            if !leaves_request_unsent(status) {
+            if !status.leaves_request_unsent() {
                 self.state = State::Sent;
             }
             return Err(status);

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::place::Place;
-use super::{Cloud, Entry, Fault, ITEM_OVERHEAD_BYTES, RESPONSE_HEADER_BYTES};
+use super::{response_bytes, Cloud, Entry, Fault};
 use crate::channel::KeySpec;
 use crate::config::MicrovisorConfig;
 use crate::error::{FetchError, ItemError, ParseError};
@@ -432,8 +432,6 @@ impl Cloud {
             .filter(|entry| !mentioned.contains(entry))
             .map(|(place, key)| (place, String::from_utf8_lossy(key).into_owned()))
             .collect();
-        let overhead =
-            RESPONSE_HEADER_BYTES.saturating_add(checked.schema.len() * ITEM_OVERHEAD_BYTES);
         let values: usize = checked
             .schema
             .iter()
@@ -445,8 +443,8 @@ impl Cloud {
             fields,
             fetch: checked.fetch,
             unused,
-            response_bytes: overhead.saturating_add(values),
-            full_response_bytes: overhead.saturating_add(checked.response_max_bytes),
+            response_bytes: response_bytes(checked.schema.len(), values),
+            full_response_bytes: response_bytes(checked.schema.len(), checked.response_max_bytes),
             receive_buffer: self.receive_buffer,
         };
         CheckReport { data: Box::new(data) }
