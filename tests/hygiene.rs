@@ -84,6 +84,14 @@ fn not_zero(
     }
 }
 
+/// The enum derive's output, under the same shadowing.
+#[derive(::microvisor_config::ConfigValue, ::core::fmt::Debug, ::core::cmp::PartialEq)]
+#[config(rename_all = "kebab-case")]
+enum Region {
+    Eu,
+    UsEast,
+}
+
 #[derive(::microvisor_config::MicrovisorConfig)]
 #[config(scope = device, store = config, rename_all = "kebab-case")]
 struct Shadowed {
@@ -100,6 +108,7 @@ struct Shadowed {
     #[config(store = secret)]
     password: ::microvisor_config::Secret<::microvisor_config::heapless::String<32>>,
     enabled: ::core::primitive::bool,
+    region: Region,
 }
 
 #[test]
@@ -113,7 +122,8 @@ fn derives_and_fetches_with_shadowed_names() {
         .insert(Scope::Device, Store::Config, "broker-port", "8883")
         .insert(Scope::Device, Store::Config, "mode", "fast")
         .insert(Scope::Device, Store::Secret, "password", "hunter2")
-        .insert(Scope::Device, Store::Config, "enabled", "true");
+        .insert(Scope::Device, Store::Config, "enabled", "true")
+        .insert(Scope::Device, Store::Config, "region", "us-east");
     let settings = match Shadowed::fetch(&mut cloud.open_channel()) {
         ::core::result::Result::Ok(settings) => settings,
         ::core::result::Result::Err(error) => ::std::panic!("fetch failed: {error}"),
@@ -126,6 +136,8 @@ fn derives_and_fetches_with_shadowed_names() {
     assert_eq!(settings.mode, 2);
     assert_eq!(settings.password.expose_secret().as_str(), "hunter2");
     assert!(settings.enabled);
+    assert_eq!(settings.region, Region::UsEast);
+    assert_eq!(settings.region.config_name(), "us-east");
 
     // The error paths run too: a missing required key, and a value the validator rejects.
     let _ = cloud.remove(Scope::Device, Store::Config, "enabled");

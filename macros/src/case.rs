@@ -35,6 +35,41 @@ impl RenameRule {
         RULES.iter().find(|(_, rule)| *rule == self).map_or("", |(name, _)| name)
     }
 
+    /// Renames a PascalCase enum variant, as serde's `rename_all` does for variants.
+    pub fn apply_to_variant(self, variant: &str) -> String {
+        // A word starts at each capital.
+        let joined = |separator: &str, upper: bool| {
+            let mut out = String::new();
+            for (i, ch) in variant.chars().enumerate() {
+                if ch.is_uppercase() && i > 0 {
+                    out.push_str(separator);
+                }
+                if upper {
+                    out.extend(ch.to_uppercase());
+                } else {
+                    out.extend(ch.to_lowercase());
+                }
+            }
+            out
+        };
+        match self {
+            RenameRule::Lower => variant.to_lowercase(),
+            RenameRule::Upper => variant.to_uppercase(),
+            RenameRule::Pascal => variant.to_owned(),
+            RenameRule::Camel => {
+                let mut chars = variant.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
+                    .unwrap_or_default()
+            }
+            RenameRule::Snake => joined("_", false),
+            RenameRule::ScreamingSnake => joined("_", true),
+            RenameRule::Kebab => joined("-", false),
+            RenameRule::ScreamingKebab => joined("-", true),
+        }
+    }
+
     /// Renames a snake_case field name, as serde's `rename_all` does for fields.
     pub fn apply(self, field: &str) -> String {
         match self {
@@ -98,5 +133,17 @@ mod tests {
         assert_eq!(ScreamingSnake.apply("root_ca"), "ROOT_CA");
         assert_eq!(Upper.apply("port"), "PORT");
         assert_eq!(Lower.apply("port_no"), "port_no");
+    }
+
+    #[test]
+    fn renames_variants_like_serde() {
+        assert_eq!(Kebab.apply_to_variant("UsEast"), "us-east");
+        assert_eq!(ScreamingKebab.apply_to_variant("UsEast"), "US-EAST");
+        assert_eq!(Snake.apply_to_variant("AsiaPacific"), "asia_pacific");
+        assert_eq!(ScreamingSnake.apply_to_variant("AsiaPacific"), "ASIA_PACIFIC");
+        assert_eq!(Camel.apply_to_variant("UsEast"), "usEast");
+        assert_eq!(Pascal.apply_to_variant("UsEast"), "UsEast");
+        assert_eq!(Lower.apply_to_variant("UsEast"), "useast");
+        assert_eq!(Upper.apply_to_variant("Eu"), "EU");
     }
 }

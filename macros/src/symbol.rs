@@ -13,6 +13,8 @@ pub const PLAIN: &str = "plain";
 pub const WITH: &str = "with";
 pub const VALIDATE: &str = "validate";
 pub const RENAME_ALL: &str = "rename_all";
+/// A variant's word, in `#[derive(ConfigValue)]` enums.
+pub const NAME: &str = "name";
 
 /// The words a field's attribute takes.
 pub const FIELD_WORDS: &[&str] =

@@ -8,20 +8,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
 
+use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
-
-const NAME: &str = "name";
-const RENAME_ALL: &str = "rename_all";
-const CASES: &[&str] = &[
-    "lowercase",
-    "UPPERCASE",
-    "PascalCase",
-    "camelCase",
-    "snake_case",
-    "SCREAMING_SNAKE_CASE",
-    "kebab-case",
-    "SCREAMING-KEBAB-CASE",
-];
+use crate::symbol::{CONFIG, NAME, RENAME_ALL};
 
 pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     let cx = Ctxt::new();
@@ -29,9 +18,9 @@ pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     let result = cx.check();
     match (result, variants) {
         (Ok(()), Some(variants)) => expand(&input.ident, &variants),
-        (Err(errors), _) => fallback(&input.ident, errors),
+        (Err(errors), _) => fallback(input, errors),
         (Ok(()), None) => fallback(
-            &input.ident,
+            input,
             syn::Error::new_spanned(&input.ident, "ConfigValue could not read this enum"),
         ),
     }
@@ -71,7 +60,9 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Vec<Variant<'a>>> 
         let (name, span) = match variant_name(cx, &variant.attrs) {
             Some(lit) => (lit.value(), lit.span()),
             None => {
-                (rename(rename_all.as_deref(), &variant.ident.to_string()), variant.ident.span())
+                let ident = variant.ident.to_string();
+                let name = rename_all.map_or(ident.clone(), |rule| rule.apply_to_variant(&ident));
+                (name, variant.ident.span())
             }
         };
         variants.push(Variant { ident: &variant.ident, name, span });
@@ -87,7 +78,7 @@ fn config_values(
     allowed: &str,
     mut found: impl FnMut(syn::LitStr),
 ) {
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("config")) {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident(CONFIG)) {
         let result = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident(allowed) {
                 let value: syn::Expr = meta.value()?.parse()?;
@@ -120,22 +111,15 @@ fn config_values(
     }
 }
 
-fn rename_rule(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<String> {
+fn rename_rule(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<RenameRule> {
     let mut rule = None;
+    let mut seen = false;
     config_values(cx, attrs, RENAME_ALL, |lit| {
-        if rule.is_some() {
+        if seen {
             cx.error_at(lit.span(), "duplicate config attribute `rename_all`");
-        } else if CASES.contains(&lit.value().as_str()) {
-            rule = Some(lit.value());
         } else {
-            cx.error_at(
-                lit.span(),
-                format!(
-                    "unknown case `{}` for rename_all; expected one of: {}",
-                    lit.value(),
-                    CASES.join(", ")
-                ),
-            );
+            seen = true;
+            rule = crate::attr::rename_rule_of(cx, &lit);
         }
     });
     rule
@@ -151,45 +135,6 @@ fn variant_name(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<syn::LitStr> {
         }
     });
     name
-}
-
-/// Renames a PascalCase variant as serde's `rename_all` does for variants.
-fn rename(rule: Option<&str>, variant: &str) -> String {
-    let words = || {
-        let mut words: Vec<String> = Vec::new();
-        for ch in variant.chars() {
-            if ch.is_uppercase() || words.is_empty() {
-                words.push(String::new());
-            }
-            if let Some(word) = words.last_mut() {
-                word.push(ch);
-            }
-        }
-        words
-    };
-    let joined = |sep: &str, upper: bool| {
-        let words: Vec<String> = words()
-            .into_iter()
-            .map(|w| if upper { w.to_uppercase() } else { w.to_lowercase() })
-            .collect();
-        words.join(sep)
-    };
-    match rule {
-        Some("lowercase") => variant.to_lowercase(),
-        Some("UPPERCASE") => variant.to_uppercase(),
-        Some("camelCase") => {
-            let mut chars = variant.chars();
-            chars
-                .next()
-                .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
-                .unwrap_or_default()
-        }
-        Some("snake_case") => joined("_", false),
-        Some("SCREAMING_SNAKE_CASE") => joined("_", true),
-        Some("kebab-case") => joined("-", false),
-        Some("SCREAMING-KEBAB-CASE") => joined("-", true),
-        _ => variant.to_owned(),
-    }
 }
 
 /// A name is the whole text of a value: empty or alike names could never be told apart.
@@ -233,14 +178,15 @@ fn expand(ident: &syn::Ident, variants: &[Variant<'_>]) -> TokenStream {
         let member = variant.ident;
         quote!(Self::#member => #name)
     });
+    let primitive = quote!(::microvisor_config::__private::core::primitive);
     quote! {
         #[automatically_derived]
         impl ::microvisor_config::ConfigValue for #ident {
-            const MAX_LEN: usize = #max_len;
+            const MAX_LEN: #primitive::usize = #max_len;
             fn parse(
-                text: &[u8],
+                __text: &[#primitive::u8],
             ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::ParseError> {
-                match text {
+                match __text {
                     #(#arms,)*
                     _ => ::microvisor_config::__private::core::result::Result::Err(
                         ::microvisor_config::ParseError::UnknownVariant,
@@ -253,7 +199,7 @@ fn expand(ident: &syn::Ident, variants: &[Variant<'_>]) -> TokenStream {
         impl #ident {
             /// The text that names this variant in the cloud.
             #[allow(dead_code)]
-            pub const fn config_name(&self) -> &'static str {
+            pub const fn config_name(&self) -> &'static #primitive::str {
                 match self {
                     #(#names,)*
                 }
@@ -262,15 +208,20 @@ fn expand(ident: &syn::Ident, variants: &[Variant<'_>]) -> TokenStream {
     }
 }
 
-fn fallback(ident: &syn::Ident, errors: syn::Error) -> TokenStream {
+/// The errors, and an impl that keeps them the only ones: uses of the type elsewhere still find
+/// a `ConfigValue`. (Generic, if the enum wrongly is, so as not to add "missing generics".)
+fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
+    let ident = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    let primitive = quote!(::microvisor_config::__private::core::primitive);
     quote! {
         #errors
         #[automatically_derived]
-        impl ::microvisor_config::ConfigValue for #ident {
-            const MAX_LEN: usize = 0;
+        impl #impl_generics ::microvisor_config::ConfigValue for #ident #type_generics #where_clause {
+            const MAX_LEN: #primitive::usize = 0;
             fn parse(
-                _: &[u8],
+                _: &[#primitive::u8],
             ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::ParseError> {
                 ::microvisor_config::__private::core::result::Result::Err(
                     ::microvisor_config::ParseError::UnknownVariant,
