@@ -8,7 +8,6 @@ use quote::ToTokens;
 
 /// The errors found so far. Must be finished with [`Ctxt::check`]: dropping it unchecked is a
 /// bug in the macro, caught in debug builds.
-#[derive(Default)]
 pub struct Ctxt {
     errors: RefCell<Option<Vec<Entry>>>,
 }

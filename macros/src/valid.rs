@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::ast::{Field, Input, Key, KeySource};
 use crate::attr::{ContainerAttrs, Scope, Store};
 use crate::ctxt::Ctxt;
-use crate::symbol::{MAX_KEY_LEN, MAX_VALUE_LEN};
+use crate::symbol::{MAX_KEY_LEN, MAX_VALUE_LEN, SCOPE, STORE};
 
 pub fn check(cx: &Ctxt, input: &Input<'_>) {
     check_has_fields(cx, input);
@@ -39,44 +39,47 @@ fn check_has_fields(cx: &Ctxt, input: &Input<'_>) {
 /// without a word: a missing one is an error, never a default. When no field has one, the fix
 /// is one struct-level attribute, so that is the one error.
 fn check_scope_everywhere(cx: &Ctxt, input: &Input<'_>) {
-    if input.attrs.scope.is_written() {
-        return;
-    }
-    let missing: Vec<&Field<'_>> =
-        input.fields.iter().filter(|field| !field.attrs.scope.is_written()).collect();
-    if !missing.is_empty() && missing.len() == input.fields.len() {
-        cx.error_spanned_by(
-            input.ident,
-            "no scope for the config keys: add `#[config(scope = device)]` (or `account`) to \
-             the struct, or a scope to each field",
-        );
-        return;
-    }
-    for field in missing {
-        cx.error_spanned_by(
-            field.ident,
-            format!(
-                "field `{}` has no scope: add `#[config(scope = device)]` (or `account`) to the \
-                 field, or `#[config(scope = ...)]` to the struct for every field",
-                field.name
-            ),
-        );
-    }
+    check_everywhere(
+        cx,
+        input,
+        input.attrs.scope.is_written(),
+        |field| field.attrs.scope.is_written(),
+        (SCOPE, "device", "account"),
+    );
 }
 
 /// As for the scope: both stores exist in both scopes, and a guess could read a secret as a
 /// config or miss it altogether.
 fn check_store_everywhere(cx: &Ctxt, input: &Input<'_>) {
-    if input.attrs.store.is_written() {
+    check_everywhere(
+        cx,
+        input,
+        input.attrs.store.is_written(),
+        |field| field.attrs.store.is_written(),
+        (STORE, "config", "secret"),
+    );
+}
+
+/// The rule of [`check_scope_everywhere`] and [`check_store_everywhere`]: the attribute
+/// `word` (`word = usual`, or `other`) on the struct, or on every field.
+fn check_everywhere(
+    cx: &Ctxt,
+    input: &Input<'_>,
+    on_struct: bool,
+    on_field: impl Fn(&Field<'_>) -> bool,
+    (word, usual, other): (&str, &str, &str),
+) {
+    if on_struct {
         return;
     }
-    let missing: Vec<&Field<'_>> =
-        input.fields.iter().filter(|field| !field.attrs.store.is_written()).collect();
+    let missing: Vec<&Field<'_>> = input.fields.iter().filter(|field| !on_field(field)).collect();
     if !missing.is_empty() && missing.len() == input.fields.len() {
         cx.error_spanned_by(
             input.ident,
-            "no store for the config keys: add `#[config(store = config)]` (or `secret`) to \
-             the struct, or a store to each field",
+            format!(
+                "no {word} for the config keys: add `#[config({word} = {usual})]` (or `{other}`) \
+                 to the struct, or a {word} to each field"
+            ),
         );
         return;
     }
@@ -84,8 +87,8 @@ fn check_store_everywhere(cx: &Ctxt, input: &Input<'_>) {
         cx.error_spanned_by(
             field.ident,
             format!(
-                "field `{}` has no store: add `#[config(store = config)]` (or `secret`) to the \
-                 field, or `#[config(store = ...)]` to the struct for every field",
+                "field `{}` has no {word}: add `#[config({word} = {usual})]` (or `{other}`) to \
+                 the field, or `#[config({word} = ...)]` to the struct for every field",
                 field.name
             ),
         );
