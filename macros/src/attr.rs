@@ -191,7 +191,8 @@ impl FieldAttrs {
                 WITH => out.with.set(cx, span, parse_path(cx, meta, WITH)?),
                 VALIDATE => out.validate.set(cx, span, parse_path(cx, meta, VALIDATE)?),
                 _ => {
-                    let hint = if CONTAINER_WORDS.contains(&word.as_str()) && word != SCOPE {
+                    // `scope` and `store` are field words too: of the struct's, only this one.
+                    let hint = if word == RENAME_ALL {
                         format!("; `{word}` belongs on the struct")
                     } else {
                         did_you_mean(&word, FIELD_WORDS)
@@ -394,13 +395,13 @@ fn parse_word(
     meta: &ParseNestedMeta<'_>,
     word: &str,
     valid: &[&str],
-) -> syn::Result<Option<(String, Span)>> {
+) -> syn::Result<Option<String>> {
     let example = format!("{word} = {}", valid.join(" | "));
     Ok(match value_expr(cx, meta, word, &example)? {
         Some(syn::Expr::Path(path)) if path.path.get_ident().is_some() => {
             let ident = path.path.get_ident().map(ToString::to_string).unwrap_or_default();
             if valid.contains(&ident.as_str()) {
-                Some((ident, path.span()))
+                Some(ident)
             } else {
                 cx.error_spanned_by(
                     &path,
@@ -440,7 +441,7 @@ fn parse_word(
 }
 
 fn parse_scope(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Scope>> {
-    Ok(parse_word(cx, meta, SCOPE, SCOPES)?.map(|(word, _)| {
+    Ok(parse_word(cx, meta, SCOPE, SCOPES)?.map(|word| {
         if word == "account" {
             Scope::Account
         } else {
@@ -450,7 +451,7 @@ fn parse_scope(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Scop
 }
 
 fn parse_store(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Store>> {
-    Ok(parse_word(cx, meta, STORE, STORES)?.map(|(word, _)| {
+    Ok(parse_word(cx, meta, STORE, STORES)?.map(|word| {
         if word == "secret" {
             Store::Secret
         } else {
