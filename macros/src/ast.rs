@@ -148,7 +148,7 @@ impl Field<'_> {
     /// `Option<..>` as written (the last path segment), the type the derive treats as
     /// optional.
     pub fn is_option(&self) -> bool {
-        generic_argument_of(self.ty, "Option").is_some()
+        self.option_inner().is_some()
     }
 
     /// `T` of an `Option<T>` field: what a `with` function of an optional field parses.

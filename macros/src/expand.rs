@@ -118,11 +118,8 @@ fn required_tokens(field: &Field<'_>) -> TokenStream {
         quote!(false)
     } else if field.attrs.with.get().is_some() {
         // A `with` function parses `T` of an `Option<T>` field, and a missing key is `None`.
-        if field.is_option() {
-            quote!(false)
-        } else {
-            quote!(true)
-        }
+        let required = !field.is_option();
+        quote!(#required)
     } else {
         quote_spanned!(ty.span()=> !<#ty as ::microvisor_config::ConfigValue>::OPTIONAL)
     }
@@ -216,9 +213,7 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
     let result = quote!(#private::core::result::Result);
     let plain =
         quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::FIELD_OPS.ops());
-    let (with, default, validate) =
-        (field.attrs.with.get(), default_value(field), validator(field));
-    if with.is_none() && default.is_none() && validate.is_none() {
+    if !has_own_ops(field) {
         return quote_spanned! {ty.span()=>
             #private::FieldEntry::plain(
                 <#ty as ::microvisor_config::ConfigValue>::FIELD_KIND,
@@ -235,15 +230,12 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
             unsafe { __slot.cast::<#ty>().write(#value) }
         }
     };
+    let (with, default, validate) =
+        (field.attrs.with.get(), default_value(field), validator(field));
     let parse = match with {
         Some(_) => {
-            let parser = parser(field);
-            let value = if field.is_option() {
-                quote!(#private::core::option::Option::Some(__value))
-            } else {
-                quote!(__value)
-            };
-            let store = write(value);
+            let parsed = parse_text(field);
+            let store = write(quote!(__value));
             quote! {
                 |
                     __text: &[#private::core::primitive::u8],
@@ -251,7 +243,7 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
                     _: &#private::FieldRow,
                 | -> #result<(), ::microvisor_config::ParseError>
                 {
-                    let __value = (#parser)(__text)?;
+                    let __value = #parsed?;
                     #store;
                     #result::Ok(())
                 }
@@ -259,24 +251,21 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
         }
         None => quote_spanned!(ty.span()=> #plain.parse),
     };
-    let missing = match (default, with) {
-        (Some(default), _) => {
-            let store = write(default);
-            quote! {
-                |__slot: *mut #private::core::primitive::u8| -> #private::core::primitive::bool {
-                    #store;
-                    true
-                }
+    // A missing key writes the default, or `None` for an `Option` field parsed `with` a
+    // function of `T`; otherwise it is required.
+    let writes = |value: TokenStream| {
+        let store = write(value);
+        quote! {
+            |__slot: *mut #private::core::primitive::u8| -> #private::core::primitive::bool {
+                #store;
+                true
             }
         }
+    };
+    let missing = match (default, with) {
+        (Some(default), _) => writes(default),
         (None, Some(_)) if field.is_option() => {
-            let store = write(quote!(#private::core::option::Option::None));
-            quote! {
-                |__slot: *mut #private::core::primitive::u8| -> #private::core::primitive::bool {
-                    #store;
-                    true
-                }
-            }
+            writes(quote!(#private::core::option::Option::None))
         }
         (None, Some(_)) => quote! {
             |_: *mut #private::core::primitive::u8| -> #private::core::primitive::bool { false }
@@ -304,15 +293,29 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
     }
 }
 
-/// The expression that parses `__text` as one field (with its `with` and `validate`), for
-/// `check_item`: the value is dropped, only the verdict is kept.
-fn check_field(field: &Field<'_>) -> TokenStream {
+/// `__text` parsed as the field's whole value: by its type's parser, or its `with` function,
+/// whose result an `Option` field wraps in `Some` (the function parses `T`).
+fn parse_text(field: &Field<'_>) -> TokenStream {
     let parse = parser(field);
-    let parsed = if field.attrs.with.get().is_some() && field.is_option() {
+    if field.attrs.with.get().is_some() && field.is_option() {
         quote!((#parse)(__text).map(::microvisor_config::__private::core::option::Option::Some))
     } else {
         quote!((#parse)(__text))
-    };
+    }
+}
+
+/// Whether a field has ops of its own: `default`, `with` and `validate` each need functions of
+/// the field's; fields of one plain type share their type's.
+fn has_own_ops(field: &Field<'_>) -> bool {
+    field.attrs.with.get().is_some()
+        || field.attrs.default.get().is_some()
+        || field.attrs.validate.get().is_some()
+}
+
+/// The expression that parses `__text` as one field (with its `with` and `validate`), for
+/// `check_item`: the value is dropped, only the verdict is kept.
+fn check_field(field: &Field<'_>) -> TokenStream {
+    let parsed = parse_text(field);
     match validator(field) {
         Some(check) => quote!(#parsed.and_then(|__value| (#check)(&__value))),
         None => quote!(#parsed.map(|_| ())),
@@ -388,13 +391,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 default: #default,
             }
         });
-        // Fields of one plain type share an entry; those with `default`, `with` or `validate`
-        // have their own.
-        let entry_key =
-            match (field.attrs.with.get(), field.attrs.default.get(), field.attrs.validate.get()) {
-                (None, None, None) => type_name.clone(),
-                _ => format!("#{index}"),
-            };
+        // Fields of one plain type share an entry; the others have their own.
+        let entry_key = if has_own_ops(field) { format!("#{index}") } else { type_name.clone() };
         let entry_index = match entry_keys.iter().position(|known| *known == entry_key) {
             Some(known) => known,
             None => {
