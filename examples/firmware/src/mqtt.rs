@@ -115,6 +115,21 @@ pub fn load_cloud(client_id: bool) -> bool {
     ok
 }
 
+/// Loads other values than [`load_cloud`]'s under every key: what a refresh that must not land
+/// is served, so that a field written in place would show.
+pub fn load_other_cloud() -> bool {
+    let mut ok = true;
+    ok &= fake::insert(DEVICE, CONFIG, b"broker-host", b"other.broker.example.net");
+    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", b"1883");
+    ok &= fake::insert(DEVICE, CONFIG, b"client-id", b"other-client");
+    ok &= cloud::insert_hex(DEVICE, CONFIG, b"root-CA", ROOT_CA_BYTES, 0x1111);
+    ok &= cloud::insert_hex(DEVICE, CONFIG, b"cert", CERT_BYTES, 0x2222);
+    ok &= cloud::insert_hex(DEVICE, SECRET, b"private_key", PRIVATE_KEY_BYTES, 0x3333);
+    ok &= fake::insert(DEVICE, CONFIG, b"username", b"other-user");
+    ok &= fake::insert(DEVICE, SECRET, b"password", b"another password");
+    ok
+}
+
 /// Whether `value` holds exactly what the cloud has under `key` (a missing key: `None`).
 fn same_optional(value: Option<&str>, key: &[u8]) -> bool {
     let cloud = fake::value_of(key);

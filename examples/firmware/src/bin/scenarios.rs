@@ -169,14 +169,20 @@ fn mqtt_without_client_id() {
 fn mqtt_refresh_is_atomic() {
     reset_mqtt(true);
     let first = fetch_mqtt(Script::normal(), None).is_ok();
-    // The same cloud, but the server fails the last key: the live settings must stay whole.
+    // Other values under every key, and the server fails the last: a refresh that wrote any
+    // field in place before failing would leave one of them in the live settings.
     fake::reset(Script::normal());
-    mqtt::load_cloud(true);
+    let other = mqtt::load_other_cloud();
     let script = Script { server_error_key: b"password", ..Script::normal() };
     let second = fetch_mqtt(script, None).is_err();
+    // The first cloud again, to compare the live settings with.
+    let reloaded = reset_mqtt(true);
     // SAFETY: thread mode; no other reference to LIVE is live.
     let kept = mqtt::check(unsafe { LIVE.get() });
-    report("mqtt: a failed refresh leaves the live settings untouched", first && second && kept);
+    report(
+        "mqtt: a failed refresh leaves the live settings untouched",
+        first && other && second && reloaded && kept,
+    );
 }
 
 fn mqtt_key_not_found() {
