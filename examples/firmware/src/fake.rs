@@ -136,9 +136,8 @@ struct Channel {
     result: MvConfigFetchResult,
     num_items: usize,
     items: [Item; MAX_ITEMS],
-    /// The index the next in-order read should have, and whether any read broke that order.
+    /// The index the next in-order read should have.
     next_read: usize,
-    out_of_order: bool,
 }
 
 const FREE_CHANNEL: Channel = Channel {
@@ -155,7 +154,6 @@ const FREE_CHANNEL: Channel = Channel {
     num_items: 0,
     items: [NO_ITEM; MAX_ITEMS],
     next_read: 0,
-    out_of_order: false,
 };
 
 #[derive(Clone, Copy)]
@@ -198,7 +196,6 @@ struct Fake {
     channels: [Channel; MAX_CHANNELS],
     centers: [Center; MAX_CENTERS],
     stats: Stats,
-    last_reason: MvClosureReason,
 }
 
 struct Global(UnsafeCell<Fake>);
@@ -226,7 +223,6 @@ static FAKE: Global = Global(UnsafeCell::new(Fake {
         notifications: 0,
         polls: 0,
     },
-    last_reason: MvClosureReason::NONE,
 }));
 
 /// The cloud's value bytes: apart from [`FAKE`] so that they stay in `.bss` (all zero), not
@@ -302,7 +298,6 @@ pub fn reset(script: Script) {
     fake.arena_used = 0;
     fake.channels = [FREE_CHANNEL; MAX_CHANNELS];
     fake.stats = Stats::default();
-    fake.last_reason = MvClosureReason::NONE;
 }
 
 /// Changes the script of the scenario in progress.
@@ -358,15 +353,7 @@ pub fn value_of(key: &[u8]) -> &'static [u8] {
 /// What happened since the last reset.
 pub fn stats() -> Stats {
     // SAFETY: thread mode; no other reference is live.
-    let fake = unsafe { fake() };
-    let mut stats = fake.stats;
-    stats.out_of_order = fake.channels.iter().any(|c| c.out_of_order) || stats.out_of_order;
-    stats
-}
-
-/// The network handle `mvRequestNetwork` hands out.
-pub const fn network_handle() -> MvNetworkHandle {
-    NETWORK_HANDLE
+    unsafe { fake() }.stats
 }
 
 /// The stack the fake's system calls run on: Microvisor's calls run in the secure world, on
@@ -647,7 +634,6 @@ pub unsafe extern "C" fn fake_mvOpenChannel(
     channel.result = MvConfigFetchResult::OK;
     channel.num_items = 0;
     channel.next_read = 0;
-    channel.out_of_order = false;
     fake.stats.opens += 1;
     fake.stats.open_channels += 1;
     // SAFETY: non-null, valid per the caller's contract.
@@ -880,7 +866,7 @@ pub unsafe extern "C" fn fake_mvReadConfigResponseItem(
         return MvStatus::PARAMETERFAULT;
     }
     if index != channel.next_read {
-        channel.out_of_order = true;
+        fake.stats.out_of_order = true;
     }
     channel.next_read = index + 1;
     let copied = item.len.min(params.buf.size as usize);
@@ -910,19 +896,10 @@ pub unsafe extern "C" fn fake_mvCloseChannel(handle: *mut MvChannelHandle) -> Mv
     let fake = unsafe { fake() };
     // SAFETY: non-null, valid per the caller's contract.
     let value = unsafe { handle.read() };
-    let reason = match channel_slot(&mut fake.channels, value) {
-        None => return MvStatus::INVALIDHANDLE,
-        Some(channel) => {
-            let reason = if channel.state == ChannelState::ClosedByServer {
-                MvClosureReason::CHANNELCLOSEDBYSERVER
-            } else {
-                MvClosureReason::CLOSEDBYAPPLICATION
-            };
-            channel.state = ChannelState::Free;
-            reason
-        }
+    let Some(channel) = channel_slot(&mut fake.channels, value) else {
+        return MvStatus::INVALIDHANDLE;
     };
-    fake.last_reason = reason;
+    channel.state = ChannelState::Free;
     fake.stats.closes += 1;
     fake.stats.open_channels = fake.stats.open_channels.saturating_sub(1);
     // SAFETY: non-null, valid per the caller's contract.

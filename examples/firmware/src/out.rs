@@ -50,16 +50,6 @@ pub fn num(value: u64) {
     bytes(digits.get(at..).unwrap_or(&[]));
 }
 
-/// Writes a number in hex, `0x` first.
-pub fn hex(value: u32) {
-    let mut text = *b"0x00000000";
-    for (i, slot) in text.iter_mut().skip(2).enumerate() {
-        let nibble = (value >> (28 - 4 * i as u32)) & 0xf;
-        *slot = b"0123456789abcdef".get(nibble as usize).copied().unwrap_or(b'?');
-    }
-    bytes(&text);
-}
-
 /// Ends the run: QEMU exits with status 0 on success, 1 on failure.
 pub fn exit(success: bool) -> ! {
     debug::exit(if success { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
