@@ -387,9 +387,24 @@ fn secret_wiped() {
     // The first 32 hex digits of the private key: its text lives only in the read buffer.
     let text = fake::value_of(b"private_key");
     let needle = text.get(..32).unwrap_or(b"");
-    let fetched = fetch_mqtt(Script::normal(), None).is_ok();
-    let wiped = !needle.is_empty() && !measure::stack_holds(needle);
-    report("mqtt: no text of a secret is left on the stack", fetched && wiped);
+    // Two refreshes: the second leaves the first's settings dropped in its staging copy on the
+    // stack, the secrets wiped by their drop and the other fields as they were.
+    let fetched =
+        fetch_mqtt(Script::normal(), None).is_ok() && fetch_mqtt(Script::normal(), None).is_ok();
+    // SAFETY: thread mode; no other reference to LIVE is live.
+    let live = unsafe { LIVE.get() };
+    let key = live.private_key.expose_secret().get(..16).unwrap_or(&[]);
+    let wiped = !needle.is_empty()
+        && !measure::stack_holds(needle)
+        && key.len() == 16
+        && !measure::stack_holds(key);
+    // The control: the search does see the dead staging copy, where a field that is not secret
+    // is still whole.
+    let seen = measure::stack_holds(live.root_ca.get(..16).unwrap_or(&[]));
+    if !seen {
+        out::str("    control: the root CA of the dropped copy was not found on the stack\n");
+    }
+    report("mqtt: no text of a secret is left on the stack", fetched && wiped && seen);
 }
 
 fn c_mqtt() {
