@@ -5,6 +5,9 @@
 
 use std::path::Path;
 
+mod common;
+use common::{load, Small, SMALL};
+
 use microvisor_config::heapless::String;
 use microvisor_config::sim::{self, CheckReport, Cloud, Place, Status};
 use microvisor_config::{
@@ -15,10 +18,6 @@ use microvisor_config::{
 #[allow(dead_code)]
 mod boot {
     include!("../examples/boot.rs");
-}
-
-fn load(text: &str) -> Cloud {
-    Cloud::from_toml_str(text).unwrap_or_else(|error| panic!("{error}"))
 }
 
 fn example(name: &str) -> Cloud {
@@ -175,15 +174,6 @@ fn no_secret_in_the_report() {
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(!shown.contains("12x4"), "{shown}");
 }
-
-#[derive(MicrovisorConfig)]
-#[config(scope = device, store = config)]
-struct Small {
-    host: String<16>,
-    port: u16,
-}
-
-const SMALL: &str = "[device.config]\nhost = \"mqtt.example.com\"\nport = 8883\n";
 
 #[test]
 fn an_ok_report() {

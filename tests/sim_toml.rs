@@ -4,20 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
-use microvisor_config::heapless::String;
+mod common;
+use common::{load, Small, SMALL};
+
 use microvisor_config::sim::{Cloud, LoadError, Problem, ProblemKind};
 use microvisor_config::{
     FetchError, ItemError, MicrovisorConfig, MvStatus, Scope, Store, WaitError,
 };
 
 const SECRET: &str = "hunter2-do-not-print";
-
-fn load(text: &str) -> Cloud {
-    match Cloud::from_toml_str(text) {
-        Ok(cloud) => cloud,
-        Err(error) => panic!("{error}"),
-    }
-}
 
 fn problems(text: &str) -> Vec<Problem> {
     match Cloud::from_toml_str(text) {
@@ -31,14 +26,14 @@ fn problems(text: &str) -> Vec<Problem> {
 }
 
 /// The one problem of `text`: its line, table, key and kind.
-fn problem(text: &str) -> (usize, std::string::String, Option<std::string::String>, ProblemKind) {
+fn problem(text: &str) -> (usize, String, Option<String>, ProblemKind) {
     let found = problems(text);
     assert_eq!(found.len(), 1, "expected one problem, got {found:#?}");
     let p = found.into_iter().next().unwrap();
     (p.line, p.table, p.key, p.kind)
 }
 
-fn key(name: &str) -> Option<std::string::String> {
+fn key(name: &str) -> Option<String> {
     Some(name.to_owned())
 }
 
@@ -467,15 +462,6 @@ receive_buffer = "big"
 }
 
 // --- Faults written in the file -----------------------------------------------------------
-
-#[derive(MicrovisorConfig, Debug)]
-#[config(scope = device, store = config)]
-struct Small {
-    host: String<16>,
-    port: u16,
-}
-
-const SMALL: &str = "[device.config]\nhost = \"mqtt.example.com\"\nport = 8883\n";
 
 fn fetch_small(faults: &str) -> Result<Small, FetchError> {
     let cloud = load(&format!("{SMALL}\n[faults]\n{faults}\n"));

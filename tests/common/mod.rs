@@ -1,4 +1,5 @@
-//! The settings struct of the vendor's MQTT demo, and a cloud that holds valid values for it.
+//! The settings struct of the vendor's MQTT demo, and a cloud that holds valid values for it;
+//! a two-field struct and a cloud file for it, and the loading of cloud files.
 #![allow(dead_code)]
 
 use microvisor_config::heapless::String;
@@ -51,3 +52,19 @@ pub fn cloud() -> Cloud {
 pub fn unhex(text: &str) -> Vec<u8> {
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap()).collect()
 }
+
+/// A cloud from TOML text; the test fails with the file's problems if it is not valid.
+pub fn load(text: &str) -> Cloud {
+    Cloud::from_toml_str(text).unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// Two fields, for the tests of cloud files and reports.
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+pub struct Small {
+    pub host: String<16>,
+    pub port: u16,
+}
+
+/// A cloud file that holds [`Small`].
+pub const SMALL: &str = "[device.config]\nhost = \"mqtt.example.com\"\nport = 8883\n";
