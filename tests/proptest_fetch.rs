@@ -26,7 +26,8 @@ enum Item {
     /// A text, and what it means for the field: its value or why it is invalid (a text longer
     /// than `max_len` is "too long" whatever it means, judged at check time).
     Text(Vec<u8>, Result<Val, ParseError>),
-    /// Not stored; `true` if stored in the other store instead (which must not be read).
+    /// Not stored; `true` if stored under the same key in the other store and in the other scope
+    /// instead (which must not be read).
     Missing(bool),
     Fault(Fault),
 }
