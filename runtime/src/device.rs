@@ -182,9 +182,7 @@ impl<const N: usize> Notifications<N> {
         // SAFETY: `setup` and `handle` are valid for the call; the buffer is 'static, so it
         // outlives Microvisor's use of it.
         let status = unsafe { sys::mvSetupNotifications(&setup, &mut handle) };
-        if status != MvStatus::OKAY {
-            return Err(status);
-        }
+        status.ok()?;
         self.center.handle.store(handle, Ordering::Release);
         Ok(handle)
     }
@@ -296,9 +294,7 @@ impl<'a> DeviceChannel<'a> {
         // SAFETY: `params` and `handle` are valid for the call; the buffers it names are
         // borrowed for 'a, as long as the returned channel, which closes on drop.
         let status = unsafe { sys::mvOpenChannel(&params, &mut handle) };
-        if status != MvStatus::OKAY {
-            return Err(status);
-        }
+        status.ok()?;
         Ok(DeviceChannel { handle, center, tag, sent: false, timeout_us: DEFAULT_TIMEOUT_US })
     }
 
@@ -323,11 +319,7 @@ impl<'a> DeviceChannel<'a> {
         let mut reason = ffi::MvClosureReason::NONE;
         // SAFETY: `reason` is valid for the call.
         let status = unsafe { sys::mvGetChannelClosureReason(self.handle, &mut reason) };
-        if status == MvStatus::OKAY {
-            Ok(reason)
-        } else {
-            Err(status)
-        }
+        status.ok().map(|()| reason)
     }
 }
 
@@ -335,11 +327,7 @@ fn now_us() -> Result<u64, MvStatus> {
     let mut now = 0;
     // SAFETY: `now` is valid for the call.
     let status = unsafe { sys::mvGetMicroseconds(&mut now) };
-    if status == MvStatus::OKAY {
-        Ok(now)
-    } else {
-        Err(status)
-    }
+    status.ok().map(|()| now)
 }
 
 impl ConfigChannel for DeviceChannel<'_> {
@@ -362,11 +350,7 @@ impl ConfigChannel for DeviceChannel<'_> {
         // buffer before it returns.
         let status = unsafe { sys::mvSendConfigFetchRequest(self.handle, &params) };
         self.sent = !status.leaves_request_unsent();
-        if status == MvStatus::OKAY {
-            Ok(())
-        } else {
-            Err(status)
-        }
+        status.ok()
     }
 
     // Inlined into the fetch, as are `send_request` and `read_response_data`: the notification
@@ -398,11 +382,7 @@ impl ConfigChannel for DeviceChannel<'_> {
         let mut data = ffi::MvConfigResponseData::default();
         // SAFETY: `data` is valid for the call.
         let status = unsafe { sys::mvReadConfigFetchResponseData(self.handle, &mut data) };
-        if status == MvStatus::OKAY {
-            Ok(data)
-        } else {
-            Err(status)
-        }
+        status.ok().map(|()| data)
     }
 
     fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
@@ -421,11 +401,7 @@ impl ConfigChannel for DeviceChannel<'_> {
         // SAFETY: `params`, `result`, `length` and `buf` (of `size` bytes) are valid and
         // exclusively borrowed for the call.
         let status = unsafe { sys::mvReadConfigResponseItem(self.handle, &params) };
-        if status == MvStatus::OKAY {
-            Ok(ItemRead { result, length })
-        } else {
-            Err(status)
-        }
+        status.ok().map(|()| ItemRead { result, length })
     }
 
     fn close(&mut self) {

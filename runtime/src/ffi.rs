@@ -139,6 +139,16 @@ u32_enum! {
 }
 
 impl MvStatus {
+    /// `OKAY` as `Ok`, any other status as `Err`: a system call's answer, for `?`.
+    #[inline]
+    pub const fn ok(self) -> Result<(), MvStatus> {
+        if self.0 == MvStatus::OKAY.0 {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
     /// Whether `mvSendConfigFetchRequest` answering this status leaves the channel without a
     /// request: after any other status Microvisor counts the request as sent, and another is
     /// `REQUESTALREADYSENT` (MICROVISOR.md, "How a fetch runs", step 3). The device channel and
