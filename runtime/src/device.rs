@@ -79,6 +79,19 @@ impl NotificationCenter {
         self.not_connected.load(Ordering::Acquire) & tag_bit(tag) != 0
     }
 
+    /// What has become of the response awaited on `tag`'s channel: arrived (the event taken),
+    /// the channel closed, or nothing yet. The blocking wait and the async poll both ask this.
+    #[inline(always)]
+    fn response_event(&self, tag: u32) -> Option<Result<(), WaitError>> {
+        if self.take_readable(tag) {
+            Some(Ok(()))
+        } else if self.not_connected(tag) {
+            Some(Err(WaitError::ChannelClosed))
+        } else {
+            None
+        }
+    }
+
     /// Records one event. Used by [`Notifications::on_interrupt`]; public so that firmware with
     /// its own notification buffer can feed events in.
     pub fn record(&self, event: &ffi::MvNotification) {
@@ -105,6 +118,14 @@ impl NotificationCenter {
     fn wake(&self, tag: u32) {
         if let Some(waker) = self.wakers.get(tag.min(31) as usize) {
             waker.wake();
+        }
+    }
+
+    /// Sets the task [`NotificationCenter::wake`] wakes for `tag`.
+    #[cfg(feature = "async")]
+    fn register(&self, tag: u32, waker: &core::task::Waker) {
+        if let Some(slot) = self.wakers.get(tag.min(31) as usize) {
+            slot.register(waker);
         }
     }
 
@@ -310,6 +331,13 @@ impl<'a> DeviceChannel<'a> {
         self.handle
     }
 
+    /// Whether a request was sent on this open channel: only then is there a response to wait
+    /// for.
+    #[inline(always)]
+    fn awaits_response(&self) -> bool {
+        self.sent && self.handle != 0
+    }
+
     /// Why Microvisor closed the channel (`mvGetChannelClosureReason`).
     ///
     /// # Errors
@@ -358,16 +386,13 @@ impl ConfigChannel for DeviceChannel<'_> {
     // stack a fetch reaches (44 bytes on the MQTT schema, `bench/run`).
     #[inline(always)]
     fn wait_response(&mut self) -> Result<(), WaitError> {
-        if !self.sent || self.handle == 0 {
+        if !self.awaits_response() {
             return Err(WaitError::ChannelClosed);
         }
         let start = now_us().map_err(WaitError::Status)?;
         loop {
-            if self.center.take_readable(self.tag) {
-                return Ok(());
-            }
-            if self.center.not_connected(self.tag) {
-                return Err(WaitError::ChannelClosed);
+            if let Some(event) = self.center.response_event(self.tag) {
+                return event;
             }
             let now = now_us().map_err(WaitError::Status)?;
             if now.wrapping_sub(start) >= self.timeout_us {
@@ -429,19 +454,14 @@ impl crate::AsyncConfigChannel for DeviceChannel<'_> {
         cx: &mut core::task::Context<'_>,
     ) -> core::task::Poll<Result<(), WaitError>> {
         use core::task::Poll;
-        if !self.sent || self.handle == 0 {
+        if !self.awaits_response() {
             return Poll::Ready(Err(WaitError::ChannelClosed));
         }
         // Register first, then look: an event between the two still wakes this task.
-        if let Some(waker) = self.center.wakers.get(self.tag.min(31) as usize) {
-            waker.register(cx.waker());
-        }
-        if self.center.take_readable(self.tag) {
-            Poll::Ready(Ok(()))
-        } else if self.center.not_connected(self.tag) {
-            Poll::Ready(Err(WaitError::ChannelClosed))
-        } else {
-            Poll::Pending
+        self.center.register(self.tag, cx.waker());
+        match self.center.response_event(self.tag) {
+            Some(event) => Poll::Ready(event),
+            None => Poll::Pending,
         }
     }
 }
