@@ -341,11 +341,17 @@ impl SimChannel<'_> {
         self.state == State::Closed
     }
 
-    /// With manual delivery, a delivered response is readable without a wait: an event loop
-    /// reads it when the notification (here `Cloud::deliver`) says so.
-    fn arrive_if_delivered(&mut self) {
+    /// Whether the response can be read, as the reads answer it. With manual delivery, a
+    /// delivered response is readable without a wait: an event loop reads it when the
+    /// notification (here `Cloud::deliver`) says so.
+    fn arrived(&mut self) -> Result<(), MvStatus> {
         if self.state == State::Sent && self.cloud.manual_delivery && self.is_delivered() {
             self.state = State::Arrived;
+        }
+        match self.state {
+            State::Closed => Err(MvStatus::CHANNELCLOSED),
+            State::Open | State::Sent => Err(MvStatus::RESPONSENOTPRESENT),
+            State::Arrived => Ok(()),
         }
     }
 
@@ -456,7 +462,7 @@ impl ConfigChannel for SimChannel<'_> {
             State::Sent | State::Arrived => {}
         }
         if self.cloud.has_fault(|f| *f == ChannelFault::NoResponse).is_some()
-            || (self.cloud.manual_delivery && !self.is_delivered())
+            || !self.is_delivered()
         {
             return Err(WaitError::Timeout);
         }
@@ -471,12 +477,7 @@ impl ConfigChannel for SimChannel<'_> {
     }
 
     fn read_response_data(&mut self) -> Result<MvConfigResponseData, MvStatus> {
-        self.arrive_if_delivered();
-        match self.state {
-            State::Closed => return Err(MvStatus::CHANNELCLOSED),
-            State::Open | State::Sent => return Err(MvStatus::RESPONSENOTPRESENT),
-            State::Arrived => {}
-        }
+        self.arrived()?;
         if let Some(ChannelFault::ResponseStatus(status)) =
             self.cloud.has_fault(|f| matches!(f, ChannelFault::ResponseStatus(_)))
         {
@@ -486,12 +487,7 @@ impl ConfigChannel for SimChannel<'_> {
     }
 
     fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
-        self.arrive_if_delivered();
-        match self.state {
-            State::Closed => return Err(MvStatus::CHANNELCLOSED),
-            State::Open | State::Sent => return Err(MvStatus::RESPONSENOTPRESENT),
-            State::Arrived => {}
-        }
+        self.arrived()?;
         if self.response_data.result != MvConfigFetchResult::OK {
             return Err(MvStatus::RESPONSENOTPRESENT);
         }
