@@ -151,8 +151,8 @@ impl MvStatus {
 
     /// Whether `mvSendConfigFetchRequest` answering this status leaves the channel without a
     /// request: after any other status Microvisor counts the request as sent, and another is
-    /// `REQUESTALREADYSENT` (MICROVISOR.md, "How a fetch runs", step 3). The device channel and
-    /// the simulator both go by this.
+    /// `REQUESTALREADYSENT` (the vendor's header on that call). The device channel and the
+    /// simulator both go by this.
     pub(crate) const fn leaves_request_unsent(self) -> bool {
         matches!(
             self,

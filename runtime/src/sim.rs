@@ -1,7 +1,7 @@
 //! A host simulator of the Microvisor cloud and its config-fetch channel (feature `sim`).
 //!
 //! [`Cloud`] holds the four stores; [`Cloud::open_channel`] gives a [`SimChannel`] that behaves
-//! as `MICROVISOR.md` says the device does: one request per channel (`REQUESTALREADYSENT`
+//! as the vendor's header says the device does: one request per channel (`REQUESTALREADYSENT`
 //! after it), `INVALIDCONFIGKEY` for a key outside printable ASCII, `KEYNOTFOUND`,
 //! `SERVERERROR`, `RESPONSETOOLARGE` when the response exceeds the receive buffer,
 //! `INDEXINVALID`, `CHANNELCLOSED`, a response that is readable only once the wait has begun,
