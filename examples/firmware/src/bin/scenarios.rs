@@ -12,6 +12,7 @@ use core::mem::MaybeUninit;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m_rt::entry;
+use microvisor_config::device::DeviceChannel;
 use microvisor_config::{FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, WaitError};
 use microvisor_config_firmware::cbaseline::{self, CfError};
 use microvisor_config_firmware::cloud::{CONFIG, DEVICE, SECRET};
@@ -95,20 +96,29 @@ fn tidy(opens: u32) -> bool {
     ok
 }
 
+/// Runs `fetch` on a new channel, which it drops; a channel that does not open is
+/// `Send(status)`, as the fetch would report a request refused.
+fn on_new_channel<T>(
+    fetch: impl FnOnce(DeviceChannel<'static>) -> Result<T, FetchError>,
+) -> Result<T, FetchError> {
+    // SAFETY: no other channel on the buffers is open (each scenario drops its channel).
+    match unsafe { open_channel() } {
+        Ok(channel) => fetch(channel),
+        Err(status) => Err(FetchError::Send(status)),
+    }
+}
+
 /// Refreshes the MQTT settings in `LIVE` on a new channel, under `script`.
 fn fetch_mqtt(script: Script, timeout_us: Option<u64>) -> Result<(), FetchError> {
     fake::set_script(script);
-    // SAFETY: no other channel on the buffers is open (each scenario drops its channel).
-    let channel = match unsafe { open_channel() } {
-        Ok(channel) => channel,
-        Err(status) => return Err(FetchError::Send(status)),
-    };
-    let mut channel = match timeout_us {
-        Some(timeout) => channel.with_timeout_us(timeout),
-        None => channel,
-    };
-    // SAFETY: thread mode; no other reference to LIVE is live.
-    unsafe { LIVE.get() }.refresh(&mut channel)
+    on_new_channel(|channel| {
+        let mut channel = match timeout_us {
+            Some(timeout) => channel.with_timeout_us(timeout),
+            None => channel,
+        };
+        // SAFETY: thread mode; no other reference to LIVE is live.
+        unsafe { LIVE.get() }.refresh(&mut channel)
+    })
 }
 
 /// Runs a scenario expecting `expected` from an MQTT fetch.
@@ -437,12 +447,10 @@ fn thin() {
     static SYN_STAGING: Global<MaybeUninit<ThinSynthetic64>> = Global::new(MaybeUninit::uninit());
 
     reset_mqtt(true);
-    // SAFETY: no other channel on the buffers is open; thread mode, LIVE and STAGING are used
-    // by this scenario only.
-    let result = match unsafe { open_channel() } {
-        Ok(mut channel) => unsafe { LIVE.get().refresh_via(STAGING.get(), &mut channel) },
-        Err(status) => Err(FetchError::Send(status)),
-    };
+    // SAFETY: thread mode; LIVE and STAGING are used by this scenario only.
+    let result = on_new_channel(|mut channel| unsafe {
+        LIVE.get().refresh_via(STAGING.get(), &mut channel)
+    });
     if let Err(error) = &result {
         describe(error);
     }
@@ -454,10 +462,9 @@ fn thin() {
     fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 129]);
     mqtt_rest_of_cloud();
     // SAFETY: as above.
-    let result = match unsafe { open_channel() } {
-        Ok(mut channel) => unsafe { LIVE.get().refresh_via(STAGING.get(), &mut channel) },
-        Err(status) => Err(FetchError::Send(status)),
-    };
+    let result = on_new_channel(|mut channel| unsafe {
+        LIVE.get().refresh_via(STAGING.get(), &mut channel)
+    });
     let expected = FetchError::Item {
         index: 0,
         key: "broker-host",
@@ -475,10 +482,9 @@ fn thin() {
     fake::reset(Script::normal());
     let loaded = synthetic64::load_cloud();
     // SAFETY: as above.
-    let result = match unsafe { open_channel() } {
-        Ok(mut channel) => unsafe { SYN_LIVE.get().refresh_via(SYN_STAGING.get(), &mut channel) },
-        Err(status) => Err(FetchError::Send(status)),
-    };
+    let result = on_new_channel(|mut channel| unsafe {
+        SYN_LIVE.get().refresh_via(SYN_STAGING.get(), &mut channel)
+    });
     if let Err(error) = &result {
         describe(error);
     }
@@ -490,11 +496,7 @@ fn thin() {
 fn synthetic() {
     fake::reset(Script::normal());
     let loaded = synthetic64::load_cloud();
-    // SAFETY: no other channel on the buffers is open.
-    let result = match unsafe { open_channel() } {
-        Ok(mut channel) => Synthetic64::fetch(&mut channel),
-        Err(status) => Err(FetchError::Send(status)),
-    };
+    let result = on_new_channel(|mut channel| Synthetic64::fetch(&mut channel));
     if let Err(error) = &result {
         describe(error);
     }
