@@ -98,36 +98,62 @@ pub const CERT_BYTES: usize = 700;
 /// See [`ROOT_CA_BYTES`].
 pub const PRIVATE_KEY_BYTES: usize = 1190;
 
+/// The texts of one MQTT cloud, and the seeds of its hex values.
+struct CloudValues {
+    host: &'static [u8],
+    port: &'static [u8],
+    client_id: Option<&'static [u8]>,
+    /// Seeds of the root CA, the certificate and the private key (`cloud::insert_hex`).
+    hex_seeds: [u32; 3],
+    username: &'static [u8],
+    password: &'static [u8],
+}
+
+const GOOD: CloudValues = CloudValues {
+    host: b"mqtt.broker.example.com",
+    port: b"8883",
+    client_id: Some(b"dev-0123456789abcdef"),
+    hex_seeds: [0x1001, 0x2002, 0x3003],
+    username: b"device-user",
+    password: b"correct horse battery staple",
+};
+
+/// Other values under every key than [`GOOD`]'s (the port too: [`check`] wants 8883).
+const OTHER: CloudValues = CloudValues {
+    host: b"other.broker.example.net",
+    port: b"1883",
+    client_id: Some(b"other-client"),
+    hex_seeds: [0x1111, 0x2222, 0x3333],
+    username: b"other-user",
+    password: b"another password",
+};
+
+fn load(values: &CloudValues) -> bool {
+    let [ca_seed, cert_seed, key_seed] = values.hex_seeds;
+    let mut ok = true;
+    ok &= fake::insert(DEVICE, CONFIG, b"broker-host", values.host);
+    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", values.port);
+    if let Some(client_id) = values.client_id {
+        ok &= fake::insert(DEVICE, CONFIG, b"client-id", client_id);
+    }
+    ok &= cloud::insert_hex(DEVICE, CONFIG, b"root-CA", ROOT_CA_BYTES, ca_seed);
+    ok &= cloud::insert_hex(DEVICE, CONFIG, b"cert", CERT_BYTES, cert_seed);
+    ok &= cloud::insert_hex(DEVICE, SECRET, b"private_key", PRIVATE_KEY_BYTES, key_seed);
+    ok &= fake::insert(DEVICE, CONFIG, b"username", values.username);
+    ok &= fake::insert(DEVICE, SECRET, b"password", values.password);
+    ok
+}
+
 /// Fills the fake cloud with a good MQTT configuration. `client_id` says whether the optional
 /// key is there.
 pub fn load_cloud(client_id: bool) -> bool {
-    let mut ok = true;
-    ok &= fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
-    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
-    if client_id {
-        ok &= fake::insert(DEVICE, CONFIG, b"client-id", b"dev-0123456789abcdef");
-    }
-    ok &= cloud::insert_hex(DEVICE, CONFIG, b"root-CA", ROOT_CA_BYTES, 0x1001);
-    ok &= cloud::insert_hex(DEVICE, CONFIG, b"cert", CERT_BYTES, 0x2002);
-    ok &= cloud::insert_hex(DEVICE, SECRET, b"private_key", PRIVATE_KEY_BYTES, 0x3003);
-    ok &= fake::insert(DEVICE, CONFIG, b"username", b"device-user");
-    ok &= fake::insert(DEVICE, SECRET, b"password", b"correct horse battery staple");
-    ok
+    load(&CloudValues { client_id: GOOD.client_id.filter(|_| client_id), ..GOOD })
 }
 
 /// Loads other values than [`load_cloud`]'s under every key: what a refresh that must not land
 /// is served, so that a field written in place would show.
 pub fn load_other_cloud() -> bool {
-    let mut ok = true;
-    ok &= fake::insert(DEVICE, CONFIG, b"broker-host", b"other.broker.example.net");
-    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", b"1883");
-    ok &= fake::insert(DEVICE, CONFIG, b"client-id", b"other-client");
-    ok &= cloud::insert_hex(DEVICE, CONFIG, b"root-CA", ROOT_CA_BYTES, 0x1111);
-    ok &= cloud::insert_hex(DEVICE, CONFIG, b"cert", CERT_BYTES, 0x2222);
-    ok &= cloud::insert_hex(DEVICE, SECRET, b"private_key", PRIVATE_KEY_BYTES, 0x3333);
-    ok &= fake::insert(DEVICE, CONFIG, b"username", b"other-user");
-    ok &= fake::insert(DEVICE, SECRET, b"password", b"another password");
-    ok
+    load(&OTHER)
 }
 
 /// Whether `value` holds exactly what the cloud has under `key` (a missing key: `None`).
