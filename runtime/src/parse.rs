@@ -38,8 +38,8 @@ pub fn parse_unsigned(text: &[u8], max: u64) -> Result<u64, ParseError> {
 /// Parses strict decimal text into an integer of `8 << log2_width` bits, at most 32: signed
 /// (an optional `-` or `+`, then digits) or unsigned (digits only). The answer of
 /// [`parse_signed`] or [`parse_unsigned`] for that type, without their 64-bit range arithmetic:
-/// the digits add up in 64 bits held at 2^32, and the value comes back as its 32-bit two's
-/// complement bits, which the caller truncates to the width.
+/// the digits add up in 32 bits, and the value comes back as its 32-bit two's complement bits,
+/// which the caller truncates to the width.
 pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, ParseError> {
     // Clamped so that no width makes the shifts below overflow: the parser cannot panic.
     let bits = 8u32 << log2_width.min(2);
@@ -50,19 +50,24 @@ pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, Pa
     // The magnitude's bound on its side of zero: one more below it than above.
     let bound =
         if signed { (1u32 << (bits - 1)) - u32::from(!negative) } else { u32::MAX >> (32 - bits) };
-    // Past 32 bits the value is held at 2^32: out of range whatever digits follow.
-    let mut value: u64 = 0;
+    // The digits add up in 32 bits; what each step carries past them is or-ed into `carried`,
+    // which stays non-zero once the value has left 32 bits, whatever digits follow. A step is
+    // one multiply-accumulate into a register pair on a Cortex-M33, not 64-bit arithmetic.
+    let (mut value, mut carried) = (0u32, 0u32);
     for (at, &byte) in digits.iter().enumerate() {
-        let digit = byte.wrapping_sub(b'0');
+        // In `u32`: a `u8` digit would be masked back to 8 bits at every step.
+        let digit = u32::from(byte).wrapping_sub(u32::from(b'0'));
         if digit > 9 {
             return Err(after_sign(ParseError::NotDecimal { at }, text, digits));
         }
-        value = (value * 10 + u64::from(digit)).min(1 << 32);
+        let step = u64::from(value) * 10 + u64::from(digit);
+        value = step as u32;
+        carried |= (step >> 32) as u32;
     }
-    match u32::try_from(value) {
-        Ok(value) if value <= bound => Ok(if negative { value.wrapping_neg() } else { value }),
-        _ => Err(ParseError::OutOfRange),
+    if carried != 0 || value > bound {
+        return Err(ParseError::OutOfRange);
     }
+    Ok(if negative { value.wrapping_neg() } else { value })
 }
 
 /// Splits an optional `-` or `+` from the digits; a sign alone is not a number.
