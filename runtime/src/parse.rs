@@ -169,38 +169,36 @@ pub fn utf8(text: &[u8]) -> Result<&str, ParseError> {
 /// Where the first sequence that is not well-formed UTF-8 starts (`Utf8Error::valid_up_to`),
 /// or `None`. The same rules as `core::str::from_utf8` (RFC 3629: no overlong forms, no
 /// surrogates, nothing above U+10FFFF) in a fraction of its flash: core's is tuned for speed
-/// on long text with a 256-byte table, and a config value is short.
+/// on long text with a 256-byte table, and a config value is short. A sequence is decoded to
+/// its code point and the point checked, rather than its bytes checked against per-lead ranges.
 pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
     let mut at = ascii_prefix_len(text);
     while let Some(&lead) = text.get(at) {
+        let start = at;
+        at += 1;
         if lead < 0x80 {
-            at += 1;
             continue;
         }
-        // The sequence's length, and the range its second byte must lie in: 80..=BF but for
-        // the leads whose shortest forms and surrogates are excluded there (E0, ED, F0, F4).
-        let width = match lead {
-            0xc2..=0xdf => 2,
-            0xe0..=0xef => 3,
-            0xf0..=0xf4 => 4,
-            _ => return Some(at),
+        // How many continuation bytes follow the lead, and the least code point that needs
+        // that many (anything less is an overlong form).
+        let (more, least) = match lead {
+            0xc0..=0xdf => (1, 0x80),
+            0xe0..=0xef => (2, 0x800),
+            0xf0..=0xf7 => (3, 0x1_0000),
+            _ => return Some(start),
         };
-        let (low, high) = match lead {
-            0xe0 => (0xa0, 0xbf),
-            0xed => (0x80, 0x9f),
-            0xf0 => (0x90, 0xbf),
-            0xf4 => (0x80, 0x8f),
-            _ => (0x80, 0xbf),
-        };
-        let Some((&second, rest)) = text.get(at + 1..at + width).and_then(<[u8]>::split_first)
-        else {
-            return Some(at);
-        };
-        if !(low..=high).contains(&second) || rest.iter().any(|byte| !(0x80..=0xbf).contains(byte))
-        {
-            return Some(at);
+        // The lead's payload bits: five, four or three.
+        let mut point = u32::from(lead & (0x3f >> more));
+        for _ in 0..more {
+            match text.get(at) {
+                Some(&next) if next & 0xc0 == 0x80 => point = point << 6 | u32::from(next & 0x3f),
+                _ => return Some(start),
+            }
+            at += 1;
         }
-        at += width;
+        if point < least || point > 0x10_ffff || (0xd800..=0xdfff).contains(&point) {
+            return Some(start);
+        }
     }
     None
 }
