@@ -62,6 +62,7 @@ fn fetch_with_buffer<T: MicrovisorConfig>(
             T::FIELD_ROWS,
             T::FIELD_OPS,
             out.as_mut_ptr().cast(),
+            size_of::<T>(),
             scratch,
         )
     };

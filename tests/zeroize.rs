@@ -253,6 +253,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
                 Rich::FIELD_ROWS,
                 Rich::FIELD_OPS,
                 out.as_mut_ptr().cast(),
+                size_of::<Rich>(),
                 &mut scratch,
             )
         };
@@ -271,12 +272,14 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
     assert_eq!(&scratch[secret_extent..32], &LONGEST[5].as_bytes()[secret_extent..]);
 }
 
-/// A settings struct with a secret read before a field that can fail or panic.
+/// A settings struct with a secret and a plain value read before a field that can fail or panic.
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]
 struct KeyThenPort {
     #[config(key = "key", store = secret)]
     key: Secret<Hex<8>>,
+    #[config(key = "name")]
+    name: String<8>,
     #[config(key = "port", with = port_or_panic, max_len = 8)]
     port: u16,
 }
@@ -288,12 +291,13 @@ fn port_or_panic(text: &[u8]) -> Result<u16, microvisor_config::ParseError> {
 }
 
 /// Fetches `KeyThenPort` with `port` set to `port` into storage filled with 0xa5 first, and
-/// returns the bytes the `key` field's place holds afterwards.
-fn key_bytes_after_fetch(port: &str, unwind: bool) -> Vec<u8> {
+/// returns the bytes the struct's place holds afterwards, and those of its `key` field.
+fn bytes_after_fetch(port: &str, unwind: bool) -> (Vec<u8>, Vec<u8>) {
     use microvisor_config::sim::Cloud;
     use microvisor_config::{Scope, Store};
     let mut cloud = Cloud::new();
     cloud.insert(Scope::Device, Store::Secret, "key", "deadbeefdeadbeef");
+    cloud.insert(Scope::Device, Store::Config, "name", "gateway");
     cloud.insert(Scope::Device, Store::Config, "port", port);
     let mut slot = MaybeUninit::<KeyThenPort>::uninit();
     // SAFETY: `slot` is `size_of` bytes of writable storage; any bytes are valid for it.
@@ -306,15 +310,18 @@ fn key_bytes_after_fetch(port: &str, unwind: bool) -> Vec<u8> {
     // SAFETY: every byte was written above (the fetch writes only whole values over them).
     let all = unsafe { storage(&slot) };
     let at = core::mem::offset_of!(KeyThenPort, key);
-    all[at..at + size_of::<Secret<Hex<8>>>()].to_vec()
+    let key = all[at..at + size_of::<Secret<Hex<8>>>()].to_vec();
+    (all, key)
 }
 
-/// A fetch that fails after a `Secret` field was read wipes that field's place, whether the
+/// A fetch that fails after a `Secret` field was read wipes that field's place, and the rest of
+/// the struct (the plain `name` read before, the padding, the storage's old bytes), whether the
 /// later field is invalid or its parser panics (where panics unwind).
 #[test]
 fn a_fetch_that_stops_after_a_secret_wipes_it() {
-    let left = key_bytes_after_fetch("88x3", false);
-    assert!(left.iter().all(|&b| b == 0), "invalid port: {left:x?}");
-    let left = key_bytes_after_fetch("panic", true);
-    assert!(left.iter().all(|&b| b == 0), "panicking parser: {left:x?}");
+    for (port, unwinds) in [("88x3", false), ("panic", true)] {
+        let (all, key) = bytes_after_fetch(port, unwinds);
+        assert!(key.iter().all(|&b| b == 0), "port {port:?}, the key: {key:x?}");
+        assert!(all.iter().all(|&b| b == 0), "port {port:?}, the struct: {all:x?}");
+    }
 }

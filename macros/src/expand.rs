@@ -481,6 +481,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                         <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS,
                         <Self as ::microvisor_config::MicrovisorConfig>::FIELD_OPS,
                         __out.as_mut_ptr().cast(),
+                        ::microvisor_config::__private::core::mem::size_of::<Self>(),
                         &mut __scratch,
                     )
                 }

@@ -429,6 +429,9 @@ impl ConfigChannel for DeviceChannel<'_> {
         status.ok().map(|()| ItemRead { result, length })
     }
 
+    // Not inlined: a fetch closes the channel from four places (a failed send, a failed wait,
+    // the end of the read, the drop), and one call each is smaller than four copies.
+    #[inline(never)]
     fn close(&mut self) {
         if self.handle != 0 {
             // SAFETY: `self.handle` is valid for the call, which zeroes it on success.

@@ -57,9 +57,6 @@ mod code {
     /// `I8 + n`: a signed integer of `1 << n` bytes, at most four.
     pub const I8: u8 = 9;
     pub const I32: u8 = 11;
-    /// Or-ed into the code of a `Secret` of a built-in type: a fetch that fails after writing
-    /// such a field wipes what it wrote there.
-    pub const SECRET: u8 = 0x80;
 }
 
 /// How the fetch loop fills a field of type `T`: the code of a built-in kind it parses itself,
@@ -167,14 +164,11 @@ pub(crate) const unsafe fn integer_kind<T>(signed: bool) -> FieldKind<T> {
 }
 
 impl<T> FieldKind<crate::Secret<T>> {
-    /// A `Secret<T>` is laid out as its `T` (`repr(transparent)`).
+    /// A `Secret<T>` is laid out as its `T` (`repr(transparent)`), and parsed as it: a fetch
+    /// that fails wipes the whole struct it was filling, so the loop need not tell secrets.
     pub(crate) const fn secret(inner: FieldKind<T>) -> Self {
-        if inner.is_builtin() {
-            // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is.
-            unsafe { Self::new(inner.0 | code::SECRET) }
-        } else {
-            Self::CUSTOM
-        }
+        // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is.
+        unsafe { Self::new(inner.0) }
     }
 }
 
@@ -286,7 +280,7 @@ impl FieldEntry {
 /// The family of built-in kind `kind`: the code of the parser that fills it (`U8` for every
 /// integer).
 const fn family(kind: u8) -> u8 {
-    match kind & !code::SECRET {
+    match kind {
         code::U8..=code::U32 | code::I8..=code::I32 => code::U8,
         other => other,
     }
@@ -541,7 +535,7 @@ unsafe fn parse_integer_field(
     slot: *mut u8,
     row: &FieldRow,
 ) -> Result<(), ParseError> {
-    let kind = row.kind & !code::SECRET;
+    let kind = row.kind;
     let signed = kind >= code::I8;
     let log2_width = kind.wrapping_sub(if signed { code::I8 } else { code::U8 });
     if log2_width > 2 {
@@ -570,28 +564,14 @@ unsafe fn write_integer(slot: *mut u8, value: u32, log2_width: u8) {
     }
 }
 
-/// The bytes a parse of built-in kind `kind` may have written at its field: what a failed
-/// fetch wipes in a `Secret` field.
-fn builtin_extent(kind: u8, max_len: usize) -> usize {
-    let word = size_of::<usize>();
-    match kind & !code::SECRET {
-        code::TEXT | code::BYTES => word + max_len,
-        code::HEX => word + max_len / 2,
-        code::BOOL => 1,
-        unsigned @ code::U8..=code::U32 => 1 << (unsigned - code::U8),
-        signed @ code::I8..=code::I32 => 1 << (signed - code::I8),
-        _ => 0,
-    }
-}
-
 /// Overwrites `len` bytes at `at` with zeros, in a way the optimiser keeps (`zeroize`, as
-/// `Secret`'s drop; as `MaybeUninit` bytes, since a half-written field may hold some that are
+/// `Secret`'s drop; as `MaybeUninit` bytes, since a half-written struct may hold some that are
 /// not initialized).
 ///
 /// # Safety
 ///
 /// `at` is valid for writes of `len` bytes.
-// Not inlined: only a failed fetch calls it, and inlined it grows the loop's function.
+// Not inlined: the read buffer's wipe and a failed fetch's share it.
 #[inline(never)]
 unsafe fn wipe(at: *mut u8, len: usize) {
     // SAFETY: the caller's contract; any bytes are valid for `MaybeUninit<u8>`.
@@ -655,10 +635,10 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
     })
 }
 
-/// Reads a response that has arrived into the struct at `out`, field by field, as `rows` and
-/// `ops` describe it, and closes the channel. `Ok` means every field of `*out` is written; on
-/// `Err` none is left (those written are dropped, and what a failed fetch wrote into a
-/// `Secret` field is wiped).
+/// Reads a response that has arrived into the struct of `out_size` bytes at `out`, field by
+/// field, as `rows` and `ops` describe it, and closes the channel. `Ok` means every field of
+/// `*out` is written; on `Err` none is left: those written are dropped, then all `out_size`
+/// bytes are wiped, so no secret a failed fetch read stays there, whole or half-parsed.
 ///
 /// # Errors
 ///
@@ -667,7 +647,8 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 ///
 /// # Safety
 ///
-/// `out` is valid for writes of the struct and aligned for it; `request` is the struct's
+/// `out` is valid for writes of the struct (`out_size` bytes) and aligned for it; `request` is
+/// the struct's
 /// request and `rows` its fields, in the same order: each row's offset is a field whose type
 /// has the row's kind, or, for [`FieldKind::CUSTOM`], the type its `ops` entry handles; each
 /// row's `max_len` is at most its type's `ConfigValue::MAX_LEN`.
@@ -678,6 +659,7 @@ pub unsafe fn receive_fields(
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
     out: *mut u8,
+    out_size: usize,
     scratch: &mut [u8],
 ) -> Result<(), FetchError> {
     let mut reader = Reader { channel, scratch, secret_extent: 0 };
@@ -687,7 +669,7 @@ pub unsafe fn receive_fields(
     // Undoes the fields written so far when the fetch stops at a field: on the error path
     // below, and if a parser of the user's panics where panics unwind, so that a secret
     // already read is still wiped.
-    let mut written = Written { rows, ops, out, stopped_at: 0 };
+    let mut written = Written { rows, ops, out, out_size, stopped_at: 0 };
     let mut index = 0;
     let (failed, error) = loop {
         written.stopped_at = index;
@@ -724,6 +706,7 @@ struct Written {
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
     out: *mut u8,
+    out_size: usize,
     /// The field being filled: those before it hold values.
     stopped_at: usize,
 }
@@ -732,33 +715,36 @@ impl Drop for Written {
     fn drop(&mut self) {
         // SAFETY: `receive_fields` keeps `stopped_at` at the field being filled (or that failed),
         // every one before it written, and forgets this guard once the struct is whole.
-        unsafe { unwind_fields(self.rows, self.ops, self.out, self.stopped_at) };
+        unsafe { unwind_fields(self.rows, self.ops, self.out, self.out_size, self.stopped_at) };
     }
 }
 
-/// Undoes a fetch that failed at field `failed`: drops the fields before it and wipes what a
-/// parse of a built-in kind may have left in a `Secret` field, that of `failed` included.
+/// Undoes a fetch that failed at field `failed`: drops the fields before it, then wipes the
+/// struct's `out_size` bytes (as the C baseline wipes its staging struct). One wipe of the whole
+/// struct rather than of each `Secret` field: whatever a field's type, and however far its parse
+/// got, nothing read is left behind, and the loop needs no knowledge of which fields are secret.
 ///
 /// # Safety
 ///
 /// As [`receive_fields`]; the fields before `failed` hold values, which are not used again.
-unsafe fn unwind_fields(rows: &[FieldRow], ops: &[FieldOps], out: *mut u8, failed: usize) {
-    for (index, row) in rows.iter().enumerate().take(failed + 1) {
-        // SAFETY: a field of the struct (the contract).
-        let slot = unsafe { out.add(row.offset as usize) };
-        if row.kind & code::SECRET != 0 {
-            let extent = builtin_extent(row.kind, usize::from(row.max_len));
-            // SAFETY: the field's bytes, which its kind's parse wrote at most.
-            unsafe { wipe(slot, extent) };
-        } else if index < failed {
-            // Built-in kinds have no drop.
-            if let Some(drop) = ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
-                // SAFETY: the field was written (it comes before the failed one) and nothing
-                // else drops it, since the struct never became whole.
-                unsafe { drop(slot) };
-            }
+unsafe fn unwind_fields(
+    rows: &[FieldRow],
+    ops: &[FieldOps],
+    out: *mut u8,
+    out_size: usize,
+    failed: usize,
+) {
+    for row in rows.iter().take(failed) {
+        // Built-in kinds have no drop.
+        if let Some(drop) = ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
+            // SAFETY: a field of the struct (the contract), written (it comes before the
+            // failed one); nothing else drops it, since the struct never became whole.
+            unsafe { drop(out.add(row.offset as usize)) };
         }
     }
+    // SAFETY: the struct's bytes (the contract); what was in them was dropped above or needs
+    // no drop.
+    unsafe { wipe(out, out_size) };
 }
 
 /// What a generated table that does not fit its struct would give; it never happens.
@@ -894,9 +880,9 @@ impl Reader<'_> {
 impl Drop for Reader<'_> {
     fn drop(&mut self) {
         self.channel.close();
-        if let Some(secret_bytes) = self.scratch.get_mut(..self.secret_extent) {
-            secret_bytes.zeroize();
-        }
+        let secret_extent = self.secret_extent.min(self.scratch.len());
+        // SAFETY: at most the buffer's length, from its start.
+        unsafe { wipe(self.scratch.as_mut_ptr(), secret_extent) };
     }
 }
 
@@ -1001,10 +987,7 @@ mod tests {
         assert_eq!(<u32 as ConfigValue>::FIELD_KIND.code(), code::U32);
         assert_eq!(<i32 as ConfigValue>::FIELD_KIND.code(), code::I32);
         assert_eq!(<i8 as ConfigValue>::FIELD_KIND.code(), code::I8);
-        assert_eq!(
-            <Secret<String<8>> as ConfigValue>::FIELD_KIND.code(),
-            code::TEXT | code::SECRET
-        );
+        assert_eq!(<Secret<String<8>> as ConfigValue>::FIELD_KIND.code(), code::TEXT);
         for custom in [
             <Option<u8> as ConfigValue>::FIELD_KIND.code(),
             <u64 as ConfigValue>::FIELD_KIND.code(),
@@ -1087,8 +1070,8 @@ mod tests {
                 code::TEXT,
                 code::U8 + 1,
                 code::CUSTOM,
-                (code::I8 + 2) | code::SECRET,
-                code::TEXT | code::SECRET,
+                code::I8 + 2,
+                code::TEXT,
                 code::U8,
                 code::BOOL,
             ]
@@ -1134,17 +1117,6 @@ mod tests {
             assert!(!unsafe { (family.missing)(core::ptr::null_mut()) });
             assert!(family.drop.is_none() && family.validate.is_none());
         }
-    }
-
-    /// The bytes a failed fetch wipes in a `Secret` field cover what its parse wrote.
-    #[test]
-    fn builtin_extent_covers_the_written_bytes() {
-        let word = size_of::<usize>();
-        assert_eq!(builtin_extent(code::TEXT | code::SECRET, 12), word + 12);
-        assert_eq!(builtin_extent(code::HEX | code::SECRET, 12), word + 6);
-        assert_eq!(builtin_extent(code::U8 + 1, 5), 2);
-        assert_eq!(builtin_extent(code::I32, 20), 4);
-        assert_eq!(builtin_extent(code::BOOL, 5), 1);
     }
 
     #[test]
