@@ -95,7 +95,10 @@ macro_rules! decoded_bytes {
                 const FIELD_KIND: crate::fetch::FieldKind<Self> = $field_kind;
             )?
             #[doc(hidden)]
-            const PLACEHOLDER: Option<Self> = Some(Self::new());
+            #[inline(always)]
+            fn placeholder() -> Option<Self> {
+                Some(Self::new())
+            }
         }
     };
 }

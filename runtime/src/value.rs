@@ -106,8 +106,14 @@ pub trait ConfigValue: Sized {
     /// one: `Option<Self>` writes it into its `Some` and parses the text into it in place,
     /// instead of parsing a whole value on the stack and moving it there. Not to be set: the
     /// crate's own types have one.
+    ///
+    /// A function, not a constant: a constant `Some(String::new())` is stored whole in flash,
+    /// unused buffer included, and copied whole; built here, only its length is written.
     #[doc(hidden)]
-    const PLACEHOLDER: Option<Self> = None;
+    #[inline(always)]
+    fn placeholder() -> Option<Self> {
+        None
+    }
 
     /// The value of a key that is not found, if this type has one.
     fn missing() -> Option<Self> {
@@ -129,7 +135,10 @@ macro_rules! unsigned {
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
             #[doc(hidden)]
-            const PLACEHOLDER: Option<Self> = Some(0);
+            #[inline(always)]
+            fn placeholder() -> Option<Self> {
+                Some(0)
+            }
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
                 // SAFETY: an unsigned primitive integer.
@@ -154,7 +163,10 @@ macro_rules! signed {
                 <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
             #[doc(hidden)]
-            const PLACEHOLDER: Option<Self> = Some(0);
+            #[inline(always)]
+            fn placeholder() -> Option<Self> {
+                Some(0)
+            }
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
                 // SAFETY: a signed primitive integer.
@@ -186,7 +198,10 @@ impl ConfigValue for bool {
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::boolean();
     #[doc(hidden)]
-    const PLACEHOLDER: Option<Self> = Some(false);
+    #[inline(always)]
+    fn placeholder() -> Option<Self> {
+        Some(false)
+    }
 }
 
 /// Floats accept finite decimal text (`-1.5`, `2e-3`); 64 bytes covers every `f64` written out
@@ -225,7 +240,10 @@ impl<const N: usize> ConfigValue for String<N> {
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::text();
     #[doc(hidden)]
-    const PLACEHOLDER: Option<Self> = Some(String::new());
+    #[inline(always)]
+    fn placeholder() -> Option<Self> {
+        Some(String::new())
+    }
 }
 
 /// The value's raw bytes, at most `N`.
@@ -247,7 +265,10 @@ impl<const N: usize> ConfigValue for Vec<u8, N> {
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::bytes();
     #[doc(hidden)]
-    const PLACEHOLDER: Option<Self> = Some(Vec::new());
+    #[inline(always)]
+    fn placeholder() -> Option<Self> {
+        Some(Vec::new())
+    }
 }
 
 /// An optional value: a key that is not found is `None`.
@@ -262,7 +283,7 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
         text: &[u8],
         slot: &'s mut MaybeUninit<Self>,
     ) -> Result<&'s mut Self, ParseError> {
-        let Some(placeholder) = T::PLACEHOLDER else {
+        let Some(placeholder) = T::placeholder() else {
             return Ok(slot.write(T::parse(text).map(Some)?));
         };
         let value = slot.write(Some(placeholder));
