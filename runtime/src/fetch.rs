@@ -663,6 +663,27 @@ pub unsafe fn receive_fields(
     scratch: &mut [u8],
 ) -> Result<(), FetchError> {
     let mut reader = Reader { channel, scratch, secret_extent: 0 };
+    // SAFETY: the caller's contract.
+    unsafe { read_fields(&mut reader, report, request, rows, ops, out, out_size) }
+    // `reader` is dropped here, whichever way the read ended: the channel's close and the read
+    // buffer's wipe are in the code once, not at every return.
+}
+
+/// The body of [`receive_fields`], through `reader`.
+///
+/// # Safety
+///
+/// As [`receive_fields`].
+#[inline(always)]
+unsafe fn read_fields(
+    reader: &mut Reader<'_>,
+    mut report: Option<&mut ReportSink<'_>>,
+    request: Request<'static>,
+    rows: &'static [FieldRow],
+    ops: &'static [FieldOps],
+    out: *mut u8,
+    out_size: usize,
+) -> Result<(), FetchError> {
     // A response that failed as a whole has no items to judge: the report keeps every field
     // `NotRead`, as `FieldOutcome::NotRead` says.
     check_response(&mut *reader.channel, rows.len())?;
@@ -696,7 +717,7 @@ pub unsafe fn receive_fields(
     drop(written);
     if let Some(report) = report {
         report.record(failed, FieldOutcome::Failed(error));
-        (report.finish)(&mut reader, report, request, rows, failed + 1);
+        (report.finish)(reader, report, request, rows, failed + 1);
     }
     Err(FetchError::Item { index: failed as u32, key: key_text(request, failed), error })
 }
