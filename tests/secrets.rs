@@ -61,8 +61,7 @@ fn fetch_with_buffer<T: MicrovisorConfig>(
             microvisor_config::Request::of::<T>(),
             T::FIELD_ROWS,
             T::FIELD_OPS,
-            out.as_mut_ptr().cast(),
-            size_of::<T>(),
+            microvisor_config::__private::bytes_of(&mut out),
             scratch,
         )
     };

@@ -252,8 +252,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
                 microvisor_config::Request::of::<Rich>(),
                 Rich::FIELD_ROWS,
                 Rich::FIELD_OPS,
-                out.as_mut_ptr().cast(),
-                size_of::<Rich>(),
+                microvisor_config::__private::bytes_of(&mut out),
                 &mut scratch,
             )
         };

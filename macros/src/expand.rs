@@ -480,8 +480,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                         ::microvisor_config::Request::of::<Self>(),
                         <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS,
                         <Self as ::microvisor_config::MicrovisorConfig>::FIELD_OPS,
-                        __out.as_mut_ptr().cast(),
-                        ::microvisor_config::__private::core::mem::size_of::<Self>(),
+                        ::microvisor_config::__private::bytes_of(__out),
                         &mut __scratch,
                     )
                 }

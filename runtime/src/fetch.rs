@@ -635,10 +635,10 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
     })
 }
 
-/// Reads a response that has arrived into the struct of `out_size` bytes at `out`, field by
-/// field, as `rows` and `ops` describe it, and closes the channel. `Ok` means every field of
-/// `*out` is written; on `Err` none is left: those written are dropped, then all `out_size`
-/// bytes are wiped, so no secret a failed fetch read stays there, whole or half-parsed.
+/// Reads a response that has arrived into the struct whose bytes are `out` ([`bytes_of`] its
+/// `MaybeUninit`), field by field, as `rows` and `ops` describe it, and closes the channel. `Ok`
+/// means every field is written; on `Err` none is left: those written are dropped, then all of
+/// `out` is wiped, so no secret a failed fetch read stays there, whole or half-parsed.
 ///
 /// # Errors
 ///
@@ -647,22 +647,21 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 ///
 /// # Safety
 ///
-/// `out` is valid for writes of the struct (`out_size` bytes) and aligned for it; `request` is
-/// the struct's
+/// `out` is the place of the struct, all its bytes, aligned for it; `request` is the struct's
 /// request and `rows` its fields, in the same order: each row's offset is a field whose type
 /// has the row's kind, or, for [`FieldKind::CUSTOM`], the type its `ops` entry handles; each
 /// row's `max_len` is at most its type's `ConfigValue::MAX_LEN`.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
-    mut report: Option<&mut ReportSink<'_>>,
+    report: Option<&mut ReportSink<'_>>,
     request: Request<'static>,
     rows: &'static [FieldRow],
     ops: &'static [FieldOps],
-    out: *mut u8,
-    out_size: usize,
+    out: &mut [MaybeUninit<u8>],
     scratch: &mut [u8],
 ) -> Result<(), FetchError> {
     let mut reader = Reader { channel, scratch, secret_extent: 0 };
+    let (out_size, out) = (out.len(), out.as_mut_ptr().cast::<u8>());
     // SAFETY: the caller's contract.
     unsafe { read_fields(&mut reader, report, request, rows, ops, out, out_size) }
     // `reader` is dropped here, whichever way the read ended: the channel's close and the read
@@ -766,6 +765,14 @@ unsafe fn unwind_fields(
     // SAFETY: the struct's bytes (the contract); what was in them was dropped above or needs
     // no drop.
     unsafe { wipe(out, out_size) };
+}
+
+/// The bytes of the place `out`: what [`receive_fields`] is handed.
+pub fn bytes_of<T>(out: &mut MaybeUninit<T>) -> &mut [MaybeUninit<u8>] {
+    // SAFETY: the place's `size_of::<T>()` bytes, exclusively borrowed for the lifetime of the
+    // answer; any bytes are valid for `MaybeUninit<u8>`, and the answer cannot write anything
+    // that `MaybeUninit<T>` would not hold.
+    unsafe { core::slice::from_raw_parts_mut(out.as_mut_ptr().cast(), size_of::<T>()) }
 }
 
 /// What a generated table that does not fit its struct would give; it never happens.
