@@ -7,7 +7,8 @@
 //! integers, `bool`, and `Secret` of those) are parsed here by their kind code, by one `match`
 //! over non-generic parsers: a struct's fields cost a table row each, whatever their types and
 //! capacities. Other types (`Option`, floats, `Base64`, your own, fields with `with`, `default`
-//! or `validate`) go through a [`FieldOps`] entry of their own, one per distinct type. All the
+//! or `validate`) go through a [`FieldOps`] entry of their own, one per distinct type; that of
+//! an `Option` of a built-in kind writes `Some` and hands the payload to the kind's parser. All the
 //! protocol logic (response checks, item reads, length checks, secret wiping, closing, dropping
 //! what was written when a fetch stops half-way) lives here once, however many structs and
 //! fields a firmware has.
@@ -34,7 +35,8 @@ pub struct FieldRow {
     /// The longest text accepted (at most 4096 in the rows the derive generates).
     pub max_len: u16,
     /// The field type's [`FieldKind`] code: a type the loop parses itself, or
-    /// [`FieldKind::CUSTOM`].
+    /// [`FieldKind::CUSTOM`]; for an `Option` of a built-in kind, which has an entry of its own,
+    /// the payload's kind, which that entry hands to the kind's parser.
     pub kind: u8,
     /// For [`FieldKind::CUSTOM`]: which entry of the struct's [`FieldOps`] table handles it.
     pub ops: u8,
@@ -57,6 +59,10 @@ mod code {
     /// `I8 + n`: a signed integer of `1 << n` bytes, at most four.
     pub const I8: u8 = 9;
     pub const I32: u8 = 11;
+    /// Or-ed into a built-in code: an `Option` of that kind, which an entry of its own fills
+    /// (`parse_option`) by writing `Some` and handing the payload to the kind's parser. Not a
+    /// built-in kind itself: its row carries the payload's code, and its entry's index.
+    pub const OPTIONAL: u8 = 0x80;
 }
 
 /// How the fetch loop fills a field of type `T`: the code of a built-in kind it parses itself,
@@ -79,7 +85,7 @@ impl<T> FieldKind<T> {
 
     /// Whether the loop parses this type itself.
     pub const fn is_builtin(&self) -> bool {
-        self.0 != code::CUSTOM
+        self.0 != code::CUSTOM && self.0 & code::OPTIONAL == 0
     }
 
     /// A built-in kind.
@@ -163,12 +169,28 @@ pub(crate) const unsafe fn integer_kind<T>(signed: bool) -> FieldKind<T> {
     unsafe { FieldKind::new(if signed { code::I8 } else { code::U8 } + log2_width) }
 }
 
+impl<T> FieldKind<Option<T>> {
+    /// `Option` of a built-in kind is filled through an entry of its own, which parses the
+    /// payload by the kind's parser (`parse_option`); of any other type, it is `CUSTOM`.
+    pub(crate) const fn optional(inner: FieldKind<T>) -> Self {
+        if inner.is_builtin() {
+            FieldKind(inner.0 | code::OPTIONAL, PhantomData)
+        } else {
+            Self::CUSTOM
+        }
+    }
+}
+
 impl<T> FieldKind<crate::Secret<T>> {
     /// A `Secret<T>` is laid out as its `T` (`repr(transparent)`), and parsed as it: a fetch
     /// that fails wipes the whole struct it was filling, so the loop need not tell secrets.
     pub(crate) const fn secret(inner: FieldKind<T>) -> Self {
-        // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is.
-        unsafe { Self::new(inner.0) }
+        if inner.is_builtin() {
+            // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is.
+            unsafe { Self::new(inner.0) }
+        } else {
+            Self::CUSTOM
+        }
     }
 }
 
@@ -224,6 +246,22 @@ impl<T: ConfigValue> Default for TypeOps<T> {
     }
 }
 
+impl<T: ConfigValue> TypeOps<Option<T>> {
+    /// The entry of `Option<T>`, `T` of a built-in kind: `Some` written, then the payload
+    /// parsed by its kind's parser, with no copy of that parser.
+    pub(crate) const fn option() -> Self {
+        TypeOps(
+            FieldOps {
+                parse: parse_option::<T>,
+                missing: missing_slot::<Option<T>>,
+                drop: FieldOps::drop_of::<Option<T>>(),
+                validate: None,
+            },
+            PhantomData,
+        )
+    }
+}
+
 impl<T> TypeOps<T> {
     /// The table entry.
     pub const fn ops(&self) -> FieldOps {
@@ -263,7 +301,9 @@ impl FieldEntry {
         if kind.is_builtin() {
             FieldEntry { kind: kind.code(), ops: None }
         } else {
-            FieldEntry { kind: code::CUSTOM, ops: Some(ops.0) }
+            // `Option` of a built-in kind: its entry hands the row to the payload's parser,
+            // so the row carries the payload's kind.
+            FieldEntry { kind: kind.code() & !code::OPTIONAL, ops: Some(ops.0) }
         }
     }
 
@@ -327,12 +367,12 @@ pub const fn field_row(
     offset: usize,
     max_len: usize,
 ) -> FieldRow {
-    let (kind, ops) = if entries[entry].ops.is_some() {
-        (code::CUSTOM, own_ops_before(entries, entry))
+    let kind = entries[entry].kind;
+    let ops = if entries[entry].ops.is_some() {
+        own_ops_before(entries, entry)
     } else {
-        let kind = entries[entry].kind;
         let families_before = families_used(entries) & ((1 << family(kind)) - 1);
-        (kind, own_ops_before(entries, entries.len()) + families_before.count_ones() as usize)
+        own_ops_before(entries, entries.len()) + families_before.count_ones() as usize
     };
     assert!(ops <= u8::MAX as usize && offset <= u32::MAX as usize && max_len <= u16::MAX as usize);
     FieldRow { offset: offset as u32, max_len: max_len as u16, kind, ops: ops as u8 }
@@ -417,6 +457,31 @@ unsafe fn parse_slot<T: ConfigValue>(
     crate::value::answered_in_slot(T::parse_into(text, slot), place).map(|_| ())
 }
 
+/// [`FieldOps::parse`] of an `Option<T>`, `T` of a built-in kind, whose row carries `T`'s
+/// kind: writes `Some` of `T`'s placeholder (its length, say: no more), then hands the payload's
+/// place to the kind's parser. That parser is not inlined here, and is called last with the
+/// same row, so the call is a jump: no second copy of it, and no frame on top of its own.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of an `Option<T>` and aligned for it.
+unsafe fn parse_option<T: ConfigValue>(
+    text: &[u8],
+    slot: *mut u8,
+    row: &FieldRow,
+) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
+    let option = unsafe { &mut *slot.cast::<MaybeUninit<Option<T>>>() };
+    // Every built-in kind has a placeholder (a unit test checks).
+    let Some(payload) = option.write(T::placeholder()).as_mut() else {
+        return Err(TABLE_MISMATCH);
+    };
+    let parse = const { builtin_ops(family(T::FIELD_KIND.code())).parse };
+    // SAFETY: the payload is a place of `T`, of the row's kind; the placeholder there owns
+    // nothing that overwriting it would leak.
+    unsafe { parse(text, (payload as *mut T).cast(), row) }
+}
+
 /// [`FieldOps::missing`] of a `T`.
 ///
 /// # Safety
@@ -447,13 +512,15 @@ unsafe fn drop_slot<T>(slot: *mut u8) {
 // which holds no value: valid for writes of the type the kind describes, aligned for it; and
 // the type's capacity is at least the row's `max_len` (the contract of `receive_fields`). The
 // text may be longer than `max_len` (the fetch loop's read refuses that, `parse_into_by_kind`
-// does not): each parser checks its length against `max_len` before writing.
+// does not): each parser checks its length against `max_len` before writing. None is inlined:
+// `parse_option` and `parse_into_by_kind` call them too, and a call is smaller than a copy.
 
 /// `TEXT`, `heapless::String`: checked to be UTF-8, then copied.
 ///
 /// # Safety
 ///
 /// See above.
+#[inline(never)]
 unsafe fn parse_text_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
     let text = parse::utf8(text)?.as_bytes();
     // SAFETY: the caller's contract.
@@ -465,6 +532,7 @@ unsafe fn parse_text_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result
 /// # Safety
 ///
 /// See above.
+#[inline(never)]
 unsafe fn parse_bytes_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
     // SAFETY: the caller's contract.
     unsafe { write_len_then_bytes(text, slot, row) }
@@ -498,6 +566,7 @@ unsafe fn write_len_then_bytes(
 /// # Safety
 ///
 /// See above.
+#[inline(never)]
 unsafe fn parse_hex_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
     // SAFETY: `Hex<N>` holds at least `max_len / 2` bytes after its length (`max_len` ≤ its
     // `MAX_LEN`, `2 * N`).
@@ -518,6 +587,7 @@ unsafe fn parse_hex_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<
 /// # Safety
 ///
 /// See above.
+#[inline(never)]
 unsafe fn parse_bool_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(), ParseError> {
     let value = parse::parse_bool(text)?;
     // SAFETY: a `bool` field.
@@ -530,6 +600,7 @@ unsafe fn parse_bool_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(
 /// # Safety
 ///
 /// See above.
+#[inline(never)]
 unsafe fn parse_integer_field(
     text: &[u8],
     slot: *mut u8,
@@ -1016,8 +1087,19 @@ mod tests {
         assert_eq!(<i32 as ConfigValue>::FIELD_KIND.code(), code::I32);
         assert_eq!(<i8 as ConfigValue>::FIELD_KIND.code(), code::I8);
         assert_eq!(<Secret<String<8>> as ConfigValue>::FIELD_KIND.code(), code::TEXT);
+        // `Option` of a built-in kind: the kind, flagged.
+        assert_eq!(<Option<u8> as ConfigValue>::FIELD_KIND.code(), code::U8 | code::OPTIONAL);
+        assert_eq!(
+            <Option<String<8>> as ConfigValue>::FIELD_KIND.code(),
+            code::TEXT | code::OPTIONAL
+        );
+        assert_eq!(
+            <Option<Secret<Hex<4>>> as ConfigValue>::FIELD_KIND.code(),
+            code::HEX | code::OPTIONAL
+        );
         for custom in [
-            <Option<u8> as ConfigValue>::FIELD_KIND.code(),
+            <Option<f32> as ConfigValue>::FIELD_KIND.code(),
+            <Option<Option<u8>> as ConfigValue>::FIELD_KIND.code(),
             <u64 as ConfigValue>::FIELD_KIND.code(),
             <i64 as ConfigValue>::FIELD_KIND.code(),
             <u128 as ConfigValue>::FIELD_KIND.code(),
@@ -1044,6 +1126,58 @@ mod tests {
             let parsed = parsed.map(|()| unsafe { slot.assume_init() });
             assert_eq!(parsed, T::parse(text), "{:?}", core::str::from_utf8(text));
         }
+    }
+
+    /// `parse_option` writes `Some` and parses the payload in place, relying on the payload's
+    /// placeholder: it gives what `Option<T>`'s own parser gives, value or error.
+    fn option_parses_as_the_type<T: ConfigValue + Clone + PartialEq + Debug>(texts: &[&[u8]]) {
+        option_parses_as_the_type_seen_as(texts, |value: &T| value.clone());
+    }
+
+    /// As `option_parses_as_the_type`, comparing what `view` shows of the values (for
+    /// `Secret`, which does not compare).
+    fn option_parses_as_the_type_seen_as<T: ConfigValue, V: PartialEq + Debug>(
+        texts: &[&[u8]],
+        view: impl Fn(&T) -> V,
+    ) {
+        assert!(T::placeholder().is_some(), "a built-in kind without a placeholder");
+        let ops = TypeOps::<Option<T>>::option().ops();
+        let row =
+            FieldRow { offset: 0, max_len: T::MAX_LEN as u16, kind: T::FIELD_KIND.code(), ops: 0 };
+        for text in texts {
+            let mut slot = MaybeUninit::<Option<T>>::uninit();
+            // SAFETY: an `Option<T>` place; `text` is at most `T::MAX_LEN` bytes.
+            let parsed = unsafe { (ops.parse)(text, slot.as_mut_ptr().cast(), &row) };
+            // SAFETY: `Ok` means the slot holds a value.
+            let parsed = parsed.map(|()| unsafe { slot.assume_init() });
+            let seen =
+                |parsed: Result<Option<T>, ParseError>| parsed.map(|o| o.as_ref().map(&view));
+            let expected = Option::<T>::parse(text);
+            assert_eq!(seen(parsed), seen(expected), "{:?}", core::str::from_utf8(text));
+        }
+        let mut slot = MaybeUninit::<Option<T>>::uninit();
+        // SAFETY: an `Option<T>` place.
+        assert!(unsafe { (ops.missing)(slot.as_mut_ptr().cast()) });
+        // SAFETY: `missing` answered `true`: it wrote the value.
+        assert!(unsafe { slot.assume_init() }.is_none());
+    }
+
+    #[test]
+    fn options_of_builtin_kinds_parse_as_their_types() {
+        option_parses_as_the_type::<String<8>>(&[b"", b"broker", b"\xff", b"123456789"]);
+        option_parses_as_the_type::<Vec<u8, 4>>(&[b"", b"\x00\xff", b"abcde"]);
+        option_parses_as_the_type::<Hex<4>>(&[b"DEadBE", b"abc", b"0g", b"0011223344"]);
+        option_parses_as_the_type::<bool>(&[b"true", b"false", b"yes"]);
+        option_parses_as_the_type::<u8>(&[b"0", b"255", b"256", b"1x"]);
+        option_parses_as_the_type::<u16>(&[b"8883", b"65536"]);
+        option_parses_as_the_type::<u32>(&[b"4294967295", b"4294967296"]);
+        option_parses_as_the_type::<i8>(&[b"-128", b"128", b"-"]);
+        option_parses_as_the_type::<i16>(&[b"-32768", b"--1"]);
+        option_parses_as_the_type::<i32>(&[b"-2147483648", b"2147483648"]);
+        let exposed = |secret: &Secret<String<8>>| secret.expose_secret().clone();
+        option_parses_as_the_type_seen_as(&[b"hunter2", b"\xff"], exposed);
+        let exposed = |secret: &Secret<Hex<4>>| secret.expose_secret().to_vec();
+        option_parses_as_the_type_seen_as(&[b"deadbeef", b"zz"], exposed);
     }
 
     #[test]
@@ -1094,7 +1228,8 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                code::CUSTOM,
+                // `Option<u8>`: its own entry, the payload's kind.
+                code::U8,
                 code::TEXT,
                 code::U8 + 1,
                 code::CUSTOM,

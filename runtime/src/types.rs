@@ -240,6 +240,11 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
         T::missing().map(Secret::new)
     }
     #[doc(hidden)]
+    #[inline(always)]
+    fn placeholder() -> Option<Self> {
+        T::placeholder().map(Secret::new)
+    }
+    #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> =
         crate::fetch::FieldKind::secret(T::FIELD_KIND);
 }

@@ -302,4 +302,13 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
     fn missing() -> Option<Self> {
         Some(None)
     }
+    #[doc(hidden)]
+    const FIELD_KIND: crate::fetch::FieldKind<Self> =
+        crate::fetch::FieldKind::optional(T::FIELD_KIND);
+    #[doc(hidden)]
+    const FIELD_OPS: crate::fetch::TypeOps<Self> = if T::FIELD_KIND.is_builtin() {
+        crate::fetch::TypeOps::option()
+    } else {
+        crate::fetch::TypeOps::new()
+    };
 }
