@@ -268,8 +268,8 @@ pub fn parse_bytes_into(out: &mut VecView<u8>, text: &[u8]) -> Result<(), ParseE
 /// stand for (first byte lowest), or names the first of them that is not a hex digit (0 to 3).
 ///
 /// All four at once, with no table: every constant is an immediate operand on a Cortex-M33, so
-/// this takes fewer instructions a digit than a lookup in a 256-byte table, and a tenth of its
-/// flash. Each byte is tested by adding a constant that carries into its top bit exactly when
+/// a quad costs about 30 instructions, loop included (a lookup in a 256-byte table, 26), in a
+/// tenth of the table's flash. Each byte is tested by adding a constant that carries into its top bit exactly when
 /// it is at least some bound; for an ASCII byte no sum leaves its byte, and a non-ASCII byte
 /// fails the test on its own top bit.
 fn decode_hex_quad(word: u32) -> Result<u16, usize> {
@@ -304,38 +304,40 @@ pub fn decode_hex(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<usize, Par
     let Some(out) = out.get_mut(..len) else {
         return Err(ParseError::Capacity { capacity: out.len() });
     };
-    let not_hex = |at| ParseError::NotHex { at };
-    decode_hex_quads(out, text).map_err(not_hex)?;
-    // The last two digits, if the length is not a multiple of four, padded with two zeros to a
-    // quad, whose second byte is not kept. (Through the same loop, rather than a second copy
-    // of it or a digit-at-a-time decoder.)
-    let whole = text.len() / 4 * 4;
-    if let (&[high, low], Some(last)) = (text.get(whole..).unwrap_or_default(), out.last_mut()) {
-        let mut pair = [MaybeUninit::uninit(); 2];
-        decode_hex_quads(&mut pair, &[high, low, b'0', b'0'])
-            .map_err(|bad| not_hex(whole + bad))?;
-        // SAFETY: the quad was decoded: both bytes are written.
-        last.write(unsafe { pair[0].assume_init() });
-    }
+    decode_hex_digits(out, text).map_err(|at| ParseError::NotHex { at })?;
     Ok(len)
 }
 
-/// Decodes the whole quads of `text` into `out`, two bytes each, or names the first digit that
-/// is not a hex digit.
-// Not inlined: a second call decodes the last two digits of a length that is not a multiple of
-// four, padded, so that there is one copy of the loop.
-#[inline(never)]
-fn decode_hex_quads(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<(), usize> {
-    for (i, (bytes, quad)) in out.chunks_exact_mut(2).zip(text.chunks_exact(4)).enumerate() {
-        let (Some(quad), [first, second]) = (quad.first_chunk::<4>(), bytes) else {
-            break;
+/// Decodes the digits of `text` (even length) into `out` (half as long), four a step; the last
+/// two, if the length is not a multiple of four, padded with two zeros to a quad, whose second
+/// byte is not kept. Or names the first digit that is not a hex digit.
+///
+/// One loop for the quads and the last pair: a second pass for the pair (a copy of the decoder,
+/// or a second call on a padded copy) costs more flash than the loop's test for it costs time.
+fn decode_hex_digits(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<(), usize> {
+    let (mut digits, mut bytes) = (text, out);
+    loop {
+        let (word, rest) = match digits {
+            [a, b, c, d, rest @ ..] => (u32::from_le_bytes([*a, *b, *c, *d]), rest),
+            [a, b] => (u32::from_le_bytes([*a, *b, b'0', b'0']), &[][..]),
+            _ => return Ok(()),
         };
-        let [high, low] =
-            decode_hex_quad(u32::from_le_bytes(*quad)).map_err(|bad| 4 * i + bad)?.to_le_bytes();
-        first.write(high);
-        second.write(low);
+        let at = text.len() - digits.len();
+        let [high, low] = decode_hex_quad(word).map_err(|bad| at + bad)?.to_le_bytes();
+        bytes = match bytes {
+            [first, second, more @ ..] => {
+                first.write(high);
+                second.write(low);
+                more
+            }
+            [last, ..] => {
+                last.write(high);
+                return Ok(());
+            }
+            [] => return Ok(()),
+        };
+        digits = rest;
     }
-    Ok(())
 }
 
 fn base64_digit(byte: u8) -> Option<u8> {
