@@ -153,6 +153,7 @@ impl MvStatus {
     /// request: after any other status Microvisor counts the request as sent, and another is
     /// `REQUESTALREADYSENT` (the vendor's header on that call). The device channel and the
     /// simulator both go by this.
+    #[cfg(any(target_os = "none", feature = "sim"))]
     pub(crate) const fn leaves_request_unsent(self) -> bool {
         matches!(
             self,
