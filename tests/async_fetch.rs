@@ -111,3 +111,26 @@ fn errors_are_the_blocking_fetch_errors() {
     };
     assert_eq!(result.unwrap_err(), FetchError::Wait(WaitError::ChannelClosed));
 }
+
+/// A future polled again after it answered answers `Wait(ChannelClosed)`, and sends nothing
+/// more: no panic (an `async` block's future would panic there), so that the device fetch has
+/// no panic path.
+#[test]
+fn a_future_polled_after_it_answered_answers_channel_closed() {
+    let cloud = cloud();
+    let mut channel = cloud.open_channel();
+    let (_, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(Mqtt::fetch_async(&mut channel));
+    let Poll::Ready(first) = future.as_mut().poll(&mut cx) else {
+        panic!("without manual delivery the response is there at once");
+    };
+    assert_eq!(first.unwrap().broker_port, 8883);
+    for _ in 0..2 {
+        let Poll::Ready(again) = future.as_mut().poll(&mut cx) else {
+            panic!("an answered future answers again at once");
+        };
+        assert_eq!(again.unwrap_err(), FetchError::Wait(WaitError::ChannelClosed));
+    }
+    assert_eq!(cloud.requests_sent(), 1);
+}

@@ -1,7 +1,8 @@
 //! `async` fetch (feature `async`): woken by the channel's notification, not by polling in a
 //! loop, and cancel-safe.
 
-use core::future::{poll_fn, Future};
+use core::future::Future;
+use core::pin::Pin;
 use core::task::{Context, Poll};
 
 use crate::channel::ConfigChannel;
@@ -27,15 +28,6 @@ impl<C: AsyncConfigChannel + ?Sized> AsyncConfigChannel for &mut C {
     }
 }
 
-/// Closes the channel when dropped: what makes the future cancel-safe.
-struct CloseOnDrop<'c, C: ConfigChannel>(&'c mut C);
-
-impl<C: ConfigChannel> Drop for CloseOnDrop<'_, C> {
-    fn drop(&mut self) {
-        self.0.close();
-    }
-}
-
 /// Fetches `T` through `channel`, awaiting the response instead of blocking.
 ///
 /// Cancel-safe: dropping the future before it completes closes the channel. The read buffer
@@ -45,19 +37,88 @@ impl<C: ConfigChannel> Drop for CloseOnDrop<'_, C> {
 /// Timeouts compose from outside (for example embassy's `with_timeout`): a future dropped on
 /// timeout closes its channel.
 ///
+/// The future is written out as a state machine rather than an `async` block, whose poll after
+/// completion panics: polled again after it answered, this one answers
+/// `Wait(ChannelClosed)`, so the fetch stays free of panics (the on-target build proves it).
+///
 /// # Errors
 ///
 /// As [`MicrovisorConfig::fetch`].
-// Spelled out rather than `async fn`, so that the future borrows only the channel (an `async
-// fn` would also tie it to `T`, which `MicrovisorConfig::fetch_async` cannot promise).
-#[allow(clippy::manual_async_fn)]
 pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
     channel: &mut C,
 ) -> impl Future<Output = Result<T, FetchError>> + '_ {
-    async move {
-        let guard = CloseOnDrop(channel);
-        fetch::send(guard.0, crate::Request::of::<T>())?;
-        poll_fn(|cx| guard.0.poll_response(cx)).await.map_err(FetchError::Wait)?;
-        crate::config::receive(guard.0, None)
+    FetchAsync {
+        channel,
+        request: crate::Request::of::<T>(),
+        // A closure, not a `T` parameter: its type outlives the borrow whatever `T` is, as the
+        // signature promises (a struct generic over `T` would need `T: '_`).
+        receive: Some(|channel: &mut C| crate::config::receive::<T>(channel, None)),
+        step: Step::Unsent,
+    }
+}
+
+/// Where a [`fetch_async`] future is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Not polled yet: the request is sent on the first poll.
+    Unsent,
+    /// The request is sent; the response is awaited.
+    Sent,
+    /// It answered.
+    Done,
+}
+
+/// The future of [`fetch_async`]: `receive` reads the response into the settings. Dropping it
+/// closes the channel.
+struct FetchAsync<'c, C: ConfigChannel, R> {
+    channel: &'c mut C,
+    request: crate::Request<'static>,
+    receive: Option<R>,
+    step: Step,
+}
+
+impl<T, C, R> Future for FetchAsync<'_, C, R>
+where
+    C: AsyncConfigChannel,
+    R: FnOnce(&mut C) -> Result<T, FetchError> + Unpin,
+{
+    type Output = Result<T, FetchError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // `Unpin`: it holds a reference, a request and a closure that captures nothing.
+        let this = self.get_mut();
+        if this.step == Step::Unsent {
+            // A refused request closes the channel (`fetch::send`).
+            if let Err(error) = fetch::send(this.channel, this.request) {
+                this.step = Step::Done;
+                return Poll::Ready(Err(error));
+            }
+            this.step = Step::Sent;
+        }
+        if this.step == Step::Done {
+            return Poll::Ready(Err(FetchError::Wait(WaitError::ChannelClosed)));
+        }
+        let arrived = match this.channel.poll_response(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(arrived) => arrived,
+        };
+        this.step = Step::Done;
+        Poll::Ready(match (arrived, this.receive.take()) {
+            // Reading closes the channel, on every path.
+            (Ok(()), Some(receive)) => receive(this.channel),
+            (Ok(()), None) => Err(FetchError::Wait(WaitError::ChannelClosed)),
+            (Err(error), _) => {
+                this.channel.close();
+                Err(FetchError::Wait(error))
+            }
+        })
+    }
+}
+
+impl<C: ConfigChannel, R> Drop for FetchAsync<'_, C, R> {
+    fn drop(&mut self) {
+        // Closed already unless the future was dropped while it waited: closing again is
+        // nothing.
+        self.channel.close();
     }
 }

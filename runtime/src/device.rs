@@ -42,7 +42,7 @@ pub struct NotificationCenter {
     not_connected: AtomicU32,
     /// One waker per tag, woken by that tag's events (feature `async`).
     #[cfg(feature = "async")]
-    wakers: [atomic_waker::AtomicWaker; 32],
+    wakers: [crate::waker::WakerSlot; 32],
 }
 
 impl NotificationCenter {
@@ -52,7 +52,7 @@ impl NotificationCenter {
             readable: AtomicU32::new(0),
             not_connected: AtomicU32::new(0),
             #[cfg(feature = "async")]
-            wakers: [const { atomic_waker::AtomicWaker::new() }; 32],
+            wakers: [const { crate::waker::WakerSlot::new() }; 32],
         }
     }
 

@@ -19,6 +19,8 @@ mod parse;
 mod report;
 mod types;
 mod value;
+#[cfg(feature = "async")]
+mod waker;
 
 #[cfg(target_os = "none")]
 pub mod device;
