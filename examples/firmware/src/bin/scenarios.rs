@@ -8,8 +8,11 @@
 #![no_std]
 #![no_main]
 
+use core::future::Future;
 use core::mem::MaybeUninit;
+use core::pin::pin;
 use core::sync::atomic::{AtomicU32, Ordering};
+use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use cortex_m_rt::entry;
 use microvisor_config::device::DeviceChannel;
@@ -417,6 +420,117 @@ fn secret_wiped() {
     report("mqtt: no text of a secret is left on the stack", fetched && wiped && seen);
 }
 
+/// Counts the wakes of the one task [`run_task`] runs: its waker's only effect.
+static WAKES: AtomicU32 = AtomicU32::new(0);
+
+/// The waker of that task: waking it counts a wake.
+fn counting_waker() -> Waker {
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(
+        |_| RawWaker::new(core::ptr::null(), &VTABLE),
+        |_| {
+            WAKES.fetch_add(1, Ordering::Relaxed);
+        },
+        |_| {
+            WAKES.fetch_add(1, Ordering::Relaxed);
+        },
+        |_| {},
+    );
+    // SAFETY: the vtable's functions ignore the data pointer, and all are thread-safe.
+    unsafe { Waker::from_raw(RawWaker::new(core::ptr::null(), &VTABLE)) }
+}
+
+/// What became of a task [`run_task`] ran.
+struct TaskRun<T> {
+    /// Its output, or `None` if it was never woken again while pending (or was cancelled).
+    output: Option<T>,
+    /// How often it was polled.
+    polls: u32,
+}
+
+/// Runs `future` as an executor does: polled once, then again only after its waker was woken.
+/// While it sleeps, time passes: the fake Microvisor's clock is read, which is what makes its
+/// scripted cloud answer (then its interrupt is taken, and the handler wakes the task). After
+/// `max_polls` polls the future is dropped unfinished: the cancellation an executor's timeout
+/// does.
+fn run_task<F: Future>(future: F, max_polls: u32) -> TaskRun<F::Output> {
+    let waker = counting_waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    let mut polls = 0;
+    loop {
+        let wakes = WAKES.load(Ordering::Relaxed);
+        polls += 1;
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return TaskRun { output: Some(output), polls };
+        }
+        if polls == max_polls {
+            break;
+        }
+        // Asleep until woken, for at most 100 ms of the fake clock.
+        let mut slept = 0;
+        while WAKES.load(Ordering::Relaxed) == wakes {
+            if slept == 100 {
+                out::str("    the pending task was never woken\n");
+                return TaskRun { output: None, polls };
+            }
+            let mut now = 0;
+            // SAFETY: `now` is valid for the call.
+            let _ = unsafe { microvisor_config::ffi::sys::mvGetMicroseconds(&mut now) };
+            slept += 1;
+        }
+    }
+    TaskRun { output: None, polls }
+}
+
+/// The `async` fetch through the device channel: the first poll sends the request and finds no
+/// response; the notification interrupt wakes the task, and the second poll reads it all.
+fn async_fetch() {
+    reset_mqtt(true);
+    fake::set_script(Script { delivery: Delivery::AfterPolls(3), ..Script::normal() });
+    let wakes = WAKES.load(Ordering::Relaxed);
+    let run = on_new_channel(|mut channel| {
+        let run = run_task(Mqtt::fetch_async(&mut channel), 4);
+        run.output
+            .map(|result| result.map(|settings| (mqtt::check(&settings), run.polls)))
+            .unwrap_or(Err(FetchError::Wait(WaitError::Timeout)))
+    });
+    if let Err(error) = &run {
+        describe(error);
+    }
+    let woken = WAKES.load(Ordering::Relaxed) - wakes;
+    let stats = fake::stats();
+    let ok = run == Ok((true, 2)) && woken == 1 && stats.sends == 1 && stats.item_reads == 8;
+    report("async: the demo schema is fetched, the task woken by the interrupt", ok && tidy(1));
+}
+
+/// The server closing the channel while the task sleeps wakes it, with the error.
+fn async_channel_closed() {
+    reset_mqtt(true);
+    fake::set_script(Script { delivery: Delivery::CloseAfterPolls(2), ..Script::normal() });
+    let run = on_new_channel(|mut channel| {
+        let run = run_task(Mqtt::fetch_async(&mut channel), 4);
+        Ok((run.output.map(|result| result.err()), run.polls))
+    });
+    let ok = run == Ok((Some(Some(FetchError::Wait(WaitError::ChannelClosed))), 2));
+    report("async: the server closing the channel wakes the task with the error", ok && tidy(1));
+}
+
+/// Dropping the future while it waits closes the channel: no request is left to a later
+/// fetch, which works.
+fn async_cancelled() {
+    reset_mqtt(true);
+    fake::set_script(Script { delivery: Delivery::Never, ..Script::normal() });
+    let run = on_new_channel(|mut channel| {
+        let run = run_task(Mqtt::fetch_async(&mut channel), 1);
+        // The channel is closed already, before its own drop.
+        let closed = channel.handle() == 0;
+        Ok((run.output.is_none(), run.polls, closed))
+    });
+    let cancelled = run == Ok((true, 1, true)) && tidy(1);
+    let again = fetch_mqtt(Script::normal(), None).is_ok() && tidy(2);
+    report("async: a cancelled fetch closes its channel; the next one works", cancelled && again);
+}
+
 fn c_mqtt() {
     reset_mqtt(true);
     let mut err = CfError::default();
@@ -557,6 +671,9 @@ fn main() -> ! {
         mqtt_request_already_sent();
         fake_request_already_sent();
         secret_wiped();
+        async_fetch();
+        async_channel_closed();
+        async_cancelled();
         c_mqtt();
         synthetic();
         thin();
