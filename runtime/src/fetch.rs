@@ -989,9 +989,15 @@ fn is_secret(key: &MvConfigKeyToFetch) -> bool {
     key.store == MvConfigKeyFetchStore::SECRET
 }
 
-/// The key of item `index`, for an error.
+/// The key of item `index`, for an error. A key is printable ASCII (the cloud's rule, which the
+/// derive checks), so ASCII is all that is checked, and anything else is named `""`: a struct
+/// without text fields does not link the UTF-8 validator for its error path.
 fn key_text(request: Request<'static>, index: usize) -> &'static str {
-    request.key(index).and_then(|key| parse::utf8(key).ok()).unwrap_or("")
+    match request.key(index) {
+        // SAFETY: ASCII is UTF-8.
+        Some(key) if key.is_ascii() => unsafe { core::str::from_utf8_unchecked(key) },
+        _ => "",
+    }
 }
 
 /// Swaps the `len` bytes at `a` with those at `b`: the commit of a refresh, non-generic so that
@@ -1313,6 +1319,22 @@ mod tests {
         check::<u8>(&[b"255", b"256", b"-1", b""]);
         check::<i16>(&[b"-32768", b"32768", b"+7", b"-"]);
         check::<u32>(&[b"4294967295", b"4294967296"]);
+    }
+
+    /// An error names an ASCII key as it is, and anything else as `""`.
+    #[test]
+    fn errors_name_ascii_keys() {
+        use crate::__private::key;
+        use crate::{Scope, Store};
+        const KEYS: &[MvConfigKeyToFetch] = &[
+            key(Scope::Device, Store::Config, "broker-host"),
+            key(Scope::Device, Store::Config, "clé"),
+        ];
+        // SAFETY: the keys point at string literals.
+        let request = unsafe { Request::from_raw(KEYS) };
+        assert_eq!(key_text(request, 0), "broker-host");
+        assert_eq!(key_text(request, 1), "");
+        assert_eq!(key_text(request, 2), "");
     }
 
     #[test]
