@@ -24,7 +24,7 @@
 
 use core::cell::UnsafeCell;
 use core::ptr::{addr_of, addr_of_mut};
-use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU8, AtomicUsize, Ordering};
 
 use crate::channel::{ConfigChannel, ItemRead, Request};
 use crate::error::WaitError;
@@ -38,8 +38,10 @@ pub const DEFAULT_TIMEOUT_US: u64 = 10_000_000;
 #[derive(Debug)]
 pub struct NotificationCenter {
     handle: AtomicU32,
-    readable: AtomicU32,
-    not_connected: AtomicU32,
+    /// Per tag, the events seen: [`READABLE`], [`NOT_CONNECTED`]. A byte per tag rather than
+    /// a bit mask per event: a channel that opens forgets its tag's events with one store, not
+    /// a read-modify-write loop per mask.
+    events: [AtomicU8; 32],
     /// One waker per tag, woken by that tag's events (feature `async`).
     #[cfg(feature = "async")]
     wakers: [crate::waker::WakerSlot; 32],
@@ -49,8 +51,7 @@ impl NotificationCenter {
     const fn new() -> Self {
         NotificationCenter {
             handle: AtomicU32::new(0),
-            readable: AtomicU32::new(0),
-            not_connected: AtomicU32::new(0),
+            events: [const { AtomicU8::new(0) }; 32],
             #[cfg(feature = "async")]
             wakers: [const { crate::waker::WakerSlot::new() }; 32],
         }
@@ -64,19 +65,17 @@ impl NotificationCenter {
     /// Forgets the events seen for `tag` (done when a channel opens, before its request
     /// leaves, so the response's event cannot be lost to a late clear).
     pub fn clear(&self, tag: u32) {
-        let bit = tag_bit(tag);
-        self.readable.fetch_and(!bit, Ordering::AcqRel);
-        self.not_connected.fetch_and(!bit, Ordering::AcqRel);
+        self.events_of(tag).store(0, Ordering::Release);
     }
 
     /// Whether `CHANNELDATAREADABLE` was seen for `tag`, clearing it.
     pub fn take_readable(&self, tag: u32) -> bool {
-        self.readable.fetch_and(!tag_bit(tag), Ordering::AcqRel) & tag_bit(tag) != 0
+        self.events_of(tag).fetch_and(!READABLE, Ordering::AcqRel) & READABLE != 0
     }
 
     /// Whether `CHANNELNOTCONNECTED` was seen for `tag`.
     pub fn not_connected(&self, tag: u32) -> bool {
-        self.not_connected.load(Ordering::Acquire) & tag_bit(tag) != 0
+        self.events_of(tag).load(Ordering::Acquire) & NOT_CONNECTED != 0
     }
 
     /// What has become of the response awaited on `tag`'s channel: arrived (the event taken),
@@ -100,17 +99,13 @@ impl NotificationCenter {
 
     /// Records an event of type `event_type` for `tag`.
     fn record_event(&self, event_type: ffi::MvEventType, tag: u32) {
-        let bit = tag_bit(tag);
-        match event_type {
-            ffi::MvEventType::CHANNELDATAREADABLE => {
-                self.readable.fetch_or(bit, Ordering::AcqRel);
-            }
-            ffi::MvEventType::CHANNELNOTCONNECTED => {
-                self.not_connected.fetch_or(bit, Ordering::AcqRel);
-            }
+        let event = match event_type {
+            ffi::MvEventType::CHANNELDATAREADABLE => READABLE,
+            ffi::MvEventType::CHANNELNOTCONNECTED => NOT_CONNECTED,
             // Other events concern nobody waiting here.
             _ => return,
-        }
+        };
+        self.events_of(tag).fetch_or(event, Ordering::AcqRel);
         self.wake(tag);
     }
 
@@ -133,9 +128,16 @@ impl NotificationCenter {
     fn wake(&self, _tag: u32) {}
 }
 
-/// Tags above 31 share bit 31; keep channel tags below 32.
-fn tag_bit(tag: u32) -> u32 {
-    1u32 << tag.min(31)
+/// [`NotificationCenter`]'s event bits: `CHANNELDATAREADABLE` seen, `CHANNELNOTCONNECTED` seen.
+const READABLE: u8 = 0b01;
+const NOT_CONNECTED: u8 = 0b10;
+
+impl NotificationCenter {
+    /// The events of `tag`. Tags above 31 share tag 31's; keep channel tags below 32.
+    fn events_of(&self, tag: u32) -> &AtomicU8 {
+        let [.., last] = &self.events;
+        self.events.get(tag as usize).unwrap_or(last)
+    }
 }
 
 /// A notification center of `N` records (`N` ≥ 2: Microvisor wants at least 32 bytes), for a
