@@ -8,8 +8,8 @@
 //! over non-generic parsers: a struct's fields cost a table row each, whatever their types and
 //! capacities. Other types (`Option`, floats, `Base64`, your own, fields with `with`, `default`
 //! or `validate`) go through a [`FieldOps`] entry of their own, one per distinct type; that of
-//! an `Option` of a built-in kind writes `Some` and hands the payload to the kind's parser. All the
-//! protocol logic (response checks, item reads, length checks, secret wiping, closing, dropping
+//! an `Option` of a built-in kind writes `Some` and hands the payload to the kind's parser. All
+//! the protocol logic (response checks, item reads, length checks, secret wiping, closing, dropping
 //! what was written when a fetch stops half-way) lives here once, however many structs and
 //! fields a firmware has.
 
@@ -38,7 +38,7 @@ pub struct FieldRow {
     /// [`FieldKind::CUSTOM`]; for an `Option` of a built-in kind, which has an entry of its own,
     /// the payload's kind, which that entry hands to the kind's parser.
     pub kind: u8,
-    /// For [`FieldKind::CUSTOM`]: which entry of the struct's [`FieldOps`] table handles it.
+    /// Which entry of the struct's [`FieldOps`] table fills it: its type's own, or its family's.
     pub ops: u8,
 }
 
@@ -718,9 +718,10 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 /// # Safety
 ///
 /// `out` is the place of the struct, all its bytes, aligned for it; `request` is the struct's
-/// request and `rows` its fields, in the same order: each row's offset is a field whose type
-/// has the row's kind, or, for [`FieldKind::CUSTOM`], the type its `ops` entry handles; each
-/// row's `max_len` is at most its type's `ConfigValue::MAX_LEN`.
+/// request and `rows` its fields, in the same order: each row's offset is a field of the type
+/// its `ops` entry fills, whose kind the row carries (for an `Option` with an entry of its own,
+/// the payload's kind; [`FieldKind::CUSTOM`] for any other type with one); each row's `max_len`
+/// is at most its type's `ConfigValue::MAX_LEN`.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
     report: Option<&mut ReportSink<'_>>,

@@ -269,9 +269,9 @@ pub fn parse_bytes_into(out: &mut VecView<u8>, text: &[u8]) -> Result<(), ParseE
 ///
 /// All four at once, with no table: every constant is an immediate operand on a Cortex-M33, so
 /// a quad costs about 30 instructions, loop included (a lookup in a 256-byte table, 26), in a
-/// tenth of the table's flash. Each byte is tested by adding a constant that carries into its top bit exactly when
-/// it is at least some bound; for an ASCII byte no sum leaves its byte, and a non-ASCII byte
-/// fails the test on its own top bit.
+/// tenth of the table's flash. Each byte is tested by adding a constant that carries into its
+/// top bit exactly when it is at least some bound; for an ASCII byte no sum leaves its byte, and
+/// a non-ASCII byte fails the test on its own top bit.
 fn decode_hex_quad(word: u32) -> Result<u16, usize> {
     const TOP: u32 = 0x8080_8080;
     // Top bit set: the byte is at least `'0'`, resp. at least `':'` (one past `'9'`).
