@@ -9,9 +9,9 @@
 //! capacities. Other types (`Option`, floats, `Base64`, your own, fields with `with`, `default`
 //! or `validate`) go through a [`FieldOps`] entry of their own, one per distinct type; that of
 //! an `Option` of a built-in kind writes `Some` and hands the payload to the kind's parser. All
-//! the protocol logic (response checks, item reads, length checks, secret wiping, closing, dropping
-//! what was written when a fetch stops half-way) lives here once, however many structs and
-//! fields a firmware has.
+//! the protocol logic (response checks, item reads, length checks, secret wiping, closing,
+//! dropping what was written when a fetch stops half-way) lives here once, however many structs
+//! and fields a firmware has.
 
 use core::marker::PhantomData;
 use core::mem::{align_of, size_of, ManuallyDrop, MaybeUninit};
