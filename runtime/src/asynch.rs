@@ -53,19 +53,8 @@ pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
         // A closure, not a `T` parameter: its type outlives the borrow whatever `T` is, as the
         // signature promises (a struct generic over `T` would need `T: '_`).
         receive: Some(|channel: &mut C| crate::config::receive::<T>(channel, None)),
-        step: Step::Unsent,
+        sent: false,
     }
-}
-
-/// Where a [`fetch_async`] future is.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Step {
-    /// Not polled yet: the request is sent on the first poll.
-    Unsent,
-    /// The request is sent; the response is awaited.
-    Sent,
-    /// It answered.
-    Done,
 }
 
 /// The future of [`fetch_async`]: `receive` reads the response into the settings. Dropping it
@@ -73,8 +62,10 @@ enum Step {
 struct FetchAsync<'c, C: ConfigChannel, R> {
     channel: &'c mut C,
     request: crate::Request<'static>,
+    /// `None` once the future has answered.
     receive: Option<R>,
-    step: Step,
+    /// Whether the request has left (on the first poll).
+    sent: bool,
 }
 
 impl<T, C, R> Future for FetchAsync<'_, C, R>
@@ -87,31 +78,26 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // `Unpin`: it holds a reference, a request and a closure that captures nothing.
         let this = self.get_mut();
-        if this.step == Step::Unsent {
-            // A refused request closes the channel (`fetch::send`).
-            if let Err(error) = fetch::send(this.channel, this.request) {
-                this.step = Step::Done;
-                return Poll::Ready(Err(error));
-            }
-            this.step = Step::Sent;
-        }
-        if this.step == Step::Done {
+        let Some(receive) = this.receive.take() else {
             return Poll::Ready(Err(FetchError::Wait(WaitError::ChannelClosed)));
-        }
-        let arrived = match this.channel.poll_response(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(arrived) => arrived,
         };
-        this.step = Step::Done;
-        Poll::Ready(match (arrived, this.receive.take()) {
-            // Reading closes the channel, on every path.
-            (Ok(()), Some(receive)) => receive(this.channel),
-            (Ok(()), None) => Err(FetchError::Wait(WaitError::ChannelClosed)),
-            (Err(error), _) => {
-                this.channel.close();
-                Err(FetchError::Wait(error))
+        if !this.sent {
+            // A refused request closes the channel (`fetch::send`).
+            fetch::send(this.channel, this.request)?;
+            this.sent = true;
+        }
+        match this.channel.poll_response(cx) {
+            Poll::Pending => {
+                this.receive = Some(receive);
+                Poll::Pending
             }
-        })
+            // Reading closes the channel, on every path.
+            Poll::Ready(Ok(())) => Poll::Ready(receive(this.channel)),
+            Poll::Ready(Err(error)) => {
+                this.channel.close();
+                Poll::Ready(Err(FetchError::Wait(error)))
+            }
+        }
     }
 }
 
