@@ -134,3 +134,15 @@ fn a_future_polled_after_it_answered_answers_channel_closed() {
     }
     assert_eq!(cloud.requests_sent(), 1);
 }
+
+/// A future dropped before its first poll sent nothing and leaves the channel open: a fetch on
+/// it afterwards works.
+#[test]
+fn a_future_never_polled_leaves_the_channel_open() {
+    let cloud = cloud();
+    let mut channel = cloud.open_channel();
+    drop(Mqtt::fetch_async(&mut channel));
+    assert!(!channel.is_closed());
+    assert_eq!(cloud.requests_sent(), 0);
+    assert_eq!(Mqtt::fetch(&mut channel).unwrap().broker_port, 8883);
+}

@@ -309,3 +309,56 @@ fn a_failed_validation_leaves_refresh_atomic() {
     assert!(custom.refresh(&mut cloud.open_channel()).is_err());
     assert_eq!((custom.duty_cycle, custom.poll_seconds, custom.backlight_level), (75, 30, 10));
 }
+
+/// An `Option` of integers of each width with `validate` (an entry of its own, whose
+/// parse is the `Option`'s): parsed at its own width and sign, the next field untouched.
+#[test]
+fn optional_integers_with_their_own_entries_keep_their_width() {
+    fn accept<T>(_: &T) -> Result<(), ParseError> {
+        Ok(())
+    }
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Narrow {
+        #[config(key = "byte", validate = accept)]
+        byte: Option<u8>,
+        #[config(key = "after-byte")]
+        after_byte: u8,
+        #[config(key = "port", validate = accept)]
+        port: Option<u16>,
+        #[config(key = "after-port")]
+        after_port: u16,
+        #[config(key = "offset", validate = accept)]
+        offset: Option<i16>,
+        #[config(key = "secret", store = secret, validate = accept)]
+        secret: Option<Secret<i8>>,
+    }
+    let cloud = |byte: &str, port: &str, offset: &str| {
+        let mut cloud = Cloud::new();
+        for (key, text) in [("byte", byte), ("after-byte", "7"), ("port", port)] {
+            cloud.insert(Scope::Device, Store::Config, key, text);
+        }
+        cloud.insert(Scope::Device, Store::Config, "after-port", "9");
+        cloud.insert(Scope::Device, Store::Config, "offset", offset);
+        cloud.insert(Scope::Device, Store::Secret, "secret", "-128");
+        cloud
+    };
+    let settings = Narrow::fetch(&mut cloud("255", "65535", "-32768").open_channel()).unwrap();
+    assert_eq!((settings.byte, settings.after_byte), (Some(255), 7));
+    assert_eq!((settings.port, settings.after_port), (Some(65535), 9));
+    assert_eq!(settings.offset, Some(-32768));
+    assert_eq!(settings.secret.as_ref().map(|s| *s.expose_secret()), Some(-128));
+    for (byte, port, offset, key) in
+        [("256", "1", "1", "byte"), ("1", "70000", "1", "port"), ("1", "1", "32768", "offset")]
+    {
+        let result = Narrow::fetch(&mut cloud(byte, port, offset).open_channel());
+        assert!(
+            matches!(
+                result,
+                Err(FetchError::Item { key: k, error: ItemError::Invalid(ParseError::OutOfRange), .. })
+                    if k == key
+            ),
+            "{key}: {result:?}"
+        );
+    }
+}

@@ -126,6 +126,21 @@ fn a_secret_that_failed_to_parse_is_wiped() {
     assert!(left.windows(4).any(|w| w == [0xde, 0xad, 0xbe, 0xef]), "{left:x?}");
 }
 
+/// The same through an `Option`, whose `parse_into` parses the payload by its kind's parser
+/// rather than by `Secret`'s own: the payload's place is wiped all the same.
+#[test]
+fn an_optional_secret_that_failed_to_parse_is_wiped() {
+    let mut slot = MaybeUninit::<Option<Secret<Hex<8>>>>::uninit();
+    // SAFETY: `slot` is `size_of` bytes of writable storage; any bytes are valid for it.
+    unsafe {
+        slot.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<Option<Secret<Hex<8>>>>())
+    };
+    assert!(Option::<Secret<Hex<8>>>::parse_into(b"deadbeefzz00", &mut slot).is_err());
+    // SAFETY: every byte was written above (the parse writes only whole values over them).
+    let left = unsafe { storage(&slot) };
+    assert!(!left.windows(4).any(|w| w == [0xde, 0xad, 0xbe, 0xef]), "{left:x?}");
+}
+
 /// `true` for `Clone` types, through the inherent method that only exists for them; `false`
 /// through the trait method every type has (the inherent method wins when its bound holds, as
 /// in the `impls` crate).

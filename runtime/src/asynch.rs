@@ -103,8 +103,11 @@ where
 
 impl<C: ConfigChannel, R> Drop for FetchAsync<'_, C, R> {
     fn drop(&mut self) {
-        // Closed already unless the future was dropped while it waited: closing again is
-        // nothing.
-        self.channel.close();
+        // A future never polled sent nothing, and leaves the channel as it was. Once sent, the
+        // channel is closed already unless the future was dropped while it waited: closing
+        // again is nothing.
+        if self.sent {
+            self.channel.close();
+        }
     }
 }

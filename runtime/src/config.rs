@@ -74,7 +74,8 @@ pub unsafe trait MicrovisorConfig: Sized {
 
     /// Fetches every field straight into `out`, each value parsed in its place: nothing the
     /// size of the settings passes through the stack. Returns the settings written there.
-    /// On error `out` holds nothing: whatever was written is dropped, then its bytes are zeroed.
+    /// On error `out` holds nothing: if the fetch stopped at an item, whatever was written is
+    /// dropped, then its bytes are zeroed; an error before the items leaves it untouched.
     ///
     /// # Errors
     ///

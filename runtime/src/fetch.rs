@@ -35,8 +35,7 @@ pub struct FieldRow {
     /// The longest text accepted (at most 4096 in the rows the derive generates).
     pub max_len: u16,
     /// The field type's [`FieldKind`] code: a type the loop parses itself, or
-    /// [`FieldKind::CUSTOM`]; for an `Option` of a built-in kind, which has an entry of its own,
-    /// the payload's kind, which that entry hands to the kind's parser.
+    /// [`FieldKind::CUSTOM`] for one with an entry of its own.
     pub kind: u8,
     /// Which entry of the struct's [`FieldOps`] table fills it: its type's own, or its family's.
     pub ops: u8,
@@ -59,10 +58,6 @@ mod code {
     /// `I8 + n`: a signed integer of `1 << n` bytes, at most four.
     pub const I8: u8 = 9;
     pub const I32: u8 = 11;
-    /// Or-ed into a built-in code: an `Option` of that kind, which an entry of its own fills
-    /// (`parse_option`) by writing `Some` and handing the payload to the kind's parser. Not a
-    /// built-in kind itself: its row carries the payload's code, and its entry's index.
-    pub const OPTIONAL: u8 = 0x80;
 }
 
 /// How the fetch loop fills a field of type `T`: the code of a built-in kind it parses itself,
@@ -85,7 +80,7 @@ impl<T> FieldKind<T> {
 
     /// Whether the loop parses this type itself.
     pub const fn is_builtin(&self) -> bool {
-        self.0 != code::CUSTOM && self.0 & code::OPTIONAL == 0
+        self.0 != code::CUSTOM
     }
 
     /// A built-in kind.
@@ -169,18 +164,6 @@ pub(crate) const unsafe fn integer_kind<T>(signed: bool) -> FieldKind<T> {
     unsafe { FieldKind::new(if signed { code::I8 } else { code::U8 } + log2_width) }
 }
 
-impl<T> FieldKind<Option<T>> {
-    /// `Option` of a built-in kind is filled through an entry of its own, which parses the
-    /// payload by the kind's parser (`parse_option`); of any other type, it is `CUSTOM`.
-    pub(crate) const fn optional(inner: FieldKind<T>) -> Self {
-        if inner.is_builtin() {
-            FieldKind(inner.0 | code::OPTIONAL, PhantomData)
-        } else {
-            Self::CUSTOM
-        }
-    }
-}
-
 impl<T> FieldKind<crate::Secret<T>> {
     /// A `Secret<T>` is laid out as its `T` (`repr(transparent)`), and parsed as it: a fetch
     /// that fails wipes the whole struct it was filling, so the loop need not tell secrets.
@@ -213,7 +196,8 @@ pub struct FieldOps {
 
 /// [`FieldOps::parse`]: parses the text into the place of the field of the row, which holds no
 /// value before; `Ok` means it now holds one. The row tells a built-in family's parser the
-/// field's kind and `max_len`; a type's own parser needs neither.
+/// field's kind and `max_len`; a type's own parser needs neither (that of an `Option` of a
+/// built-in kind hands a row on to the kind's parser).
 pub type ParseFn = unsafe fn(&[u8], *mut u8, &FieldRow) -> Result<(), ParseError>;
 
 /// [`FieldOps::validate`]: checks the value in a field's place.
@@ -301,9 +285,7 @@ impl FieldEntry {
         if kind.is_builtin() {
             FieldEntry { kind: kind.code(), ops: None }
         } else {
-            // `Option` of a built-in kind: its entry hands the row to the payload's parser,
-            // so the row carries the payload's kind.
-            FieldEntry { kind: kind.code() & !code::OPTIONAL, ops: Some(ops.0) }
+            FieldEntry { kind: code::CUSTOM, ops: Some(ops.0) }
         }
     }
 
@@ -367,12 +349,12 @@ pub const fn field_row(
     offset: usize,
     max_len: usize,
 ) -> FieldRow {
-    let kind = entries[entry].kind;
-    let ops = if entries[entry].ops.is_some() {
-        own_ops_before(entries, entry)
+    let (kind, ops) = if entries[entry].ops.is_some() {
+        (code::CUSTOM, own_ops_before(entries, entry))
     } else {
+        let kind = entries[entry].kind;
         let families_before = families_used(entries) & ((1 << family(kind)) - 1);
-        own_ops_before(entries, entries.len()) + families_before.count_ones() as usize
+        (kind, own_ops_before(entries, entries.len()) + families_before.count_ones() as usize)
     };
     assert!(ops <= u8::MAX as usize && offset <= u32::MAX as usize && max_len <= u16::MAX as usize);
     FieldRow { offset: offset as u32, max_len: max_len as u16, kind, ops: ops as u8 }
@@ -436,7 +418,13 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     let row = FieldRow { offset: 0, max_len, kind, ops: 0 };
     // SAFETY: `slot` is a place of `T`, whose built-in kind `kind` is, and whose capacity is
     // its `MAX_LEN`; a text longer than that is refused by the parser, not written.
-    unsafe { parse(text, slot.as_mut_ptr().cast(), &row) }?;
+    if let Err(error) = unsafe { parse(text, slot.as_mut_ptr().cast(), &row) } {
+        // What a parse that failed half-way wrote is wiped: the `T` may be a `Secret`, whose
+        // own `parse_into`, bypassed here, wipes too.
+        // SAFETY: the slot's bytes; it holds no value.
+        unsafe { wipe(slot.as_mut_ptr().cast(), size_of::<T>()) };
+        return Err(error);
+    }
     // SAFETY: `Ok` means the parser wrote a value there.
     Ok(unsafe { slot.assume_init_mut() })
 }
@@ -457,10 +445,15 @@ unsafe fn parse_slot<T: ConfigValue>(
     crate::value::answered_in_slot(T::parse_into(text, slot), place).map(|_| ())
 }
 
-/// [`FieldOps::parse`] of an `Option<T>`, `T` of a built-in kind, whose row carries `T`'s
-/// kind: writes `Some` of `T`'s placeholder (its length, say: no more), then hands the payload's
-/// place to the kind's parser. That parser is not inlined here, and is called last with the
-/// same row, so the call is a jump: no second copy of it, and no frame on top of its own.
+/// [`FieldOps::parse`] of an `Option<T>`, `T` of a built-in kind: writes `Some` of `T`'s
+/// placeholder (its length, say: no more), then hands the payload's place to the kind's parser.
+/// That parser is not inlined here, and is called last with a row already in memory, so the
+/// call is a jump: no second copy of it, and no frame on top of its own.
+///
+/// The row handed on is the field's own for the families that read only its `max_len` (text,
+/// bytes, hex, bool); the field's row says `CUSTOM` (its entry is the `Option`'s, whether plain
+/// or with `validate`), so the integer family, which reads the width and sign from the kind, gets
+/// a constant row of `T`'s kind instead (it does not read `max_len`).
 ///
 /// # Safety
 ///
@@ -476,9 +469,15 @@ unsafe fn parse_option<T: ConfigValue>(
     let Some(payload) = option.write(T::placeholder()).as_mut() else {
         return Err(TABLE_MISMATCH);
     };
+    let kind = const { T::FIELD_KIND.code() };
     let parse = const { builtin_ops(family(T::FIELD_KIND.code())).parse };
-    // SAFETY: the payload is a place of `T`, of the row's kind; the placeholder there owns
-    // nothing that overwriting it would leak.
+    let row = if family(kind) == code::U8 {
+        &const { FieldRow { offset: 0, max_len: 0, kind: T::FIELD_KIND.code(), ops: 0 } }
+    } else {
+        row
+    };
+    // SAFETY: the payload is a place of `T`, of kind `kind`, with the field's `max_len`; the
+    // placeholder there owns nothing that overwriting it would leak.
     unsafe { parse(text, (payload as *mut T).cast(), row) }
 }
 
@@ -608,8 +607,9 @@ unsafe fn parse_integer_field(
 ) -> Result<(), ParseError> {
     let kind = row.kind;
     let signed = kind >= code::I8;
-    // At most 2 for the integer kinds, the only ones this parser is the entry of; clamped all
-    // the same, so that no code makes it write more than four bytes.
+    // At most 2 for the integer kinds, the only rows this parser is handed (its family's, and
+    // `parse_option`'s constant ones); clamped all the same, so that no code makes it write
+    // more than four bytes.
     let log2_width = kind.wrapping_sub(if signed { code::I8 } else { code::U8 }).min(2);
     let bits = parse::parse_narrow(text, signed, log2_width)?;
     // SAFETY: an integer field of `1 << log2_width` bytes; the truncation of an in-range
@@ -707,8 +707,9 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 
 /// Reads a response that has arrived into the struct whose bytes are `out` ([`bytes_of`] its
 /// `MaybeUninit`), field by field, as `rows` and `ops` describe it, and closes the channel. `Ok`
-/// means every field is written; on `Err` none is left: those written are dropped, then all of
-/// `out` is wiped, so no secret a failed fetch read stays there, whole or half-parsed.
+/// means every field is written; on `Err` none is left. A fetch that stopped at an item drops
+/// those written, then wipes all of `out`, so no secret it read stays there, whole or
+/// half-parsed; a response that failed as a whole wrote nothing.
 ///
 /// # Errors
 ///
@@ -804,7 +805,7 @@ struct Written {
 
 impl Drop for Written {
     fn drop(&mut self) {
-        // SAFETY: `receive_fields` keeps `stopped_at` at the field being filled (or that failed),
+        // SAFETY: `read_fields` keeps `stopped_at` at the field being filled (or that failed),
         // every one before it written, and forgets this guard once the struct is whole.
         unsafe { unwind_fields(self.rows, self.ops, self.out, self.out_size, self.stopped_at) };
     }
@@ -1093,17 +1094,8 @@ mod tests {
         assert_eq!(<i32 as ConfigValue>::FIELD_KIND.code(), code::I32);
         assert_eq!(<i8 as ConfigValue>::FIELD_KIND.code(), code::I8);
         assert_eq!(<Secret<String<8>> as ConfigValue>::FIELD_KIND.code(), code::TEXT);
-        // `Option` of a built-in kind: the kind, flagged.
-        assert_eq!(<Option<u8> as ConfigValue>::FIELD_KIND.code(), code::U8 | code::OPTIONAL);
-        assert_eq!(
-            <Option<String<8>> as ConfigValue>::FIELD_KIND.code(),
-            code::TEXT | code::OPTIONAL
-        );
-        assert_eq!(
-            <Option<Secret<Hex<4>>> as ConfigValue>::FIELD_KIND.code(),
-            code::HEX | code::OPTIONAL
-        );
         for custom in [
+            <Option<u8> as ConfigValue>::FIELD_KIND.code(),
             <Option<f32> as ConfigValue>::FIELD_KIND.code(),
             <Option<Option<u8>> as ConfigValue>::FIELD_KIND.code(),
             <u64 as ConfigValue>::FIELD_KIND.code(),
@@ -1148,8 +1140,8 @@ mod tests {
     ) {
         assert!(T::placeholder().is_some(), "a built-in kind without a placeholder");
         let ops = TypeOps::<Option<T>>::option().ops();
-        let row =
-            FieldRow { offset: 0, max_len: T::MAX_LEN as u16, kind: T::FIELD_KIND.code(), ops: 0 };
+        // The row the loop hands it: `CUSTOM`, the entry being the `Option`'s own.
+        let row = FieldRow { offset: 0, max_len: T::MAX_LEN as u16, kind: code::CUSTOM, ops: 0 };
         for text in texts {
             let mut slot = MaybeUninit::<Option<T>>::uninit();
             // SAFETY: an `Option<T>` place; `text` is at most `T::MAX_LEN` bytes.
@@ -1234,8 +1226,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                // `Option<u8>`: its own entry, the payload's kind.
-                code::U8,
+                code::CUSTOM,
                 code::TEXT,
                 code::U8 + 1,
                 code::CUSTOM,

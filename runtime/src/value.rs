@@ -295,16 +295,16 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
         // `MaybeUninit<T>` it asks nothing of its bytes, and the placeholder owns nothing that
         // overwriting it would leak (the crate's own types only have one).
         let inner_slot = unsafe { &mut *inner.cast::<MaybeUninit<T>>() };
-        // On `Err` the caller treats the whole slot as uninitialized: nothing to undo.
+        // On `Err` the caller treats the whole slot as uninitialized, and what the parse wrote
+        // there is wiped (`parse_into_by_kind`).
         answered_in_slot(crate::fetch::parse_into_by_kind(text, inner_slot), inner)?;
         Ok(value)
     }
     fn missing() -> Option<Self> {
         Some(None)
     }
-    #[doc(hidden)]
-    const FIELD_KIND: crate::fetch::FieldKind<Self> =
-        crate::fetch::FieldKind::optional(T::FIELD_KIND);
+    // An entry of its own, `CUSTOM` kind: for `T` of a built-in kind, one that writes `Some`
+    // and hands the payload to the kind's parser.
     #[doc(hidden)]
     const FIELD_OPS: crate::fetch::TypeOps<Self> = if T::FIELD_KIND.is_builtin() {
         crate::fetch::TypeOps::option()
