@@ -168,12 +168,9 @@ impl<T> FieldKind<crate::Secret<T>> {
     /// A `Secret<T>` is laid out as its `T` (`repr(transparent)`), and parsed as it: a fetch
     /// that fails wipes the whole struct it was filling, so the loop need not tell secrets.
     pub(crate) const fn secret(inner: FieldKind<T>) -> Self {
-        if inner.is_builtin() {
-            // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is.
-            unsafe { Self::new(inner.0) }
-        } else {
-            Self::CUSTOM
-        }
+        // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is (`CUSTOM`
+        // stays `CUSTOM`).
+        unsafe { Self::new(inner.0) }
     }
 }
 

@@ -121,18 +121,25 @@ pub trait ConfigValue: Sized {
     }
 }
 
-macro_rules! unsigned {
-    ($($ty:ty),*) => {$(
+/// The primitive integers, `signed` or not: up to 32 bits by the 32-bit parser the fetch loop
+/// uses too, wider by the 64-bit ones.
+macro_rules! integers {
+    (signed = $signed:literal: $($ty:ty),*) => {$(
         impl ConfigValue for $ty {
-            const MAX_LEN: usize = parse::decimal_width(0, <$ty>::MAX as u128);
+            const MAX_LEN: usize = parse::decimal_width(<$ty>::MIN as i128, <$ty>::MAX as u128);
             fn parse(text: &[u8]) -> Result<Self, ParseError> {
                 if size_of::<$ty>() <= 4 {
-                    // In range, so the truncation keeps the value.
+                    // In range, so the truncation of the 32-bit two's complement keeps the value.
                     let width = size_of::<$ty>().trailing_zeros() as u8;
-                    return parse::parse_narrow(text, false, width).map(|bits| bits as $ty);
+                    return parse::parse_narrow(text, $signed, width).map(|bits| bits as $ty);
                 }
-                let value = parse::parse_unsigned(text, <$ty>::MAX as u64)?;
-                <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
+                if $signed {
+                    let value = parse::parse_signed(text, <$ty>::MIN as i64, <$ty>::MAX as i64)?;
+                    <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
+                } else {
+                    let value = parse::parse_unsigned(text, <$ty>::MAX as u64)?;
+                    <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
+                }
             }
             #[doc(hidden)]
             #[inline(always)]
@@ -141,40 +148,13 @@ macro_rules! unsigned {
             }
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
-                // SAFETY: an unsigned primitive integer.
-                unsafe { crate::fetch::integer_kind::<$ty>(false) };
+                // SAFETY: a primitive integer, signed as said.
+                unsafe { crate::fetch::integer_kind::<$ty>($signed) };
         }
     )*};
 }
-unsigned!(u8, u16, u32, u64, usize);
-
-macro_rules! signed {
-    ($($ty:ty),*) => {$(
-        impl ConfigValue for $ty {
-            const MAX_LEN: usize =
-                parse::decimal_width(<$ty>::MIN as i128, <$ty>::MAX as u128);
-            fn parse(text: &[u8]) -> Result<Self, ParseError> {
-                if size_of::<$ty>() <= 4 {
-                    // In range, so the truncation of the two's complement keeps the value.
-                    let width = size_of::<$ty>().trailing_zeros() as u8;
-                    return parse::parse_narrow(text, true, width).map(|bits| bits as i32 as $ty);
-                }
-                let value = parse::parse_signed(text, <$ty>::MIN as i64, <$ty>::MAX as i64)?;
-                <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
-            }
-            #[doc(hidden)]
-            #[inline(always)]
-            fn placeholder() -> Option<Self> {
-                Some(0)
-            }
-            #[doc(hidden)]
-            const FIELD_KIND: crate::fetch::FieldKind<Self> =
-                // SAFETY: a signed primitive integer.
-                unsafe { crate::fetch::integer_kind::<$ty>(true) };
-        }
-    )*};
-}
-signed!(i8, i16, i32, i64, isize);
+integers!(signed = false: u8, u16, u32, u64, usize);
+integers!(signed = true: i8, i16, i32, i64, isize);
 
 impl ConfigValue for u128 {
     const MAX_LEN: usize = parse::decimal_width(0, u128::MAX);
