@@ -114,6 +114,56 @@ fn refresh_with_staging_drops_the_old_settings_there() {
     assert_eq!(drops() - before, 2, "the old settings were dropped");
 }
 
+// A field of a type with a `Drop` of its own, reached through `Option`, `default` or `with`,
+// one struct each: each alone must make a refresh drop the old settings, not overwrite them.
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct OptionalCounted {
+    optional: Option<Counted>,
+    plain: u8,
+}
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct DefaultedCounted {
+    #[config(default = Counted(9))]
+    defaulted: Counted,
+    plain: u8,
+}
+
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct CountedWith {
+    #[config(with = counted_from_text, max_len = 3)]
+    parsed_with: Counted,
+    plain: u8,
+}
+
+fn counted_from_text(text: &[u8]) -> Result<Counted, ParseError> {
+    Counted::parse(text)
+}
+
+/// Fetches `T`, refreshes it, and answers how many values the refresh dropped.
+fn drops_of_a_refresh<T: MicrovisorConfig>(cloud: &Cloud) -> usize {
+    let mut settings = T::fetch(&mut cloud.open_channel()).unwrap();
+    let before = drops();
+    settings.refresh(&mut cloud.open_channel()).unwrap();
+    drops() - before
+}
+
+#[test]
+fn a_refresh_drops_the_old_drop_fields_however_they_are_declared() {
+    let mut cloud = Cloud::new();
+    cloud
+        .insert(Scope::Device, Store::Config, "optional", "1")
+        .insert(Scope::Device, Store::Config, "parsed_with", "3")
+        .insert(Scope::Device, Store::Config, "plain", "4");
+    assert_eq!(drops_of_a_refresh::<OptionalCounted>(&cloud), 1, "Option<Counted>");
+    assert_eq!(drops_of_a_refresh::<DefaultedCounted>(&cloud), 1, "default");
+    assert_eq!(drops_of_a_refresh::<CountedWith>(&cloud), 1, "with");
+}
+
 #[test]
 fn a_value_outside_its_slot_is_refused() {
     let mut cloud = Cloud::new();

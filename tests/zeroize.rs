@@ -339,3 +339,51 @@ fn a_fetch_that_stops_after_a_secret_wipes_it() {
         assert!(all.iter().all(|&b| b == 0), "port {port:?}, the struct: {all:x?}");
     }
 }
+
+/// Settings whose fields need no drop of their own: a refresh moves the new settings over the
+/// old ones and zeroes the staging copy.
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct Rotating {
+    #[config(key = "key", store = secret)]
+    key: Secret<Hex<8>>,
+    #[config(key = "token", store = secret)]
+    token: Option<Secret<String<12>>>,
+    #[config(key = "name")]
+    name: String<8>,
+    #[config(key = "port", default = 8883)]
+    port: u16,
+}
+
+/// A refresh of settings without a field of their own to drop leaves nothing behind in the
+/// staging copy: not the new values (moved into the settings), nor the old ones (overwritten
+/// there, secrets included), nor the staging copy's own old bytes.
+#[test]
+fn a_refresh_leaves_the_staging_copy_zeroed() {
+    use microvisor_config::sim::Cloud;
+    use microvisor_config::{Scope, Store};
+    let mut cloud = Cloud::new();
+    cloud
+        .insert(Scope::Device, Store::Secret, "key", "0011223344556677")
+        .insert(Scope::Device, Store::Secret, "token", "first-token")
+        .insert(Scope::Device, Store::Config, "name", "gateway");
+    let mut settings = Rotating::fetch(&mut cloud.open_channel()).unwrap();
+    cloud
+        .insert(Scope::Device, Store::Secret, "key", "8899aabbccddeeff")
+        .insert(Scope::Device, Store::Secret, "token", "second")
+        .insert(Scope::Device, Store::Config, "name", "relay")
+        .insert(Scope::Device, Store::Config, "port", "1883");
+    let mut staging = MaybeUninit::<Rotating>::uninit();
+    // SAFETY: `size_of` bytes of writable storage; any bytes are valid for it.
+    unsafe { staging.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<Rotating>()) };
+    settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
+    assert_eq!(
+        settings.key.expose_secret().as_bytes(),
+        [0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]
+    );
+    assert_eq!(settings.token.as_ref().map(|t| t.expose_secret().as_str()), Some("second"));
+    assert_eq!((settings.name.as_str(), settings.port), ("relay", 1883));
+    // SAFETY: every byte was written above, and the refresh writes only whole values or zeros.
+    let left = unsafe { storage(&staging) };
+    assert!(left.iter().all(|&b| b == 0), "the staging copy: {left:x?}");
+}

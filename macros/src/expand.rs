@@ -283,11 +283,17 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
         },
         None => quote!(#private::core::option::Option::None),
     };
+    // A type parsed by a `with` function need not be a `ConfigValue`: its drop glue, if any,
+    // is its drop. Any other type's is by its kind (`FieldOps::drop_of_value`).
+    let drop = match with {
+        Some(_) => quote!(#private::FieldOps::drop_of::<#ty>()),
+        None => quote_spanned!(ty.span()=> #private::FieldOps::drop_of_value::<#ty>()),
+    };
     quote! {
         #private::FieldEntry::custom(#private::FieldOps {
             parse: #parse,
             missing: #missing,
-            drop: #private::FieldOps::drop_of::<#ty>(),
+            drop: #drop,
             validate: #validate,
         })
     }
@@ -427,6 +433,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         )
         .to_compile_error();
     }
+    let no_drop_impl = refuse_drop_impl(ident);
     quote! {
         #[automatically_derived]
         // SAFETY: `receive_into` returns `Ok` only after `receive_fields` wrote every field of
@@ -497,5 +504,24 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             }
         }
         #(#asserts)*
+        #no_drop_impl
+    }
+}
+
+/// Refuses a `Drop` impl on the struct, which a refresh could skip: one whose fields need no
+/// drop of their own is refreshed by moving the new settings over the old ones (see
+/// `MicrovisorConfig::refresh_with`). The blanket impl and the struct's own overlap exactly
+/// when the struct implements `Drop`, and the compiler then names the trait, whose name says
+/// what is wrong, at the struct's name (pin-project's device).
+fn refuse_drop_impl(ident: &syn::Ident) -> TokenStream {
+    let trait_name = quote_spanned!(ident.span()=> MicrovisorConfigStructsMustNotImplementDrop);
+    quote_spanned! {ident.span()=>
+        const _: () = {
+            #[allow(dead_code)]
+            trait #trait_name {}
+            #[allow(drop_bounds, clippy::drop_non_drop)]
+            impl<T: ::microvisor_config::__private::core::ops::Drop> #trait_name for T {}
+            impl #trait_name for #ident {}
+        };
     }
 }

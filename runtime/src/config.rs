@@ -18,8 +18,10 @@ use crate::report::{FetchReport, FieldOutcome};
 /// # Safety
 ///
 /// Implement it only through the derive. The provided methods rely on `receive_into`
-/// returning `Ok` only once it has written every field of `out`, and the fetch on every key of
-/// `KEYS` pointing at `'static` text.
+/// returning `Ok` only once it has written every field of `out`, the fetch on every key of
+/// `KEYS` pointing at `'static` text, and a refresh on the struct having no `Drop` of its own
+/// and on `FIELD_OPS` naming the drop of every field whose drop does more than zero its bytes
+/// (a refresh of a struct without one overwrites the old settings).
 pub unsafe trait MicrovisorConfig: Sized {
     /// The request: one entry per field, in field order, in one static array.
     const KEYS: &'static [MvConfigKeyToFetch];
@@ -101,8 +103,15 @@ pub unsafe trait MicrovisorConfig: Sized {
     }
 
     /// As [`MicrovisorConfig::refresh`], staging the new settings in `staging` (a `static`,
-    /// say) until every item succeeded. `staging` holds nothing afterwards: the old settings
-    /// are dropped there (a `Secret` among them is wiped).
+    /// say) until every item succeeded. `staging` holds nothing afterwards, and nothing of the
+    /// old settings is left anywhere (a `Secret` among them is gone).
+    ///
+    /// How the new settings replace the old ones depends on the fields, and is chosen at
+    /// compile time. If none needs a drop of its own (every built-in type, `Secret`s and
+    /// `Option`s of them included, and any type without drop glue), the new settings are moved
+    /// over the old, every byte, and `staging` is zeroed: two calls, whatever the fields. If
+    /// one does (a type of your own with a `Drop`), the two are swapped and the old settings
+    /// dropped in `staging` by their drop glue (a `Secret` there zeroes itself).
     ///
     /// # Errors
     ///
@@ -113,15 +122,22 @@ pub unsafe trait MicrovisorConfig: Sized {
         staging: &mut MaybeUninit<Self>,
     ) -> Result<(), FetchError> {
         let fresh: *mut Self = Self::fetch_into(channel, staging)?;
-        // SAFETY: two whole values of one type, one borrowed mutably, the other in `staging`
-        // (borrowed mutably too): valid for `size_of::<Self>()` bytes each, not overlapping.
-        // A bitwise swap, as `core::mem::swap`, by a loop every struct shares.
-        unsafe {
-            fetch::swap_bytes((self as *mut Self).cast(), fresh.cast(), size_of::<Self>());
+        let (live, fresh) = ((self as *mut Self).cast::<u8>(), fresh.cast::<u8>());
+        if const { fetch::drops_fields(Self::FIELD_OPS) } {
+            // SAFETY: two whole values of one type, one borrowed mutably, the other in
+            // `staging` (borrowed mutably too): valid for `size_of::<Self>()` bytes each, not
+            // overlapping. A bitwise swap, as `core::mem::swap`, by a loop every struct shares.
+            unsafe { fetch::swap_bytes(live, fresh, size_of::<Self>()) };
+            // SAFETY: `staging` holds a whole value (the old settings, swapped in above),
+            // dropped once here and not used again.
+            unsafe { staging.assume_init_drop() };
+        } else {
+            // SAFETY: the two values as above. What the old settings' drop glue would do is
+            // zero their secrets, which the move overwrites: no field needs a drop of its own
+            // (`FIELD_OPS` names every one that does, the trait's contract), and the struct
+            // itself has no `Drop` (the derive refuses one).
+            unsafe { fetch::move_and_wipe(live, fresh, size_of::<Self>()) };
         }
-        // SAFETY: `staging` holds a whole value (the old settings, swapped in above), dropped
-        // once here and not used again.
-        unsafe { staging.assume_init_drop() };
         Ok(())
     }
 

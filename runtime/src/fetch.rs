@@ -185,7 +185,11 @@ pub struct FieldOps {
     /// Writes the value of a key that is not found into the field's place; `false` if the
     /// type has none (the key is required), the place then left alone.
     pub missing: unsafe fn(*mut u8) -> bool,
-    /// Drops a field in place; `None` for a type that needs no drop.
+    /// Drops a field in place: what a fetch runs on a field it abandons, and a refresh on a
+    /// field of the old settings. `None` for a type that needs no drop beyond zeroing its
+    /// bytes, which a fetch and a refresh do to the whole struct anyway: a type without drop
+    /// glue, or one of a built-in kind, whose drop does at most that (a `Secret`'s;
+    /// `heapless`'s `Drop` of a `u8` buffer does nothing). See [`FieldOps::drop_of_value`].
     pub drop: Option<unsafe fn(*mut u8)>,
     /// Checks a field's value (`#[config(validate = path)]`).
     pub validate: Option<ValidateFn>,
@@ -213,7 +217,7 @@ impl<T: ConfigValue> TypeOps<T> {
             FieldOps {
                 parse: parse_slot::<T>,
                 missing: missing_slot::<T>,
-                drop: FieldOps::drop_of::<T>(),
+                drop: FieldOps::drop_of_value::<T>(),
                 validate: None,
             },
             PhantomData,
@@ -235,7 +239,8 @@ impl<T: ConfigValue> TypeOps<Option<T>> {
             FieldOps {
                 parse: parse_option::<T>,
                 missing: missing_slot::<Option<T>>,
-                drop: FieldOps::drop_of::<Option<T>>(),
+                // `T` is of a built-in kind: `Some(T)` needs no drop beyond the wipe either.
+                drop: None,
                 validate: None,
             },
             PhantomData,
@@ -257,6 +262,16 @@ impl FieldOps {
             Some(drop_slot::<T>)
         } else {
             None
+        }
+    }
+
+    /// The drop of a field of type `T` ([`FieldOps::drop`]): none for a built-in kind, whose
+    /// drop only zeroes bytes that the fetch or refresh zeroes anyway.
+    pub const fn drop_of_value<T: ConfigValue>() -> Option<unsafe fn(*mut u8)> {
+        if T::FIELD_KIND.is_builtin() {
+            None
+        } else {
+            Self::drop_of::<T>()
         }
     }
 }
@@ -996,6 +1011,41 @@ fn key_text(request: Request<'static>, index: usize) -> &'static str {
         // SAFETY: ASCII is UTF-8.
         Some(key) if key.is_ascii() => unsafe { core::str::from_utf8_unchecked(key) },
         _ => "",
+    }
+}
+
+/// Whether any entry of an ops table drops its field: whether a refresh must drop the old
+/// settings (by their drop glue), or may overwrite them.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+pub const fn drops_fields(ops: &[FieldOps]) -> bool {
+    let mut i = 0;
+    while i < ops.len() {
+        if ops[i].drop.is_some() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Moves the `len` bytes at `from` over those at `to`, then wipes `from`: the commit of a
+/// refresh whose fields need no drop ([`drops_fields`]). Whatever was at `to` is overwritten,
+/// every byte (a secret there included), and the only other copy of what is there now is wiped.
+///
+/// # Safety
+///
+/// `from` is valid for reads and writes of `len` bytes, `to` for writes, and they do not
+/// overlap; what `to` held needs no drop.
+pub(crate) unsafe fn move_and_wipe(to: *mut u8, from: *mut u8, len: usize) {
+    // SAFETY: the caller's contract. As `MaybeUninit` bytes: padding and unused capacity are
+    // uninitialized, and pointers keep their provenance through the copy.
+    unsafe {
+        core::ptr::copy_nonoverlapping(
+            from.cast::<MaybeUninit<u8>>(),
+            to.cast::<MaybeUninit<u8>>(),
+            len,
+        );
+        wipe(from, len);
     }
 }
 

@@ -400,8 +400,8 @@ fn secret_wiped() {
     // The first 32 hex digits of the private key: its text lives only in the read buffer.
     let text = fake::value_of(b"private_key");
     let needle = text.get(..32).unwrap_or(b"");
-    // Two refreshes: the second leaves the first's settings dropped in its staging copy on the
-    // stack, the secrets wiped by their drop and the other fields as they were.
+    // Two refreshes: the second moves its settings out of its staging copy on the stack, over
+    // the first's, and zeroes the copy.
     let fetched =
         fetch_mqtt(Script::normal(), None).is_ok() && fetch_mqtt(Script::normal(), None).is_ok();
     // SAFETY: thread mode; no other reference to LIVE is live.
@@ -411,13 +411,28 @@ fn secret_wiped() {
         && !measure::stack_holds(needle)
         && key.len() == 16
         && !measure::stack_holds(key);
-    // The control: the search does see the dead staging copy, where a field that is not secret
-    // is still whole.
-    let seen = measure::stack_holds(live.root_ca.get(..16).unwrap_or(&[]));
+    // Nor is a field that is not secret: the staging copy is zeroed whole.
+    let root_ca = live.root_ca.get(..16).unwrap_or(&[]);
+    let staging_zeroed = root_ca.len() == 16 && !measure::stack_holds(root_ca);
+    // The control: the search does see what a dead frame left.
+    let marker = *b"stack-search-ok!";
+    leave_on_stack(&marker);
+    let seen = measure::stack_holds(&marker);
     if !seen {
-        out::str("    control: the root CA of the dropped copy was not found on the stack\n");
+        out::str("    control: the marker left in a dead frame was not found on the stack\n");
     }
-    report("mqtt: no text of a secret is left on the stack", fetched && wiped && seen);
+    report(
+        "mqtt: no text of a secret, nor the staging copy, is left on the stack",
+        fetched && wiped && staging_zeroed && seen,
+    );
+}
+
+/// Leaves `marker` in a dead frame below the caller's, deep enough for `stack_holds` to search.
+#[inline(never)]
+fn leave_on_stack(marker: &[u8; 16]) {
+    let mut frame = [[0u8; 16]; 64];
+    frame[8] = *marker;
+    core::hint::black_box(&mut frame);
 }
 
 /// Counts the wakes of the one task [`run_task`] runs: its waker's only effect.
