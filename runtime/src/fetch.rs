@@ -1008,8 +1008,12 @@ fn is_secret(key: &MvConfigKeyToFetch) -> bool {
 /// without text fields does not link the UTF-8 validator for its error path.
 fn key_text(request: Request<'static>, index: usize) -> &'static str {
     match request.key(index) {
+        // A byte at a time, not `<[u8]>::is_ascii`'s word loop: a key is short, and this is
+        // the error path, where flash counts and speed does not.
         // SAFETY: ASCII is UTF-8.
-        Some(key) if key.is_ascii() => unsafe { core::str::from_utf8_unchecked(key) },
+        Some(key) if key.iter().all(|&byte| byte < 0x80) => unsafe {
+            core::str::from_utf8_unchecked(key)
+        },
         _ => "",
     }
 }
