@@ -179,16 +179,15 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
         if lead < 0x80 {
             continue;
         }
-        // How many continuation bytes follow the lead, and the least code point that needs
-        // that many (anything less is an overlong form).
-        let (more, least) = match lead {
-            0xc0..=0xdf => (1, 0x80),
-            0xe0..=0xef => (2, 0x800),
-            0xf0..=0xf7 => (3, 0x1_0000),
-            _ => return Some(start),
-        };
+        // The lead's leading ones: one more than the continuation bytes that follow it (one
+        // alone is a continuation byte, five or more no byte of UTF-8).
+        let ones = (!(u32::from(lead) << 24)).leading_zeros();
+        let more = ones.wrapping_sub(1);
+        if more.wrapping_sub(1) > 2 {
+            return Some(start);
+        }
         // The lead's payload bits: five, four or three.
-        let mut point = u32::from(lead & (0x3f >> more));
+        let mut point = u32::from(lead) & (0x7f >> ones);
         for _ in 0..more {
             match text.get(at) {
                 Some(&next) if next & 0xc0 == 0x80 => point = point << 6 | u32::from(next & 0x3f),
@@ -196,7 +195,10 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
             }
             at += 1;
         }
-        if point < least || point > 0x10_ffff || (0xd800..=0xdfff).contains(&point) {
+        // The least code point that needs `more` continuation bytes is `1 << 7`, `1 << 11` or
+        // `1 << 16`: anything less is an overlong form.
+        let least_bits = 4 * more + 3 + (more >> 1 & more);
+        if point >> least_bits == 0 || point > 0x10_ffff || (0xd800..=0xdfff).contains(&point) {
             return Some(start);
         }
     }
