@@ -52,12 +52,16 @@ mod code {
     pub const HEX: u8 = 3;
     pub const BOOL: u8 = 4;
     /// `U8 + n`: an unsigned integer of `1 << n` bytes, at most four (wider integers are parsed
-    /// by their own `ConfigValue` impl: the loop's parser works in 32 bits).
-    pub const U8: u8 = 5;
-    pub const U32: u8 = 7;
+    /// by their own `ConfigValue` impl: the loop's parser works in 32 bits). The integer codes
+    /// are laid out so that the parser reads the width from the low two bits and the sign from
+    /// [`SIGNED`], with no arithmetic.
+    pub const U8: u8 = 8;
+    pub const U32: u8 = 10;
     /// `I8 + n`: a signed integer of `1 << n` bytes, at most four.
-    pub const I8: u8 = 9;
-    pub const I32: u8 = 11;
+    pub const I8: u8 = U8 | SIGNED;
+    pub const I32: u8 = U32 | SIGNED;
+    /// The bit that tells a signed integer kind from an unsigned one.
+    pub const SIGNED: u8 = 4;
 }
 
 /// How the fetch loop fills a field of type `T`: the code of a built-in kind it parses itself,
@@ -618,11 +622,11 @@ unsafe fn parse_integer_field(
     row: &FieldRow,
 ) -> Result<(), ParseError> {
     let kind = row.kind;
-    let signed = kind >= code::I8;
+    let signed = kind & code::SIGNED != 0;
     // At most 2 for the integer kinds, the only rows this parser is handed (its family's, and
     // `parse_option`'s constant ones); clamped all the same, so that no code makes it write
     // more than four bytes.
-    let log2_width = kind.wrapping_sub(if signed { code::I8 } else { code::U8 }).min(2);
+    let log2_width = (kind & 3).min(2);
     let bits = parse::parse_narrow(text, signed, log2_width)?;
     // SAFETY: an integer field of `1 << log2_width` bytes; the truncation of an in-range
     // value's two's complement keeps it.
