@@ -47,9 +47,9 @@ pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, Pa
     if digits.is_empty() {
         return Err(ParseError::Empty);
     }
-    // The magnitude's bound on its side of zero: one more below it than above.
-    let bound =
-        if signed { (1u32 << (bits - 1)) - u32::from(!negative) } else { u32::MAX >> (32 - bits) };
+    // The magnitude's bound on its side of zero: the type's maximum (all `bits` ones, one fewer
+    // for a sign), one more below zero. One expression, no branch on the sign.
+    let bound = (u32::MAX >> (32 - bits + u32::from(signed))) + u32::from(negative);
     // The digits add up in 32 bits; what each step carries past them is or-ed into `carried`,
     // which stays non-zero once the value has left 32 bits, whatever digits follow. A step is
     // one multiply-accumulate into a register pair on a Cortex-M33, not 64-bit arithmetic.
