@@ -7,7 +7,7 @@ use std::mem::MaybeUninit;
 
 use microvisor_config::sim::Cloud;
 use microvisor_config::{
-    ConfigValue, FetchError, ItemError, MicrovisorConfig, ParseError, Scope, Store,
+    ConfigValue, FetchError, ItemError, MicrovisorConfig, ParseError, Scope, Secret, Store,
 };
 
 thread_local! {
@@ -181,7 +181,7 @@ fn a_value_outside_its_slot_is_refused() {
 #[derive(MicrovisorConfig, Debug)]
 #[config(scope = device, store = secret)]
 struct Key {
-    key: microvisor_config::Secret<microvisor_config::Hex<8>>,
+    key: Secret<microvisor_config::Hex<8>>,
 }
 
 /// A secret that fails half-way through decoding has already written part of itself into the
@@ -203,4 +203,81 @@ fn a_secret_that_fails_half_way_leaves_no_bytes_behind() {
     cloud.insert(Scope::Device, Store::Secret, "key", "a1b2c3d4e5f6");
     let key = Key::fetch_into(&mut cloud.open_channel(), &mut out).unwrap();
     assert_eq!(&**key.key.expose_secret(), &[0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6]);
+}
+
+// Which commit each kind of field makes a refresh take: the move (no field with a drop of its
+// own) or the swap and drop glue.
+
+fn accept<T>(_: &T) -> Result<(), ParseError> {
+    Ok(())
+}
+
+fn text_from(text: &[u8]) -> Result<microvisor_config::heapless::String<8>, ParseError> {
+    ConfigValue::parse(text)
+}
+
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct WrappersOfDropless {
+    #[config(validate = accept)]
+    validated: Option<microvisor_config::heapless::String<8>>,
+    #[config(store = secret)]
+    wide: Secret<u64>,
+    #[config(store = secret)]
+    optional_wide: Option<Secret<u64>>,
+    #[config(store = secret, default)]
+    defaulted: Secret<microvisor_config::heapless::String<8>>,
+}
+
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct SecretCounted {
+    #[config(store = secret)]
+    counted: Secret<Counted>,
+}
+
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct OptionalSecretCounted {
+    #[config(store = secret)]
+    counted: Option<Secret<Counted>>,
+}
+
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct TextWith {
+    #[config(with = text_from, max_len = 8)]
+    text: microvisor_config::heapless::String<8>,
+}
+
+#[test]
+fn a_refresh_drops_the_old_settings_only_when_a_field_needs_it() {
+    use microvisor_config::__private::drops_fields;
+    assert!(!drops_fields(WrappersOfDropless::FIELD_OPS), "Option, Secret of drop-less types");
+    assert!(!drops_fields(Settings2::FIELD_OPS), "the crate's own types");
+    assert!(drops_fields(Settings::FIELD_OPS), "Counted");
+    assert!(drops_fields(SecretCounted::FIELD_OPS), "Secret<Counted>");
+    assert!(drops_fields(OptionalSecretCounted::FIELD_OPS), "Option<Secret<Counted>>");
+    assert!(drops_fields(OptionalCounted::FIELD_OPS), "Option<Counted>");
+    assert!(drops_fields(DefaultedCounted::FIELD_OPS), "Counted with default");
+    // A `with` function's type need not be a `ConfigValue`: its drop glue decides.
+    assert!(drops_fields(TextWith::FIELD_OPS), "String parsed with a function");
+}
+
+#[test]
+fn a_secret_of_a_drop_type_is_dropped_by_a_refresh() {
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Secret, "counted", "5");
+    assert_eq!(drops_of_a_refresh::<SecretCounted>(&cloud), 1, "Secret<Counted>");
+    assert_eq!(drops_of_a_refresh::<OptionalSecretCounted>(&cloud), 1, "Option<Secret<Counted>>");
+}
+
+/// The crate's own types only.
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct Settings2 {
+    name: microvisor_config::heapless::String<8>,
+    #[config(store = secret)]
+    key: Secret<microvisor_config::Hex<4>>,
+    port: Option<u16>,
 }

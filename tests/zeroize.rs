@@ -387,3 +387,42 @@ fn a_refresh_leaves_the_staging_copy_zeroed() {
     let left = unsafe { storage(&staging) };
     assert!(left.iter().all(|&b| b == 0), "the staging copy: {left:x?}");
 }
+
+fn name_from(text: &[u8]) -> Result<String<8>, microvisor_config::ParseError> {
+    String::parse(text)
+}
+
+/// Settings refreshed by the swap and the old settings' drop glue: a field parsed `with` a
+/// function, whose type (with drop glue) is not known to need none.
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+struct Swapped {
+    #[config(key = "key", store = secret)]
+    key: Secret<Hex<8>>,
+    #[config(key = "name", with = name_from, max_len = 8)]
+    name: String<8>,
+}
+
+/// The swap leaves the staging copy all zeros too: the old settings are dropped there, then
+/// their bytes zeroed, the plain field's with them.
+#[test]
+fn a_refresh_by_swap_leaves_the_staging_copy_zeroed() {
+    use microvisor_config::sim::Cloud;
+    use microvisor_config::{Scope, Store};
+    assert!(microvisor_config::__private::drops_fields(Swapped::FIELD_OPS), "the swap path");
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Secret, "key", "0011223344556677").insert(
+        Scope::Device,
+        Store::Config,
+        "name",
+        "gateway",
+    );
+    let mut settings = Swapped::fetch(&mut cloud.open_channel()).unwrap();
+    cloud.insert(Scope::Device, Store::Config, "name", "relay");
+    let mut staging = MaybeUninit::<Swapped>::uninit();
+    settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
+    assert_eq!(settings.name.as_str(), "relay");
+    // SAFETY: the refresh left zeros in every byte.
+    let left = unsafe { storage(&staging) };
+    assert!(left.iter().all(|&b| b == 0), "the staging copy: {left:x?}");
+}

@@ -284,10 +284,10 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
         None => quote!(#private::core::option::Option::None),
     };
     // A type parsed by a `with` function need not be a `ConfigValue`: its drop glue, if any,
-    // is its drop. Any other type's is by its kind (`FieldOps::drop_of_value`).
+    // is its drop. Any other type's is its plain entry's (`FieldOps::drop`).
     let drop = match with {
         Some(_) => quote!(#private::FieldOps::drop_of::<#ty>()),
-        None => quote_spanned!(ty.span()=> #private::FieldOps::drop_of_value::<#ty>()),
+        None => quote!(#plain.drop),
     };
     quote! {
         #private::FieldEntry::custom(#private::FieldOps {

@@ -103,15 +103,16 @@ pub unsafe trait MicrovisorConfig: Sized {
     }
 
     /// As [`MicrovisorConfig::refresh`], staging the new settings in `staging` (a `static`,
-    /// say) until every item succeeded. `staging` holds nothing afterwards, and nothing of the
+    /// say) until every item succeeded. Afterwards `staging` is all zeros, and nothing of the
     /// old settings is left anywhere (a `Secret` among them is gone).
     ///
     /// How the new settings replace the old ones depends on the fields, and is chosen at
-    /// compile time. If none needs a drop of its own (every built-in type, `Secret`s and
-    /// `Option`s of them included, and any type without drop glue), the new settings are moved
-    /// over the old, every byte, and `staging` is zeroed: two calls, whatever the fields. If
-    /// one does (a type of your own with a `Drop`), the two are swapped and the old settings
-    /// dropped in `staging` by their drop glue (a `Secret` there zeroes itself).
+    /// compile time. If none needs a drop of its own (a type without drop glue, the crate's
+    /// types, and `Secret`s and `Option`s of such types), the new settings are moved over the
+    /// old, every byte, and `staging` is zeroed: two calls, whatever the fields. If one does (a
+    /// type of your own with a `Drop`, or a field parsed `with` a function whose type has drop
+    /// glue), the two are swapped, the old settings dropped in `staging` by their drop glue,
+    /// and `staging` zeroed.
     ///
     /// # Errors
     ///
@@ -129,8 +130,11 @@ pub unsafe trait MicrovisorConfig: Sized {
             // overlapping. A bitwise swap, as `core::mem::swap`, by a loop every struct shares.
             unsafe { fetch::swap_bytes(live, fresh, size_of::<Self>()) };
             // SAFETY: `staging` holds a whole value (the old settings, swapped in above),
-            // dropped once here and not used again.
-            unsafe { staging.assume_init_drop() };
+            // dropped once here and not used again; then its bytes, which hold no value.
+            unsafe {
+                staging.assume_init_drop();
+                fetch::wipe(fresh, size_of::<Self>());
+            }
         } else {
             // SAFETY: the two values as above. What the old settings' drop glue would do is
             // zero their secrets, which the move overwrites: no field needs a drop of its own

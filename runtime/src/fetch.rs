@@ -189,11 +189,12 @@ pub struct FieldOps {
     /// Writes the value of a key that is not found into the field's place; `false` if the
     /// type has none (the key is required), the place then left alone.
     pub missing: unsafe fn(*mut u8) -> bool,
-    /// Drops a field in place: what a fetch runs on a field it abandons, and a refresh on a
-    /// field of the old settings. `None` for a type that needs no drop beyond zeroing its
-    /// bytes, which a fetch and a refresh do to the whole struct anyway: a type without drop
-    /// glue, or one of a built-in kind, whose drop does at most that (a `Secret`'s;
-    /// `heapless`'s `Drop` of a `u8` buffer does nothing). See [`FieldOps::drop_of_value`].
+    /// Drops a field in place: what a fetch runs on a field it abandons, and what decides how
+    /// a refresh replaces the old settings ([`drops_fields`]). `None` for a type that needs no
+    /// drop beyond zeroing its bytes, which a failed fetch does to the whole struct, and a
+    /// refresh to its staging copy: a type without drop glue; one of a built-in kind, whose drop
+    /// does at most that (a `Secret`'s; `heapless`'s `Drop` of a `u8` buffer does nothing); an
+    /// `Option` or `Secret` of such a type.
     pub drop: Option<unsafe fn(*mut u8)>,
     /// Checks a field's value (`#[config(validate = path)]`).
     pub validate: Option<ValidateFn>,
@@ -226,6 +227,18 @@ impl<T: ConfigValue> TypeOps<T> {
             },
             PhantomData,
         )
+    }
+}
+
+impl<T: ConfigValue> TypeOps<T> {
+    /// The entry of `T`, a type that holds one `W` and whose drop does nothing but drop it
+    /// and zero bytes (`Option<W>`, `Secret<W>`): it needs a drop only if `W` does.
+    pub(crate) const fn wrapping<W: ConfigValue>() -> Self {
+        let mut ops = Self::new().0;
+        if W::FIELD_OPS.0.drop.is_none() {
+            ops.drop = None;
+        }
+        TypeOps(ops, PhantomData)
     }
 }
 
@@ -271,7 +284,7 @@ impl FieldOps {
 
     /// The drop of a field of type `T` ([`FieldOps::drop`]): none for a built-in kind, whose
     /// drop only zeroes bytes that the fetch or refresh zeroes anyway.
-    pub const fn drop_of_value<T: ConfigValue>() -> Option<unsafe fn(*mut u8)> {
+    const fn drop_of_value<T: ConfigValue>() -> Option<unsafe fn(*mut u8)> {
         if T::FIELD_KIND.is_builtin() {
             None
         } else {
@@ -657,9 +670,9 @@ unsafe fn write_integer(slot: *mut u8, value: u32, log2_width: u8) {
 /// # Safety
 ///
 /// `at` is valid for writes of `len` bytes.
-// Not inlined: the read buffer's wipe and a failed fetch's share it.
+// Not inlined: the read buffer's wipe, a failed fetch's and a refresh's share it.
 #[inline(never)]
-unsafe fn wipe(at: *mut u8, len: usize) {
+pub(crate) unsafe fn wipe(at: *mut u8, len: usize) {
     // SAFETY: the caller's contract; any bytes are valid for `MaybeUninit<u8>`.
     unsafe { core::slice::from_raw_parts_mut(at.cast::<MaybeUninit<u8>>(), len) }.zeroize();
 }

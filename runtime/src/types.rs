@@ -247,6 +247,9 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
     #[doc(hidden)]
     const FIELD_KIND: crate::fetch::FieldKind<Self> =
         crate::fetch::FieldKind::secret(T::FIELD_KIND);
+    // Its own entry for a `T` of `CUSTOM` kind; its drop zeroes bytes, and drops `T`.
+    #[doc(hidden)]
+    const FIELD_OPS: crate::fetch::TypeOps<Self> = crate::fetch::TypeOps::wrapping::<T>();
 }
 
 impl<T: Default> Default for Secret<T> {

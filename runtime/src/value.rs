@@ -289,6 +289,6 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
     const FIELD_OPS: crate::fetch::TypeOps<Self> = if T::FIELD_KIND.is_builtin() {
         crate::fetch::TypeOps::option()
     } else {
-        crate::fetch::TypeOps::new()
+        crate::fetch::TypeOps::wrapping::<T>()
     };
 }

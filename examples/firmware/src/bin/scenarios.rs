@@ -400,8 +400,8 @@ fn secret_wiped() {
     // The first 32 hex digits of the private key: its text lives only in the read buffer.
     let text = fake::value_of(b"private_key");
     let needle = text.get(..32).unwrap_or(b"");
-    // Two refreshes: the second moves its settings out of its staging copy on the stack, over
-    // the first's, and zeroes the copy.
+    // Two refreshes, each moving its settings out of its staging copy on the stack (over the
+    // empty settings, then over the first's) and zeroing the copy.
     let fetched =
         fetch_mqtt(Script::normal(), None).is_ok() && fetch_mqtt(Script::normal(), None).is_ok();
     // SAFETY: thread mode; no other reference to LIVE is live.
