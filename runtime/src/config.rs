@@ -130,10 +130,11 @@ pub unsafe trait MicrovisorConfig: Sized {
             // overlapping. A bitwise swap, as `core::mem::swap`, by a loop every struct shares.
             unsafe { fetch::swap_bytes(live, fresh, size_of::<Self>()) };
             // SAFETY: `staging` holds a whole value (the old settings, swapped in above),
-            // dropped once here and not used again; then its bytes, which hold no value.
+            // dropped once here and not used again; then its bytes, which hold no value (through
+            // a pointer taken after the drop's `&mut`, not `fresh`, which that borrow retired).
             unsafe {
                 staging.assume_init_drop();
-                fetch::wipe(fresh, size_of::<Self>());
+                fetch::wipe(staging.as_mut_ptr().cast(), size_of::<Self>());
             }
         } else {
             // SAFETY: the two values as above. What the old settings' drop glue would do is
