@@ -373,19 +373,28 @@ fn a_refresh_leaves_the_staging_copy_zeroed() {
         .insert(Scope::Device, Store::Secret, "token", "second")
         .insert(Scope::Device, Store::Config, "name", "relay")
         .insert(Scope::Device, Store::Config, "port", "1883");
-    let mut staging = MaybeUninit::<Rotating>::uninit();
-    // SAFETY: `size_of` bytes of writable storage; any bytes are valid for it.
-    unsafe { staging.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<Rotating>()) };
-    settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
+    let left = staging_after_refresh(&mut settings, &cloud);
     assert_eq!(
         settings.key.expose_secret().as_bytes(),
         [0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff]
     );
     assert_eq!(settings.token.as_ref().map(|t| t.expose_secret().as_str()), Some("second"));
     assert_eq!((settings.name.as_str(), settings.port), ("relay", 1883));
-    // SAFETY: every byte was written above, and the refresh writes only whole values or zeros.
-    let left = unsafe { storage(&staging) };
     assert!(left.iter().all(|&b| b == 0), "the staging copy: {left:x?}");
+}
+
+/// Refreshes `settings` from `cloud` through a staging copy first filled with 0xa5, and returns
+/// the bytes the copy holds afterwards.
+fn staging_after_refresh<T: MicrovisorConfig>(
+    settings: &mut T,
+    cloud: &microvisor_config::sim::Cloud,
+) -> Vec<u8> {
+    let mut staging = MaybeUninit::<T>::uninit();
+    // SAFETY: `size_of` bytes of writable storage; any bytes are valid for it.
+    unsafe { staging.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<T>()) };
+    settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
+    // SAFETY: every byte was written above, and the refresh writes only whole values or zeros.
+    unsafe { storage(&staging) }
 }
 
 fn name_from(text: &[u8]) -> Result<String<8>, microvisor_config::ParseError> {
@@ -419,10 +428,7 @@ fn a_refresh_by_swap_leaves_the_staging_copy_zeroed() {
     );
     let mut settings = Swapped::fetch(&mut cloud.open_channel()).unwrap();
     cloud.insert(Scope::Device, Store::Config, "name", "relay");
-    let mut staging = MaybeUninit::<Swapped>::uninit();
-    settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
+    let left = staging_after_refresh(&mut settings, &cloud);
     assert_eq!(settings.name.as_str(), "relay");
-    // SAFETY: the refresh left zeros in every byte.
-    let left = unsafe { storage(&staging) };
     assert!(left.iter().all(|&b| b == 0), "the staging copy: {left:x?}");
 }

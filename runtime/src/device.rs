@@ -111,17 +111,13 @@ impl NotificationCenter {
 
     #[cfg(feature = "async")]
     fn wake(&self, tag: u32) {
-        if let Some(waker) = self.wakers.get(tag.min(31) as usize) {
-            waker.wake();
-        }
+        slot_of(&self.wakers, tag).wake();
     }
 
     /// Sets the task [`NotificationCenter::wake`] wakes for `tag`.
     #[cfg(feature = "async")]
     fn register(&self, tag: u32, waker: &core::task::Waker) {
-        if let Some(slot) = self.wakers.get(tag.min(31) as usize) {
-            slot.register(waker);
-        }
+        slot_of(&self.wakers, tag).register(waker);
     }
 
     #[cfg(not(feature = "async"))]
@@ -133,11 +129,17 @@ const READABLE: u8 = 0b01;
 const NOT_CONNECTED: u8 = 0b10;
 
 impl NotificationCenter {
-    /// The events of `tag`. Tags above 31 share tag 31's; keep channel tags below 32.
+    /// The events of `tag`.
     fn events_of(&self, tag: u32) -> &AtomicU8 {
-        let [.., last] = &self.events;
-        self.events.get(tag as usize).unwrap_or(last)
+        slot_of(&self.events, tag)
     }
+}
+
+/// The slot of `tag` in one of [`NotificationCenter`]'s per-tag arrays, events and wakers
+/// alike. Tags above 31 share tag 31's; keep channel tags below 32.
+fn slot_of<T>(slots: &[T; 32], tag: u32) -> &T {
+    let [.., last] = slots;
+    slots.get(tag as usize).unwrap_or(last)
 }
 
 /// A notification center of `N` records (`N` ≥ 2: Microvisor wants at least 32 bytes), for a

@@ -419,6 +419,11 @@ pub const fn ops_table<const N: usize>(entries: &[FieldEntry]) -> [FieldOps; N] 
     table
 }
 
+/// The parser of built-in kind `kind`: its family's.
+const fn family_parser(kind: u8) -> ParseFn {
+    builtin_ops(family(kind)).parse
+}
+
 /// The ops of a family of built-in kinds: its parser, and no default, drop or check.
 const fn builtin_ops(family: u8) -> FieldOps {
     let parse: ParseFn = match family {
@@ -443,7 +448,7 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     let (Ok(max_len), true) = (u16::try_from(T::MAX_LEN), T::FIELD_KIND.is_builtin()) else {
         return T::parse_into(text, slot);
     };
-    let parse = const { builtin_ops(family(T::FIELD_KIND.code())).parse };
+    let parse = const { family_parser(T::FIELD_KIND.code()) };
     let row = FieldRow { offset: 0, max_len, kind, ops: 0 };
     // SAFETY: `slot` is a place of `T`, whose built-in kind `kind` is, and whose capacity is
     // its `MAX_LEN`; a text longer than that is refused by the parser, not written.
@@ -499,7 +504,7 @@ unsafe fn parse_option<T: ConfigValue>(
         return Err(TABLE_MISMATCH);
     };
     let kind = const { T::FIELD_KIND.code() };
-    let parse = const { builtin_ops(family(T::FIELD_KIND.code())).parse };
+    let parse = const { family_parser(T::FIELD_KIND.code()) };
     let row = if family(kind) == code::U8 {
         &const { FieldRow { offset: 0, max_len: 0, kind: T::FIELD_KIND.code(), ops: 0 } }
     } else {
@@ -1185,7 +1190,7 @@ mod tests {
         for text in texts {
             let mut slot = MaybeUninit::<T>::uninit();
             let row = FieldRow { offset: 0, max_len: T::MAX_LEN as u16, kind, ops: 0 };
-            let parse = builtin_ops(family(kind)).parse;
+            let parse = family_parser(kind);
             // SAFETY: a `T` place of kind `kind`; `text` is at most `T::MAX_LEN` bytes.
             let parsed = unsafe { parse(text, slot.as_mut_ptr().cast(), &row) };
             // SAFETY: `Ok` means the slot holds a value.

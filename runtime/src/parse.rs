@@ -597,7 +597,8 @@ mod tests {
         }
     }
 
-    /// The 32-bit parse gives the errors the 64-bit one gives, an overflow of 32 bits included.
+    /// The 64-bit parsers at the bounds of narrow types: a stray byte past an overflow of 32
+    /// bits is still named, and each bound is exact on both sides of zero.
     #[test]
     fn narrow_integers_parse_as_wide_ones_do() {
         assert_eq!(parse_unsigned(b"99999999999x", 65535), Err(ParseError::NotDecimal { at: 11 }));
