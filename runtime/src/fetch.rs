@@ -329,10 +329,11 @@ impl FieldEntry {
 // linked: a firmware whose settings hold no signed integer carries no signed parser.
 
 /// The family of built-in kind `kind`: the code of the parser that fills it (`U8` for every
-/// integer).
+/// unsigned integer, `I8` for every signed one).
 const fn family(kind: u8) -> u8 {
     match kind {
-        code::U8..=code::U32 | code::I8..=code::I32 => code::U8,
+        code::U8..=code::U32 => code::U8,
+        code::I8..=code::I32 => code::I8,
         other => other,
     }
 }
@@ -431,7 +432,8 @@ const fn builtin_ops(family: u8) -> FieldOps {
         code::BYTES => parse_bytes_field,
         code::HEX => parse_hex_field,
         code::BOOL => parse_bool_field,
-        code::U8 => parse_integer_field,
+        code::U8 => parse_unsigned_field,
+        code::I8 => parse_signed_field,
         _ => |_, _, _| Err(TABLE_MISMATCH),
     };
     FieldOps { parse, missing: |_| false, drop: None, validate: None }
@@ -486,7 +488,7 @@ unsafe fn parse_slot<T: ConfigValue>(
 ///
 /// The row handed on is the field's own for the families that read only its `max_len` (text,
 /// bytes, hex, bool); the field's row says `CUSTOM` (its entry is the `Option`'s, whether plain
-/// or with `validate`), so the integer family, which reads the width and sign from the kind, gets
+/// or with `validate`), so the integer families, which read the width and sign from the kind, get
 /// a constant row of `T`'s kind instead (it does not read `max_len`).
 ///
 /// # Safety
@@ -505,7 +507,7 @@ unsafe fn parse_option<T: ConfigValue>(
     };
     let kind = const { T::FIELD_KIND.code() };
     let parse = const { family_parser(T::FIELD_KIND.code()) };
-    let row = if family(kind) == code::U8 {
+    let row = if matches!(family(kind), code::U8 | code::I8) {
         &const { FieldRow { offset: 0, max_len: 0, kind: T::FIELD_KIND.code(), ops: 0 } }
     } else {
         row
@@ -628,24 +630,54 @@ unsafe fn parse_bool_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(
     Ok(())
 }
 
-/// `U8 + n` and `I8 + n`, an integer of `1 << n` bytes, unsigned or signed.
+/// `U8 + n`, an unsigned integer of `1 << n` bytes: digits only.
 ///
 /// # Safety
 ///
 /// See above.
 #[inline(never)]
-unsafe fn parse_integer_field(
+unsafe fn parse_unsigned_field(
     text: &[u8],
     slot: *mut u8,
     row: &FieldRow,
 ) -> Result<(), ParseError> {
-    let kind = row.kind;
-    let signed = kind & code::SIGNED != 0;
-    // At most 2 for the integer kinds, the only rows this parser is handed (its family's, and
-    // `parse_option`'s constant ones); clamped all the same, so that no code makes it write
-    // more than four bytes.
-    let log2_width = (kind & 3).min(2);
-    let bits = parse::parse_narrow(text, signed, log2_width)?;
+    // SAFETY: the caller's contract.
+    unsafe { store_integer(text, 0, false, false, slot, row.kind) }
+}
+
+/// `I8 + n`, a signed integer of `1 << n` bytes: a sign, then the unsigned family's digits. A
+/// family of its own, so that settings without a signed field carry no sign code.
+///
+/// # Safety
+///
+/// See above.
+#[inline(never)]
+unsafe fn parse_signed_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
+    let (negative, from) = parse::sign_of(text);
+    // SAFETY: the caller's contract.
+    unsafe { store_integer(text, from, negative, true, slot, row.kind) }
+}
+
+/// Parses the digits of `text` from `from` on into the integer field of kind `kind` at `slot`,
+/// `signed` or not, `negative` or not (see [`parse::narrow_digits`]). Inlined into the unsigned
+/// family's parser when a firmware has no signed one, its sign then known to be absent.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of an integer of kind `kind`, and aligned for it.
+unsafe fn store_integer(
+    text: &[u8],
+    from: usize,
+    negative: bool,
+    signed: bool,
+    slot: *mut u8,
+    kind: u8,
+) -> Result<(), ParseError> {
+    // At most 2 for the integer kinds, the only rows these parsers are handed (their family's,
+    // and `parse_option`'s constant ones). Not clamped: for 3, the parser works in 32 bits and
+    // `write_integer` writes four bytes, as for 2; no code makes either do more.
+    let log2_width = kind & 3;
+    let bits = parse::narrow_digits(text, from, negative, signed, log2_width)?;
     // SAFETY: an integer field of `1 << log2_width` bytes; the truncation of an in-range
     // value's two's complement keeps it.
     unsafe { write_integer(slot, bits, log2_width) };
@@ -1263,10 +1295,12 @@ mod tests {
         builtin_parses_as_the_type::<Vec<u8, 4>>(&[b"", b"\x00\xff", b"abcd"]);
         builtin_parses_as_the_type::<Hex<4>>(&[b"", b"DEadBE", b"abc", b"zz", b"0g", b"00112233"]);
         builtin_parses_as_the_type::<bool>(&[b"true", b"false", b"", b"TRUE", b"yes"]);
-        builtin_parses_as_the_type::<u8>(&[b"0", b"255", b"256", b"", b"+1", b"1x"]);
+        builtin_parses_as_the_type::<u8>(&[b"0", b"255", b"256", b"", b"+1", b"-1", b"1x"]);
         builtin_parses_as_the_type::<u16>(&[b"8883", b"65535", b"65536", b"99999999999x"]);
         builtin_parses_as_the_type::<u32>(&[b"4294967295", b"4294967296", b"007"]);
-        builtin_parses_as_the_type::<i8>(&[b"-128", b"127", b"128", b"-129", b"-", b"+5"]);
+        builtin_parses_as_the_type::<i8>(&[
+            b"-128", b"127", b"128", b"-129", b"-", b"+", b"", b"+5", b"-1x", b"+x", b"7-",
+        ]);
         builtin_parses_as_the_type::<i16>(&[b"-32768", b"32767", b"-32769", b"--1"]);
         builtin_parses_as_the_type::<i32>(&[b"-2147483648", b"2147483647", b"2147483648"]);
     }
@@ -1288,13 +1322,13 @@ mod tests {
             plain::<u8>(),
             plain::<bool>(),
         ];
-        // Two of their own, and the text, bool and integer families, in code order.
-        assert_eq!(ops_count(&entries), 5);
-        let table: [FieldOps; 5] = ops_table(&entries);
+        // Two of their own, and the text, bool, unsigned and signed families, in code order.
+        assert_eq!(ops_count(&entries), 6);
+        let table: [FieldOps; 6] = ops_table(&entries);
         let rows: std::vec::Vec<FieldRow> =
             (0..entries.len()).map(|entry| field_row(&entries, entry, 0, 8)).collect();
         let slots: std::vec::Vec<u8> = rows.iter().map(|row| row.ops).collect();
-        assert_eq!(slots, [0, 2, 4, 1, 4, 2, 4, 3]);
+        assert_eq!(slots, [0, 2, 4, 1, 5, 2, 4, 3]);
         let kinds: std::vec::Vec<u8> = rows.iter().map(|row| row.kind).collect();
         assert_eq!(
             kinds,

@@ -41,15 +41,44 @@ pub fn parse_unsigned(text: &[u8], max: u64) -> Result<u64, ParseError> {
 /// the digits add up in 32 bits, and the value comes back as its 32-bit two's complement bits,
 /// which the caller truncates to the width.
 pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, ParseError> {
-    // Clamped so that no width makes the shifts below overflow: the parser cannot panic.
-    let bits = 8u32 << log2_width.min(2);
-    let (negative, digits) = if signed { split_sign(text)? } else { (false, text) };
-    if digits.is_empty() {
-        return Err(ParseError::Empty);
+    let (negative, from) = if signed { sign_of(text) } else { (false, 0) };
+    narrow_digits(text, from, negative, signed, log2_width)
+}
+
+/// The sign of a signed integer's text: whether it is `-`, and how many bytes it takes, 1 for
+/// a `-` or `+`, else 0.
+pub fn sign_of(text: &[u8]) -> (bool, usize) {
+    match text.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
     }
-    // The magnitude's bound on its side of zero: the type's maximum (all `bits` ones, one fewer
-    // for a sign), one more below zero. One expression, no branch on the sign.
-    let bound = (u32::MAX >> (32 - bits + u32::from(signed))) + u32::from(negative);
+}
+
+/// [`parse_narrow`] past the sign: the digits of `text` from `from` on (`from` is 0, or 1 past
+/// a sign that [`sign_of`] found, `negative` its answer), errors placed in the whole `text`.
+/// Kept apart from the sign so that the fetch loop's unsigned parser, which has no sign, is
+/// this alone, and the signed one the sign and a call of this.
+#[inline]
+pub fn narrow_digits(
+    text: &[u8],
+    from: usize,
+    negative: bool,
+    signed: bool,
+    log2_width: u8,
+) -> Result<u32, ParseError> {
+    let digits = text.get(from..).unwrap_or_default();
+    if digits.is_empty() {
+        // No text at all is empty; a sign alone is not a number, wanting a digit after it.
+        return Err(if from == 0 { ParseError::Empty } else { ParseError::NotDecimal { at: from } });
+    }
+    // The bits of a `u32` above the type's: `32 - (8 << log2_width)`, that is 24, 16 or 0 for
+    // 1, 2 or 4 bytes, computed so that it is 0 for any wider `log2_width` too (parsed as 32
+    // bits), with no clamp and no shift that could overflow: the parser cannot panic.
+    let unused_bits = (!7u32).wrapping_shl(u32::from(log2_width)) & 24;
+    // The magnitude's bound on its side of zero: the type's maximum (all its bits ones, one
+    // fewer for a sign), one more below zero. One expression, no branch on the sign.
+    let bound = (u32::MAX >> (unused_bits + u32::from(signed))) + u32::from(negative);
     // The digits add up in 32 bits; what each step carries past them is or-ed into `carried`,
     // which stays non-zero once the value has left 32 bits, whatever digits follow. A step is
     // one multiply-accumulate into a register pair on a Cortex-M33, not 64-bit arithmetic.
@@ -58,7 +87,7 @@ pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, Pa
         // In `u32`: a `u8` digit would be masked back to 8 bits at every step.
         let digit = u32::from(byte).wrapping_sub(u32::from(b'0'));
         if digit > 9 {
-            return Err(after_sign(ParseError::NotDecimal { at }, text, digits));
+            return Err(ParseError::NotDecimal { at: from + at });
         }
         let step = u64::from(value) * 10 + u64::from(digit);
         value = step as u32;
