@@ -450,10 +450,15 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     let (Ok(max_len), true) = (u16::try_from(T::MAX_LEN), T::FIELD_KIND.is_builtin()) else {
         return T::parse_into(text, slot);
     };
+    // The family parsers take no text longer than the field's capacity: such a text gets the
+    // type's own answer (an error, for most), from the type's own parser.
+    if text.len() > usize::from(max_len) {
+        return T::parse_into(text, slot);
+    }
     let parse = const { family_parser(T::FIELD_KIND.code()) };
     let row = FieldRow { offset: 0, max_len, kind, ops: 0 };
     // SAFETY: `slot` is a place of `T`, whose built-in kind `kind` is, and whose capacity is
-    // its `MAX_LEN`; a text longer than that is refused by the parser, not written.
+    // its `MAX_LEN`, which `text` does not exceed (checked above).
     if let Err(error) = unsafe { parse(text, slot.as_mut_ptr().cast(), &row) } {
         // What a parse that failed half-way wrote is wiped: the `T` may be a `Secret`, whose
         // own `parse_into`, bypassed here, wipes too.
@@ -486,10 +491,10 @@ unsafe fn parse_slot<T: ConfigValue>(
 /// That parser is not inlined here, and is called last with a row already in memory, so the
 /// call is a jump: no second copy of it, and no frame on top of its own.
 ///
-/// The row handed on is the field's own for the families that read only its `max_len` (text,
-/// bytes, hex, bool); the field's row says `CUSTOM` (its entry is the `Option`'s, whether plain
-/// or with `validate`), so the integer families, which read the width and sign from the kind, get
-/// a constant row of `T`'s kind instead (it does not read `max_len`).
+/// The row handed on is the field's own for the families that read nothing of it (text, bytes,
+/// hex, bool); the field's row says `CUSTOM` (its entry is the `Option`'s, whether plain or with
+/// `validate`), so the integer families, which read the width and sign from the kind, get a
+/// constant row of `T`'s kind instead.
 ///
 /// # Safety
 ///
@@ -512,7 +517,8 @@ unsafe fn parse_option<T: ConfigValue>(
     } else {
         row
     };
-    // SAFETY: the payload is a place of `T`, of kind `kind`, with the field's `max_len`; the
+    // SAFETY: the payload is a place of `T`, of kind `kind`; `text` is at most the field's
+    // `max_len`, at most `Option<T>`'s `MAX_LEN`, which is `T`'s (the caller's contract); the
     // placeholder there owns nothing that overwriting it would leak.
     unsafe { parse(text, (payload as *mut T).cast(), row) }
 }
@@ -544,11 +550,12 @@ unsafe fn drop_slot<T>(slot: *mut u8) {
 }
 
 // The parsers of the built-in families. Each is handed the place of a field of the row's kind,
-// which holds no value: valid for writes of the type the kind describes, aligned for it; and
-// the type's capacity is at least the row's `max_len` (the contract of `receive_fields`). The
-// text may be longer than `max_len` (the fetch loop's read refuses that, `parse_into_by_kind`
-// does not): each parser checks its length against `max_len` before writing. None is inlined:
-// `parse_option` and `parse_into_by_kind` call them too, and a call is smaller than a copy.
+// which holds no value: valid for writes of the type the kind describes, aligned for it; and a
+// text of at most the row's `max_len` bytes, which is at most the type's capacity (the contract
+// of `receive_fields`). The fetch loop's read refuses a longer text (too long), and
+// `parse_into_by_kind` hands one to the type's own parser: so the parsers write without checking
+// the length again, as the C baseline's do. None is inlined: `parse_option` and
+// `parse_into_by_kind` call them too, and a call is smaller than a copy.
 
 /// `TEXT`, `heapless::String`: checked to be UTF-8, then copied.
 ///
@@ -556,10 +563,11 @@ unsafe fn drop_slot<T>(slot: *mut u8) {
 ///
 /// See above.
 #[inline(never)]
-unsafe fn parse_text_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
+unsafe fn parse_text_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(), ParseError> {
     let text = parse::utf8(text)?.as_bytes();
     // SAFETY: the caller's contract.
-    unsafe { write_len_then_bytes(text, slot, row) }
+    unsafe { write_len_then_bytes(text, slot) };
+    Ok(())
 }
 
 /// `BYTES`, `heapless::Vec<u8, N>`: copied as they are.
@@ -568,32 +576,24 @@ unsafe fn parse_text_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result
 ///
 /// See above.
 #[inline(never)]
-unsafe fn parse_bytes_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
+unsafe fn parse_bytes_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(), ParseError> {
     // SAFETY: the caller's contract.
-    unsafe { write_len_then_bytes(text, slot, row) }
+    unsafe { write_len_then_bytes(text, slot) };
+    Ok(())
 }
 
 /// Writes `bytes` into a field laid out as a `usize` length, then the bytes.
 ///
 /// # Safety
 ///
-/// `slot` is such a field, with room for the row's `max_len` bytes after its length; `bytes`
-/// is elsewhere (the read buffer).
-unsafe fn write_len_then_bytes(
-    bytes: &[u8],
-    slot: *mut u8,
-    row: &FieldRow,
-) -> Result<(), ParseError> {
-    let capacity = usize::from(row.max_len);
-    if bytes.len() > capacity {
-        return Err(ParseError::Capacity { capacity });
-    }
-    // SAFETY: the caller's contract: a length word, then at least `capacity` bytes.
+/// `slot` is such a field, with room for `bytes` after its length; `bytes` is elsewhere (the
+/// read buffer).
+unsafe fn write_len_then_bytes(bytes: &[u8], slot: *mut u8) {
+    // SAFETY: the caller's contract: a length word, then room for `bytes`.
     unsafe {
         core::ptr::copy_nonoverlapping(bytes.as_ptr(), slot.add(size_of::<usize>()), bytes.len());
         slot.cast::<usize>().write(bytes.len());
     }
-    Ok(())
 }
 
 /// `HEX`, `Hex<N>` (`repr(C)`: a `usize` length, then the bytes), decoded in place.
@@ -602,13 +602,13 @@ unsafe fn write_len_then_bytes(
 ///
 /// See above.
 #[inline(never)]
-unsafe fn parse_hex_field(text: &[u8], slot: *mut u8, row: &FieldRow) -> Result<(), ParseError> {
-    // SAFETY: `Hex<N>` holds at least `max_len / 2` bytes after its length (`max_len` ≤ its
-    // `MAX_LEN`, `2 * N`).
+unsafe fn parse_hex_field(text: &[u8], slot: *mut u8, _: &FieldRow) -> Result<(), ParseError> {
+    // SAFETY: `Hex<N>` holds `N` bytes after its length, and `text` is at most its `MAX_LEN`,
+    // `2 * N`, bytes long (the caller's contract).
     let bytes = unsafe {
         core::slice::from_raw_parts_mut(
             slot.add(size_of::<usize>()).cast::<MaybeUninit<u8>>(),
-            usize::from(row.max_len) / 2,
+            text.len() / 2,
         )
     };
     let len = parse::decode_hex(bytes, text)?;
@@ -1216,10 +1216,23 @@ mod tests {
 
     /// What the loop writes for a built-in kind is what the type's own parser gives, value or
     /// error, for good and bad text alike.
+    /// Texts longer than the type's `MAX_LEN`, which the family parsers are never handed, are
+    /// checked through `parse_into_by_kind`, which is handed them.
     fn builtin_parses_as_the_type<T: ConfigValue + PartialEq + Debug>(texts: &[&[u8]]) {
         let kind = T::FIELD_KIND.code();
         assert_ne!(kind, code::CUSTOM);
         for text in texts {
+            let mut slot = MaybeUninit::<T>::uninit();
+            let by_kind = parse_into_by_kind(text, &mut slot).map(|value| &*value);
+            assert_eq!(
+                by_kind,
+                T::parse(text).as_ref().map_err(Clone::clone),
+                "{:?}",
+                core::str::from_utf8(text)
+            );
+            if text.len() > T::MAX_LEN {
+                continue;
+            }
             let mut slot = MaybeUninit::<T>::uninit();
             let row = FieldRow { offset: 0, max_len: T::MAX_LEN as u16, kind, ops: 0 };
             let parse = family_parser(kind);
@@ -1247,16 +1260,33 @@ mod tests {
         let ops = TypeOps::<Option<T>>::option().ops();
         // The row the loop hands it: `CUSTOM`, the entry being the `Option`'s own.
         let row = FieldRow { offset: 0, max_len: T::MAX_LEN as u16, kind: code::CUSTOM, ops: 0 };
+        let seen = |parsed: Result<&Option<T>, ParseError>| parsed.map(|o| o.as_ref().map(&view));
         for text in texts {
+            let expected = Option::<T>::parse(text);
+            let mut slot = MaybeUninit::<Option<T>>::uninit();
+            // `Option`'s own in-place parser, through `parse_into_by_kind`: any length.
+            let in_place = Option::<T>::parse_into(text, &mut slot).map(|value| &*value);
+            assert_eq!(
+                seen(in_place),
+                seen(expected.as_ref().map_err(Clone::clone)),
+                "{:?}",
+                core::str::from_utf8(text)
+            );
+            // The loop's entry, which is never handed a text longer than the field's `max_len`.
+            if text.len() > T::MAX_LEN {
+                continue;
+            }
             let mut slot = MaybeUninit::<Option<T>>::uninit();
             // SAFETY: an `Option<T>` place; `text` is at most `T::MAX_LEN` bytes.
             let parsed = unsafe { (ops.parse)(text, slot.as_mut_ptr().cast(), &row) };
             // SAFETY: `Ok` means the slot holds a value.
-            let parsed = parsed.map(|()| unsafe { slot.assume_init() });
-            let seen =
-                |parsed: Result<Option<T>, ParseError>| parsed.map(|o| o.as_ref().map(&view));
-            let expected = Option::<T>::parse(text);
-            assert_eq!(seen(parsed), seen(expected), "{:?}", core::str::from_utf8(text));
+            let parsed = parsed.map(|()| unsafe { slot.assume_init_ref() });
+            assert_eq!(
+                seen(parsed),
+                seen(expected.as_ref().map_err(Clone::clone)),
+                "{:?}",
+                core::str::from_utf8(text)
+            );
         }
         let mut slot = MaybeUninit::<Option<T>>::uninit();
         // SAFETY: an `Option<T>` place.
@@ -1292,8 +1322,17 @@ mod tests {
             b"\xff",
             b"12345678",
         ]);
-        builtin_parses_as_the_type::<Vec<u8, 4>>(&[b"", b"\x00\xff", b"abcd"]);
-        builtin_parses_as_the_type::<Hex<4>>(&[b"", b"DEadBE", b"abc", b"zz", b"0g", b"00112233"]);
+        builtin_parses_as_the_type::<Vec<u8, 4>>(&[b"", b"\x00\xff", b"abcd", b"abcde"]);
+        builtin_parses_as_the_type::<Hex<4>>(&[
+            b"",
+            b"DEadBE",
+            b"abc",
+            b"zz",
+            b"0g",
+            b"00112233",
+            b"0011223344",
+            b"001122334",
+        ]);
         builtin_parses_as_the_type::<bool>(&[b"true", b"false", b"", b"TRUE", b"yes"]);
         builtin_parses_as_the_type::<u8>(&[b"0", b"255", b"256", b"", b"+1", b"-1", b"1x"]);
         builtin_parses_as_the_type::<u16>(&[b"8883", b"65535", b"65536", b"99999999999x"]);

@@ -70,7 +70,11 @@ pub fn narrow_digits(
     let digits = text.get(from..).unwrap_or_default();
     if digits.is_empty() {
         // No text at all is empty; a sign alone is not a number, wanting a digit after it.
-        return Err(if from == 0 { ParseError::Empty } else { ParseError::NotDecimal { at: from } });
+        return Err(if from == 0 {
+            ParseError::Empty
+        } else {
+            ParseError::NotDecimal { at: from }
+        });
     }
     // The bits of a `u32` above the type's: `32 - (8 << log2_width)`, that is 24, 16 or 0 for
     // 1, 2 or 4 bytes, computed so that it is 0 for any wider `log2_width` too (parsed as 32
