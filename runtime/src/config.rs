@@ -19,9 +19,10 @@ use crate::report::{FetchReport, FieldOutcome};
 ///
 /// Implement it only through the derive. The provided methods rely on `receive_into`
 /// returning `Ok` only once it has written every field of `out`, the fetch on every key of
-/// `KEYS` pointing at `'static` text, and a refresh on the struct having no `Drop` of its own
-/// and on `FIELD_OPS` naming the drop of every field whose drop does more than zero its bytes
-/// (a refresh of a struct without one overwrites the old settings).
+/// `KEYS` pointing at `'static` UTF-8 text (string literals), and a refresh on the struct
+/// having no `Drop` of its own and on `FIELD_OPS` naming the drop of every field whose drop
+/// does more than zero its bytes (a refresh of a struct without one overwrites the old
+/// settings).
 pub unsafe trait MicrovisorConfig: Sized {
     /// The request: one entry per field, in field order, in one static array.
     const KEYS: &'static [MvConfigKeyToFetch];
