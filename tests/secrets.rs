@@ -63,6 +63,7 @@ fn fetch_with_buffer<T: MicrovisorConfig>(
             T::FIELD_OPS,
             microvisor_config::__private::bytes_of(&mut out),
             scratch,
+            microvisor_config::__private::secret_scratch_bytes(T::SCHEMA),
         )
     };
     if result.is_ok() {
@@ -96,6 +97,13 @@ fn the_read_buffer_is_wiped_after_secret_items() {
     bad.insert(Scope::Device, Store::Secret, "password", "x".repeat(33));
     let scratch = run(&bad, false);
     assert!(scratch.iter().all(|&b| b == 0));
+
+    // A fetch that stops before any secret wipes their stretch all the same: its length is
+    // known at compile time, not found on the way.
+    let mut early = common::cloud();
+    early.insert(Scope::Device, Store::Config, "broker-port", "port");
+    let scratch = run(&early, false);
+    assert!(scratch[..secret_extent].iter().all(|&b| b == 0), "{:?}", &scratch[..secret_extent]);
 }
 
 /// Without secrets, nothing is wiped: the buffer keeps the last value read (this is what makes

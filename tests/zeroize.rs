@@ -254,9 +254,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
             outcomes: &mut outcomes,
             check: Rich::check_item,
             schema: Rich::SCHEMA,
-            finish: |reader, report, request, rows, from| {
-                reader.finish_report(report, request, rows, from)
-            },
+            finish: |reader, report, rows, from| reader.finish_report(report, rows, from),
         };
         let mut out = MaybeUninit::<Rich>::uninit();
         // SAFETY: `out` is a `MaybeUninit<Rich>` and the tables are `Rich`'s own.
@@ -269,6 +267,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
                 Rich::FIELD_OPS,
                 microvisor_config::__private::bytes_of(&mut out),
                 &mut scratch,
+                microvisor_config::__private::secret_scratch_bytes(Rich::SCHEMA),
             )
         };
         // It stops at the port; what it wrote before is dropped, the rest read and judged,

@@ -489,6 +489,11 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                         <Self as ::microvisor_config::MicrovisorConfig>::FIELD_OPS,
                         ::microvisor_config::__private::bytes_of(__out),
                         &mut __scratch,
+                        const {
+                            ::microvisor_config::__private::secret_scratch_bytes(
+                                <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
+                            )
+                        },
                     )
                 }
             }

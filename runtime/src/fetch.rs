@@ -20,9 +20,7 @@ use zeroize::Zeroize;
 
 use crate::channel::{ConfigChannel, KeySpec, Request};
 use crate::error::{FetchError, ItemError, ParseError};
-use crate::ffi::{
-    MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyFetchStore, MvConfigKeyToFetch,
-};
+use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult};
 use crate::parse;
 use crate::report::FieldOutcome;
 use crate::value::ConfigValue;
@@ -728,9 +726,8 @@ pub struct ReportSink<'a> {
     pub finish: FinishFn,
 }
 
-/// [`ReportSink::finish`]: judges the fields of `request` and `rows` from the index given on.
-pub type FinishFn =
-    fn(&mut Reader<'_>, &mut ReportSink<'_>, Request<'static>, &'static [FieldRow], usize);
+/// [`ReportSink::finish`]: judges the fields of `rows` from the index given on.
+pub type FinishFn = fn(&mut Reader<'_>, &mut ReportSink<'_>, &'static [FieldRow], usize);
 
 impl ReportSink<'_> {
     fn record(&mut self, index: usize, outcome: FieldOutcome) {
@@ -789,6 +786,11 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 /// its `ops` entry fills, whose kind the row carries (for an `Option` with an entry of its own,
 /// the payload's kind; [`FieldKind::CUSTOM`] for any other type with one); each row's `max_len`
 /// is at most its type's `ConfigValue::MAX_LEN`.
+///
+/// `scratch` is the read buffer; its first `secret_bytes` (the schema's
+/// [`secret_scratch_bytes`]) are wiped when the read is over, however it ended, as they may
+/// have held a secret.
+#[allow(clippy::too_many_arguments)] // one call, generated
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
     report: Option<&mut ReportSink<'_>>,
@@ -797,8 +799,9 @@ pub unsafe fn receive_fields(
     ops: &'static [FieldOps],
     out: &mut [MaybeUninit<u8>],
     scratch: &mut [u8],
+    secret_bytes: usize,
 ) -> Result<(), FetchError> {
-    let mut reader = Reader { channel, scratch, secret_extent: 0 };
+    let mut reader = Reader { channel, scratch, secret_extent: secret_bytes };
     let (out_size, out) = (out.len(), out.as_mut_ptr().cast::<u8>());
     // SAFETY: the caller's contract.
     unsafe { read_fields(&mut reader, report, request, rows, ops, out, out_size) }
@@ -838,9 +841,8 @@ unsafe fn read_fields(
         };
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
         let slot = unsafe { out.add(row.offset as usize) };
-        let secret = request.keys().get(index).is_some_and(is_secret);
         // SAFETY: `slot` is a field of the row's type, holding no value yet.
-        match unsafe { reader.fill(index, row, secret, ops, slot) } {
+        match unsafe { reader.fill(index, row, ops, slot) } {
             Ok(outcome) => {
                 if let Some(report) = &mut report {
                     report.record(index, outcome);
@@ -854,7 +856,7 @@ unsafe fn read_fields(
     drop(written);
     if let Some(report) = report {
         report.record(failed, FieldOutcome::Failed(error));
-        (report.finish)(reader, report, request, rows, failed + 1);
+        (report.finish)(reader, report, rows, failed + 1);
     }
     Err(FetchError::Item { index: failed as u32, key: key_text(request, failed), error })
 }
@@ -933,12 +935,15 @@ fn check_response(channel: &mut dyn ConfigChannel, items: usize) -> Result<(), F
 
 /// The items of a response being read, one after another, into the read buffer.
 ///
-/// Dropping it closes the channel and wipes the part of the read buffer that held a secret, on
-/// success and on every error path alike.
+/// Dropping it closes the channel and wipes the part of the read buffer that a secret may have
+/// held, on success and on every error path alike.
 pub struct Reader<'a> {
     channel: &'a mut dyn ConfigChannel,
     scratch: &'a mut [u8],
-    /// How much of `scratch` may hold secret bytes.
+    /// How much of `scratch` a secret may fill: the longest secret's `max_len` plus one byte,
+    /// known at compile time. Wiped whether or not the fetch got as far as a secret: a constant
+    /// is less code, and fewer instructions for every item, than the stretch the secrets read
+    /// so far used, and a failed fetch is rare.
     secret_extent: usize,
 }
 
@@ -959,11 +964,10 @@ impl Reader<'_> {
         &mut self,
         index: usize,
         row: &FieldRow,
-        secret: bool,
         ops: &[FieldOps],
         slot: *mut u8,
     ) -> Result<FieldOutcome, ItemError> {
-        let text = self.read(index, row.max_len, secret)?;
+        let text = self.read(index, row.max_len)?;
         let ops = ops.get(usize::from(row.ops)).ok_or(ItemError::Invalid(TABLE_MISMATCH))?;
         let outcome = match text {
             // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
@@ -990,17 +994,8 @@ impl Reader<'_> {
     /// Reads item `index` into the read buffer: its text, or `None` if the key is not found.
     /// Never returns a possibly truncated value: the read offers one byte more than the item's
     /// `max_len`, and a length that reaches that byte is "too long".
-    /// `secret`: the item comes from the secret store, and the buffer is wiped after it.
-    fn read(
-        &mut self,
-        index: usize,
-        max_len: u16,
-        secret: bool,
-    ) -> Result<Option<&[u8]>, ItemError> {
+    fn read(&mut self, index: usize, max_len: u16) -> Result<Option<&[u8]>, ItemError> {
         let offered = usize::from(max_len).saturating_add(1).min(self.scratch.len());
-        if secret {
-            self.secret_extent = self.secret_extent.max(offered);
-        }
         let buf = self.scratch.get_mut(..offered).unwrap_or_default();
         let read = self.channel.read_item(index as u32, buf).map_err(ItemError::Read)?;
         match read.result {
@@ -1022,14 +1017,12 @@ impl Reader<'_> {
     pub fn finish_report(
         &mut self,
         report: &mut ReportSink<'_>,
-        request: Request<'static>,
         rows: &'static [FieldRow],
         from: usize,
     ) {
         for (index, row) in rows.iter().enumerate().skip(from) {
             let required = report.schema.get(index).is_some_and(|spec| spec.required);
-            let secret = request.keys().get(index).is_some_and(is_secret);
-            let outcome = match self.read(index, row.max_len, secret) {
+            let outcome = match self.read(index, row.max_len) {
                 Err(error) => FieldOutcome::Failed(error),
                 Ok(None) if required => FieldOutcome::Failed(ItemError::NotFound),
                 Ok(None) => FieldOutcome::Defaulted,
@@ -1050,11 +1043,6 @@ impl Drop for Reader<'_> {
         // SAFETY: at most the buffer's length, from its start.
         unsafe { wipe(self.scratch.as_mut_ptr(), secret_extent) };
     }
-}
-
-/// Whether a key is fetched from the secret store.
-fn is_secret(key: &MvConfigKeyToFetch) -> bool {
-    key.store == MvConfigKeyFetchStore::SECRET
 }
 
 /// The key of item `index`, for an error: UTF-8 text by the request's contract, so not
@@ -1149,6 +1137,21 @@ pub const fn scratch_bytes(schema: &[KeySpec]) -> usize {
         i += 1;
     }
     longest + 1
+}
+
+/// How much of the read buffer a schema's secrets may fill: one byte more than the longest
+/// secret's `max_len`, or nothing if it has none. What the fetch wipes when it is over.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+pub const fn secret_scratch_bytes(schema: &[KeySpec]) -> usize {
+    let mut extent = 0;
+    let mut i = 0;
+    while i < schema.len() {
+        if matches!(schema[i].store, crate::Store::Secret) && schema[i].max_len + 1 > extent {
+            extent = schema[i].max_len + 1;
+        }
+        i += 1;
+    }
+    extent
 }
 
 /// The sum of a schema's `max_len`s: the most value bytes one response can carry.
@@ -1456,7 +1459,7 @@ mod tests {
     fn errors_name_keys() {
         use crate::__private::key;
         use crate::{Scope, Store};
-        const KEYS: &[MvConfigKeyToFetch] = &[
+        const KEYS: &[crate::ffi::MvConfigKeyToFetch] = &[
             key(Scope::Device, Store::Config, "broker-host"),
             key(Scope::Device, Store::Config, "clé"),
         ];

@@ -88,9 +88,7 @@ impl<T: MicrovisorConfig> FetchReport<T> {
                     outcomes: outcomes.as_mut(),
                     check: T::check_item,
                     schema: T::SCHEMA,
-                    finish: |reader, report, request, rows, from| {
-                        reader.finish_report(report, request, rows, from)
-                    },
+                    finish: |reader, report, rows, from| reader.finish_report(report, rows, from),
                 };
                 config::receive::<T>(channel, Some(&mut sink))
             });
