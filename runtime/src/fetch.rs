@@ -894,6 +894,9 @@ unsafe fn unwind_fields(
     out_size: usize,
     failed: usize,
 ) {
+    // A table without drops (a constant, once inlined) skips the loop, which would otherwise
+    // stay in the code as an empty count to `failed`.
+    let rows = if drops_fields(ops) { rows } else { &[] };
     for row in rows.iter().take(failed) {
         // Built-in kinds have no drop.
         if let Some(drop) = ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
