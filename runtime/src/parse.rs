@@ -238,18 +238,16 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
     None
 }
 
-/// How many bytes `text` starts with that are ASCII, counted eight at a time (most config text
-/// is ASCII through and through); at most 7 short of the true count.
+/// How many bytes `text` starts with that are ASCII, counted four at a time (most config text
+/// is ASCII through and through); at most 3 short of the true count.
 fn ascii_prefix_len(text: &[u8]) -> usize {
     let mut at = 0;
-    for chunk in text.chunks_exact(8) {
-        let (Some(low), Some(high)) = (chunk.first_chunk::<4>(), chunk.last_chunk::<4>()) else {
-            break;
-        };
-        if (u32::from_ne_bytes(*low) | u32::from_ne_bytes(*high)) & 0x8080_8080 != 0 {
+    for chunk in text.chunks_exact(4) {
+        let Ok(word) = <[u8; 4]>::try_from(chunk) else { break };
+        if u32::from_ne_bytes(word) & 0x8080_8080 != 0 {
             break;
         }
-        at += 8;
+        at += 4;
     }
     at
 }
