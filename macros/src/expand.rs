@@ -4,11 +4,11 @@
 //! tools), the list of distinct kinds of field (`FIELD_ENTRIES`, compile time only), from which
 //! constant functions of the runtime compute one row per field (`FIELD_ROWS`: offset, `max_len`,
 //! kind byte, ops entry) and the ops table (`FIELD_OPS`: the entries of the fields the runtime
-//! does not parse itself, then one per family of built-in kinds the struct uses), and a
-//! `receive_into` that puts the read buffer on the stack and calls the runtime's one
-//! non-generic loop, `__private::receive_fields`. Paths are absolute and go through the
-//! runtime's hidden `__private` module, so nothing in the user's scope (a `struct Result`, say)
-//! can change their meaning.
+//! does not parse itself, then one per family of built-in kinds the struct uses, one table per
+//! operation), and a `receive_into` that puts the read buffer on the stack and calls the
+//! runtime's one non-generic loop, `__private::receive_fields`. Paths are absolute and go
+//! through the runtime's hidden `__private` module, so nothing in the user's scope (a `struct
+//! Result`, say) can change their meaning.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
@@ -60,7 +60,8 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
             const NO_OUTCOMES: Self::Outcomes = [];
             const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[];
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[];
-            const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = &[];
+            const FIELD_OPS: ::microvisor_config::__private::OpsTable =
+                ::microvisor_config::__private::OpsTable::EMPTY;
             fn receive_into(
                 _: &mut dyn ::microvisor_config::ConfigChannel,
                 _: ::microvisor_config::__private::core::option::Option<&mut ::microvisor_config::__private::ReportSink<'_>>,
@@ -458,16 +459,37 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[#(#rows),*];
             // The struct's own entries, then one per family of built-in kinds it uses
             // (`ops_table`): only the parsers its fields need are linked.
-            const FIELD_OPS: &'static [::microvisor_config::__private::FieldOps] = {
-                const __OPS: [
-                    ::microvisor_config::__private::FieldOps;
+            // One table per operation (`OpsTable`), each a constant of its own: one that no
+            // entry has is not linked.
+            const FIELD_OPS: ::microvisor_config::__private::OpsTable = {
+                const __N: ::microvisor_config::__private::core::primitive::usize =
                     ::microvisor_config::__private::ops_count(
                         <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
-                    )
-                ] = ::microvisor_config::__private::ops_table(
-                    <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
-                );
-                &__OPS
+                    );
+                const __OPS: ::microvisor_config::__private::SplitOps<__N> =
+                    ::microvisor_config::__private::split_ops(
+                        <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
+                    );
+                const __PARSE: [::microvisor_config::__private::ParseFn; __N] = __OPS.parse;
+                const __MISSING: [::microvisor_config::__private::MissingFn; __N] = __OPS.missing;
+                const __DROP: [
+                    ::microvisor_config::__private::core::option::Option<
+                        ::microvisor_config::__private::DropFn,
+                    >;
+                    __N
+                ] = __OPS.drop;
+                const __VALIDATE: [
+                    ::microvisor_config::__private::core::option::Option<
+                        ::microvisor_config::__private::ValidateFn,
+                    >;
+                    __N
+                ] = __OPS.validate;
+                ::microvisor_config::__private::OpsTable {
+                    parse: &__PARSE,
+                    missing: &__MISSING,
+                    drop: &__DROP,
+                    validate: &__VALIDATE,
+                }
             };
 
             fn receive_into(

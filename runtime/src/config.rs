@@ -56,7 +56,7 @@ pub unsafe trait MicrovisorConfig: Sized {
 
     /// Generated: how each kind of field is filled; rows point into it.
     #[doc(hidden)]
-    const FIELD_OPS: &'static [crate::__private::FieldOps];
+    const FIELD_OPS: crate::__private::OpsTable;
 
     /// Fetches every field through `channel`: one request, one wait, one read per item. The
     /// channel is closed when this returns, on success and on error.

@@ -186,14 +186,14 @@ pub struct FieldOps {
     pub parse: ParseFn,
     /// Writes the value of a key that is not found into the field's place; `false` if the
     /// type has none (the key is required), the place then left alone.
-    pub missing: unsafe fn(*mut u8) -> bool,
+    pub missing: MissingFn,
     /// Drops a field in place: what a fetch runs on a field it abandons, and what decides how
     /// a refresh replaces the old settings ([`drops_fields`]). `None` for a type that needs no
     /// drop beyond zeroing its bytes, which a failed fetch does to the whole struct, and a
     /// refresh to its staging copy: a type without drop glue; one of a built-in kind, whose drop
     /// does at most that (a `Secret`'s; `heapless`'s `Drop` of a `u8` buffer does nothing); an
     /// `Option` or `Secret` of such a type.
-    pub drop: Option<unsafe fn(*mut u8)>,
+    pub drop: Option<DropFn>,
     /// Checks a field's value (`#[config(validate = path)]`).
     pub validate: Option<ValidateFn>,
 }
@@ -204,8 +204,51 @@ pub struct FieldOps {
 /// built-in kind hands a row on to the kind's parser).
 pub type ParseFn = unsafe fn(&[u8], *mut u8, &FieldRow) -> Result<(), ParseError>;
 
+/// [`FieldOps::missing`]: writes the missing value, if the type has one.
+pub type MissingFn = unsafe fn(*mut u8) -> bool;
+
+/// [`FieldOps::drop`]: drops the value in a field's place.
+pub type DropFn = unsafe fn(*mut u8);
+
 /// [`FieldOps::validate`]: checks the value in a field's place.
 pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
+
+/// A struct's ops table as the fetch loop reads it: one table per operation, entry `i` of each
+/// from entry `i` of the struct's [`FieldOps`] list ([`ops_table`]). Apart, so that an
+/// operation no entry has (no field with `validate`, none that needs a drop) is a table every
+/// load of which the optimiser folds to `None`, and which is then not linked: the table of a
+/// struct whose fields are all of the crate's types is its parsers and missing values alone.
+#[derive(Clone, Copy, Debug)]
+pub struct OpsTable {
+    /// [`FieldOps::parse`] of each entry.
+    pub parse: &'static [ParseFn],
+    /// [`FieldOps::missing`] of each entry.
+    pub missing: &'static [MissingFn],
+    /// [`FieldOps::drop`] of each entry.
+    pub drop: &'static [Option<DropFn>],
+    /// [`FieldOps::validate`] of each entry.
+    pub validate: &'static [Option<ValidateFn>],
+}
+
+impl OpsTable {
+    /// No entries: the table of a struct the derive refused (so that its errors are all
+    /// that is reported).
+    pub const EMPTY: OpsTable = OpsTable { parse: &[], missing: &[], drop: &[], validate: &[] };
+}
+
+/// The columns an [`OpsTable`] refers to, `N` entries each: what [`split_ops`] builds, at
+/// compile time, for the generated code to take references of.
+#[derive(Clone, Copy, Debug)]
+pub struct SplitOps<const N: usize> {
+    /// The parsers.
+    pub parse: [ParseFn; N],
+    /// The missing values.
+    pub missing: [MissingFn; N],
+    /// The drops.
+    pub drop: [Option<DropFn>; N],
+    /// The checks.
+    pub validate: [Option<ValidateFn>; N],
+}
 
 /// The [`FieldOps`] of a plain field of type `T`: parsed by `T::parse_into`, missing as
 /// `T::missing()`. Its field is private and [`TypeOps::new`] its only constructor, so the
@@ -272,7 +315,7 @@ impl<T> TypeOps<T> {
 
 impl FieldOps {
     /// The drop of `T`, if it needs one.
-    pub const fn drop_of<T>() -> Option<unsafe fn(*mut u8)> {
+    pub const fn drop_of<T>() -> Option<DropFn> {
         if core::mem::needs_drop::<T>() {
             Some(drop_slot::<T>)
         } else {
@@ -282,7 +325,7 @@ impl FieldOps {
 
     /// The drop of a field of type `T` ([`FieldOps::drop`]): none for a built-in kind, whose
     /// drop only zeroes bytes that the fetch or refresh zeroes anyway.
-    const fn drop_of_value<T: ConfigValue>() -> Option<unsafe fn(*mut u8)> {
+    const fn drop_of_value<T: ConfigValue>() -> Option<DropFn> {
         if T::FIELD_KIND.is_builtin() {
             None
         } else {
@@ -416,6 +459,28 @@ pub const fn ops_table<const N: usize>(entries: &[FieldEntry]) -> [FieldOps; N] 
         family += 1;
     }
     table
+}
+
+/// The ops table of `entries`, split by operation ([`OpsTable`]); `N` is [`ops_count`].
+#[allow(clippy::indexing_slicing)] // evaluated at compile time only
+pub const fn split_ops<const N: usize>(entries: &[FieldEntry]) -> SplitOps<N> {
+    let table: [FieldOps; N] = ops_table(entries);
+    let first = builtin_ops(code::CUSTOM);
+    let mut split = SplitOps {
+        parse: [first.parse; N],
+        missing: [first.missing; N],
+        drop: [None; N],
+        validate: [None; N],
+    };
+    let mut i = 0;
+    while i < N {
+        split.parse[i] = table[i].parse;
+        split.missing[i] = table[i].missing;
+        split.drop[i] = table[i].drop;
+        split.validate[i] = table[i].validate;
+        i += 1;
+    }
+    split
 }
 
 /// The parser of built-in kind `kind`: its family's.
@@ -796,7 +861,7 @@ pub unsafe fn receive_fields(
     report: Option<&mut ReportSink<'_>>,
     request: Request<'static>,
     rows: &'static [FieldRow],
-    ops: &'static [FieldOps],
+    ops: OpsTable,
     out: &mut [MaybeUninit<u8>],
     scratch: &mut [u8],
     secret_bytes: usize,
@@ -820,7 +885,7 @@ unsafe fn read_fields(
     mut report: Option<&mut ReportSink<'_>>,
     request: Request<'static>,
     rows: &'static [FieldRow],
-    ops: &'static [FieldOps],
+    ops: OpsTable,
     out: *mut u8,
     out_size: usize,
 ) -> Result<(), FetchError> {
@@ -864,7 +929,7 @@ unsafe fn read_fields(
 /// The fields a fetch has written: dropping it undoes them (see [`unwind_fields`]).
 struct Written {
     rows: &'static [FieldRow],
-    ops: &'static [FieldOps],
+    ops: OpsTable,
     out: *mut u8,
     out_size: usize,
     /// The field being filled: those before it hold values.
@@ -889,7 +954,7 @@ impl Drop for Written {
 /// As [`receive_fields`]; the fields before `failed` hold values, which are not used again.
 unsafe fn unwind_fields(
     rows: &[FieldRow],
-    ops: &[FieldOps],
+    ops: OpsTable,
     out: *mut u8,
     out_size: usize,
     failed: usize,
@@ -899,7 +964,7 @@ unsafe fn unwind_fields(
     let rows = if drops_fields(ops) { rows } else { &[] };
     for row in rows.iter().take(failed) {
         // Built-in kinds have no drop.
-        if let Some(drop) = ops.get(usize::from(row.ops)).and_then(|ops| ops.drop) {
+        if let Some(&Some(drop)) = ops.drop.get(usize::from(row.ops)) {
             // SAFETY: a field of the struct (the contract), written (it comes before the
             // failed one); nothing else drops it, since the struct never became whole.
             unsafe { drop(out.add(row.offset as usize)) };
@@ -967,24 +1032,27 @@ impl Reader<'_> {
         &mut self,
         index: usize,
         row: &FieldRow,
-        ops: &[FieldOps],
+        ops: OpsTable,
         slot: *mut u8,
     ) -> Result<FieldOutcome, ItemError> {
         let text = self.read(index, row.max_len)?;
-        let ops = ops.get(usize::from(row.ops)).ok_or(ItemError::Invalid(TABLE_MISMATCH))?;
+        let entry = usize::from(row.ops);
+        let (Some(&parse), Some(&missing)) = (ops.parse.get(entry), ops.missing.get(entry)) else {
+            return Err(ItemError::Invalid(TABLE_MISMATCH));
+        };
         let outcome = match text {
             // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
-            Some(text) => unsafe { (ops.parse)(text, slot, row) }
+            Some(text) => unsafe { parse(text, slot, row) }
                 .map(|()| FieldOutcome::Ok)
                 .map_err(ItemError::Invalid)?,
             // SAFETY: the caller's contract.
-            None if unsafe { (ops.missing)(slot) } => FieldOutcome::Defaulted,
+            None if unsafe { missing(slot) } => FieldOutcome::Defaulted,
             None => return Err(ItemError::NotFound),
         };
-        if let Some(validate) = ops.validate {
+        if let Some(&Some(validate)) = ops.validate.get(entry) {
             // SAFETY: the field was written just above.
             if let Err(error) = unsafe { validate(slot) } {
-                if let Some(drop) = ops.drop {
+                if let Some(&Some(drop)) = ops.drop.get(entry) {
                     // SAFETY: written above, and not used again: the fetch fails.
                     unsafe { drop(slot) };
                 }
@@ -1058,10 +1126,10 @@ fn key_text(request: Request<'static>, index: usize) -> &'static str {
 /// Whether any entry of an ops table drops its field: whether a refresh must drop the old
 /// settings (by their drop glue), or may overwrite them.
 #[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
-pub const fn drops_fields(ops: &[FieldOps]) -> bool {
+pub const fn drops_fields(ops: OpsTable) -> bool {
     let mut i = 0;
-    while i < ops.len() {
-        if ops[i].drop.is_some() {
+    while i < ops.drop.len() {
+        if ops.drop[i].is_some() {
             return true;
         }
         i += 1;
@@ -1362,6 +1430,14 @@ mod tests {
         // Two of their own, and the text, bool, unsigned and signed families, in code order.
         assert_eq!(ops_count(&entries), 6);
         let table: [FieldOps; 6] = ops_table(&entries);
+        // Split by operation, entry for entry.
+        let split: SplitOps<6> = split_ops(&entries);
+        for (i, ops) in table.iter().enumerate() {
+            assert!(core::ptr::fn_addr_eq(split.parse[i], ops.parse), "parse {i}");
+            assert!(core::ptr::fn_addr_eq(split.missing[i], ops.missing), "missing {i}");
+            assert_eq!(split.drop[i].is_some(), ops.drop.is_some(), "drop {i}");
+            assert_eq!(split.validate[i].is_some(), ops.validate.is_some(), "validate {i}");
+        }
         let rows: std::vec::Vec<FieldRow> =
             (0..entries.len()).map(|entry| field_row(&entries, entry, 0, 8)).collect();
         let slots: std::vec::Vec<u8> = rows.iter().map(|row| row.ops).collect();

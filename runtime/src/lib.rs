@@ -57,8 +57,9 @@ pub const CLOUD_MAX_KEY_LEN: usize = 100;
 pub mod __private {
     pub use crate::fetch::{
         bytes_of, drops_fields, field_row, ops_count, ops_table, receive_fields,
-        response_max_bytes, scratch_bytes, secret_scratch_bytes, send, wait, FieldEntry, FieldKind,
-        FieldOps, FieldRow, FinishFn, Reader, ReportSink, TypeOps,
+        response_max_bytes, scratch_bytes, secret_scratch_bytes, send, split_ops, wait, DropFn,
+        FieldEntry, FieldKind, FieldOps, FieldRow, FinishFn, MissingFn, OpsTable, ParseFn, Reader,
+        ReportSink, SplitOps, TypeOps, ValidateFn,
     };
     pub use crate::value::CLOUD_MAX_VALUE_LEN;
     pub use core;
