@@ -484,12 +484,12 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                     >;
                     __N
                 ] = __OPS.validate;
-                ::microvisor_config::__private::OpsTable {
-                    parse: &__PARSE,
-                    missing: &__MISSING,
-                    drop: &__DROP,
-                    validate: &__VALIDATE,
-                }
+                ::microvisor_config::__private::OpsTable::new(
+                    &__PARSE,
+                    &__MISSING,
+                    &__DROP,
+                    &__VALIDATE,
+                )
             };
 
             fn receive_into(

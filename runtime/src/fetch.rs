@@ -218,22 +218,50 @@ pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
 /// operation no entry has (no field with `validate`, none that needs a drop) is a table every
 /// load of which the optimiser folds to `None`, and which is then not linked: the table of a
 /// struct whose fields are all of the crate's types is its parsers and missing values alone.
+///
+/// Its fields are private and [`OpsTable::new`] its only constructor, so that the columns have
+/// one length and `drops` says whether any entry has a drop.
 #[derive(Clone, Copy, Debug)]
 pub struct OpsTable {
     /// [`FieldOps::parse`] of each entry.
-    pub parse: &'static [ParseFn],
+    parse: &'static [ParseFn],
     /// [`FieldOps::missing`] of each entry.
-    pub missing: &'static [MissingFn],
+    missing: &'static [MissingFn],
     /// [`FieldOps::drop`] of each entry.
-    pub drop: &'static [Option<DropFn>],
+    drop: &'static [Option<DropFn>],
     /// [`FieldOps::validate`] of each entry.
-    pub validate: &'static [Option<ValidateFn>],
+    validate: &'static [Option<ValidateFn>],
+    /// Whether any entry of `drop` is `Some`: [`drops_fields`], known without a loop.
+    drops: bool,
 }
 
 impl OpsTable {
     /// No entries: the table of a struct the derive refused (so that its errors are all
     /// that is reported).
-    pub const EMPTY: OpsTable = OpsTable { parse: &[], missing: &[], drop: &[], validate: &[] };
+    pub const EMPTY: OpsTable = OpsTable::new(&[], &[], &[], &[]);
+
+    /// The table of these columns.
+    ///
+    /// # Panics
+    ///
+    /// At compile time, where the generated code calls it, if the columns differ in length.
+    #[allow(clippy::indexing_slicing, clippy::panic)] // `i < len` guards it; compile time only
+    pub const fn new(
+        parse: &'static [ParseFn],
+        missing: &'static [MissingFn],
+        drop: &'static [Option<DropFn>],
+        validate: &'static [Option<ValidateFn>],
+    ) -> Self {
+        let entries = parse.len();
+        assert!(missing.len() == entries && drop.len() == entries && validate.len() == entries);
+        let mut drops = false;
+        let mut i = 0;
+        while i < entries {
+            drops |= drop[i].is_some();
+            i += 1;
+        }
+        OpsTable { parse, missing, drop, validate, drops }
+    }
 }
 
 /// The columns an [`OpsTable`] refers to, `N` entries each: what [`split_ops`] builds, at
@@ -847,8 +875,9 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 /// # Safety
 ///
 /// `out` is the place of the struct, all its bytes, aligned for it; `request` is the struct's
-/// request and `rows` its fields, in the same order: each row's offset is a field of the type
-/// its `ops` entry fills, whose kind the row carries (for an `Option` with an entry of its own,
+/// request and `rows` its fields, in the same order: each row's `ops` is an entry of `ops`
+/// (looked up unchecked), and its offset a field of the type that entry fills, whose kind the
+/// row carries (for an `Option` with an entry of its own,
 /// the payload's kind; [`FieldKind::CUSTOM`] for any other type with one); each row's `max_len`
 /// is at most its type's `ConfigValue::MAX_LEN`.
 ///
@@ -1037,9 +1066,10 @@ impl Reader<'_> {
     ) -> Result<FieldOutcome, ItemError> {
         let text = self.read(index, row.max_len)?;
         let entry = usize::from(row.ops);
-        let (Some(&parse), Some(&missing)) = (ops.parse.get(entry), ops.missing.get(entry)) else {
-            return Err(ItemError::Invalid(TABLE_MISMATCH));
-        };
+        // SAFETY: the row's entry is in the table (the contract of `receive_fields`), and every
+        // column has the table's length (`OpsTable::new`).
+        let (parse, missing) =
+            unsafe { (*ops.parse.get_unchecked(entry), *ops.missing.get_unchecked(entry)) };
         let outcome = match text {
             // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
             Some(text) => unsafe { parse(text, slot, row) }
@@ -1125,16 +1155,8 @@ fn key_text(request: Request<'static>, index: usize) -> &'static str {
 
 /// Whether any entry of an ops table drops its field: whether a refresh must drop the old
 /// settings (by their drop glue), or may overwrite them.
-#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
 pub const fn drops_fields(ops: OpsTable) -> bool {
-    let mut i = 0;
-    while i < ops.drop.len() {
-        if ops.drop[i].is_some() {
-            return true;
-        }
-        i += 1;
-    }
-    false
+    ops.drops
 }
 
 /// Moves the `len` bytes at `from` over those at `to`, then wipes `from`: the commit of a
