@@ -466,23 +466,28 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                     ::microvisor_config::__private::ops_count(
                         <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
                     );
-                const __OPS: ::microvisor_config::__private::SplitOps<__N> =
+                const __OWN: ::microvisor_config::__private::core::primitive::usize =
+                    ::microvisor_config::__private::own_ops_count(
+                        <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
+                    );
+                const __OPS: ::microvisor_config::__private::SplitOps<__N, __OWN> =
                     ::microvisor_config::__private::split_ops(
                         <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
                     );
                 const __PARSE: [::microvisor_config::__private::ParseFn; __N] = __OPS.parse;
-                const __MISSING: [::microvisor_config::__private::MissingFn; __N] = __OPS.missing;
+                const __MISSING: [::microvisor_config::__private::MissingFn; __OWN] =
+                    __OPS.missing;
                 const __DROP: [
                     ::microvisor_config::__private::core::option::Option<
                         ::microvisor_config::__private::DropFn,
                     >;
-                    __N
+                    __OWN
                 ] = __OPS.drop;
                 const __VALIDATE: [
                     ::microvisor_config::__private::core::option::Option<
                         ::microvisor_config::__private::ValidateFn,
                     >;
-                    __N
+                    __OWN
                 ] = __OPS.validate;
                 ::microvisor_config::__private::OpsTable::new(
                     &__PARSE,

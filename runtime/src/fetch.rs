@@ -216,20 +216,23 @@ pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
 /// A struct's ops table as the fetch loop reads it: one table per operation, entry `i` of each
 /// from entry `i` of the struct's [`FieldOps`] list ([`ops_table`]). Apart, so that an
 /// operation no entry has (no field with `validate`, none that needs a drop) is a table every
-/// load of which the optimiser folds to `None`, and which is then not linked: the table of a
-/// struct whose fields are all of the crate's types is its parsers and missing values alone.
+/// load of which the optimiser folds to `None`, and which is then not linked. Every entry has a
+/// parser; only the struct's own entries, which come first, have the other operations: a
+/// family of built-in kinds has no missing value (such a field is required), drop or check, so
+/// those tables end where the families start, and a lookup past the end means "none". The table
+/// of a struct whose fields are all of the crate's types is its parsers alone.
 ///
-/// Its fields are private and [`OpsTable::new`] its only constructor, so that the columns have
-/// one length and `drops` says whether any entry has a drop.
+/// Its fields are private and [`OpsTable::new`] its only constructor, so that the tables have
+/// consistent lengths and `drops` says whether any entry has a drop.
 #[derive(Clone, Copy, Debug)]
 pub struct OpsTable {
     /// [`FieldOps::parse`] of each entry.
     parse: &'static [ParseFn],
-    /// [`FieldOps::missing`] of each entry.
+    /// [`FieldOps::missing`] of each of the struct's own entries.
     missing: &'static [MissingFn],
-    /// [`FieldOps::drop`] of each entry.
+    /// [`FieldOps::drop`] of each of the struct's own entries.
     drop: &'static [Option<DropFn>],
-    /// [`FieldOps::validate`] of each entry.
+    /// [`FieldOps::validate`] of each of the struct's own entries.
     validate: &'static [Option<ValidateFn>],
     /// Whether any entry of `drop` is `Some`: [`drops_fields`], known without a loop.
     drops: bool,
@@ -240,11 +243,12 @@ impl OpsTable {
     /// that is reported).
     pub const EMPTY: OpsTable = OpsTable::new(&[], &[], &[], &[]);
 
-    /// The table of these columns.
+    /// The table of these columns: `parse` for every entry, the others for the own entries.
     ///
     /// # Panics
     ///
-    /// At compile time, where the generated code calls it, if the columns differ in length.
+    /// At compile time, where the generated code calls it, if the own entries' columns differ
+    /// in length, or are longer than `parse`.
     #[allow(clippy::indexing_slicing, clippy::panic)] // `i < len` guards it; compile time only
     pub const fn new(
         parse: &'static [ParseFn],
@@ -252,11 +256,11 @@ impl OpsTable {
         drop: &'static [Option<DropFn>],
         validate: &'static [Option<ValidateFn>],
     ) -> Self {
-        let entries = parse.len();
-        assert!(missing.len() == entries && drop.len() == entries && validate.len() == entries);
+        let own = missing.len();
+        assert!(drop.len() == own && validate.len() == own && own <= parse.len());
         let mut drops = false;
         let mut i = 0;
-        while i < entries {
+        while i < own {
             drops |= drop[i].is_some();
             i += 1;
         }
@@ -264,18 +268,19 @@ impl OpsTable {
     }
 }
 
-/// The columns an [`OpsTable`] refers to, `N` entries each: what [`split_ops`] builds, at
-/// compile time, for the generated code to take references of.
+/// The columns an [`OpsTable`] refers to, for `N` entries of which the first `OWN` are the
+/// struct's own: what [`split_ops`] builds, at compile time, for the generated code to take
+/// references of.
 #[derive(Clone, Copy, Debug)]
-pub struct SplitOps<const N: usize> {
+pub struct SplitOps<const N: usize, const OWN: usize> {
     /// The parsers.
     pub parse: [ParseFn; N],
     /// The missing values.
-    pub missing: [MissingFn; N],
+    pub missing: [MissingFn; OWN],
     /// The drops.
-    pub drop: [Option<DropFn>; N],
+    pub drop: [Option<DropFn>; OWN],
     /// The checks.
-    pub validate: [Option<ValidateFn>; N],
+    pub validate: [Option<ValidateFn>; OWN],
 }
 
 /// The [`FieldOps`] of a plain field of type `T`: parsed by `T::parse_into`, missing as
@@ -489,23 +494,34 @@ pub const fn ops_table<const N: usize>(entries: &[FieldEntry]) -> [FieldOps; N] 
     table
 }
 
-/// The ops table of `entries`, split by operation ([`OpsTable`]); `N` is [`ops_count`].
+/// How many of the entries of the ops table of `entries` are the struct's own (the first ones;
+/// the families' follow).
+pub const fn own_ops_count(entries: &[FieldEntry]) -> usize {
+    own_ops_before(entries, entries.len())
+}
+
+/// The ops table of `entries`, split by operation ([`OpsTable`]); `N` is [`ops_count`], `OWN`
+/// [`own_ops_count`].
 #[allow(clippy::indexing_slicing)] // evaluated at compile time only
-pub const fn split_ops<const N: usize>(entries: &[FieldEntry]) -> SplitOps<N> {
+pub const fn split_ops<const N: usize, const OWN: usize>(
+    entries: &[FieldEntry],
+) -> SplitOps<N, OWN> {
     let table: [FieldOps; N] = ops_table(entries);
     let first = builtin_ops(code::CUSTOM);
     let mut split = SplitOps {
         parse: [first.parse; N],
-        missing: [first.missing; N],
-        drop: [None; N],
-        validate: [None; N],
+        missing: [first.missing; OWN],
+        drop: [None; OWN],
+        validate: [None; OWN],
     };
     let mut i = 0;
     while i < N {
         split.parse[i] = table[i].parse;
-        split.missing[i] = table[i].missing;
-        split.drop[i] = table[i].drop;
-        split.validate[i] = table[i].validate;
+        if i < OWN {
+            split.missing[i] = table[i].missing;
+            split.drop[i] = table[i].drop;
+            split.validate[i] = table[i].validate;
+        }
         i += 1;
     }
     split
@@ -1066,18 +1082,20 @@ impl Reader<'_> {
     ) -> Result<FieldOutcome, ItemError> {
         let text = self.read(index, row.max_len)?;
         let entry = usize::from(row.ops);
-        // SAFETY: the row's entry is in the table (the contract of `receive_fields`), and every
-        // column has the table's length (`OpsTable::new`).
-        let (parse, missing) =
-            unsafe { (*ops.parse.get_unchecked(entry), *ops.missing.get_unchecked(entry)) };
+        // SAFETY: the row's entry is in the table (the contract of `receive_fields`), whose
+        // parsers are one for each entry (`OpsTable`).
+        let parse = unsafe { *ops.parse.get_unchecked(entry) };
         let outcome = match text {
             // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
             Some(text) => unsafe { parse(text, slot, row) }
                 .map(|()| FieldOutcome::Ok)
                 .map_err(ItemError::Invalid)?,
+            // A family's entry, past the own entries' missing values, has none.
             // SAFETY: the caller's contract.
-            None if unsafe { missing(slot) } => FieldOutcome::Defaulted,
-            None => return Err(ItemError::NotFound),
+            None => match ops.missing.get(entry) {
+                Some(missing) if unsafe { missing(slot) } => FieldOutcome::Defaulted,
+                _ => return Err(ItemError::NotFound),
+            },
         };
         if let Some(&Some(validate)) = ops.validate.get(entry) {
             // SAFETY: the field was written just above.
@@ -1452,18 +1470,23 @@ mod tests {
         // Two of their own, and the text, bool, unsigned and signed families, in code order.
         assert_eq!(ops_count(&entries), 6);
         let table: [FieldOps; 6] = ops_table(&entries);
-        // Split by operation, entry for entry: the parses below go through the split table,
-        // and only the `Option` entry has a missing value (function addresses do not compare
-        // reliably, so what each entry does is compared instead).
-        let split: SplitOps<6> = split_ops(&entries);
+        // Split by operation, entry for entry: the parses below go through the split table;
+        // the two own entries come first, and only they have the other operations (function
+        // addresses do not compare reliably, so what each entry does is compared instead: only
+        // the `Option` entry has a missing value).
+        assert_eq!(own_ops_count(&entries), 2);
+        let split: SplitOps<6, 2> = split_ops(&entries);
         for (i, ops) in table.iter().enumerate() {
-            let mut a = MaybeUninit::<[u64; 2]>::uninit();
             let mut b = MaybeUninit::<[u64; 2]>::uninit();
             // SAFETY: 16 bytes, room and alignment for every type of the list.
-            let (split_missing, missing) = unsafe {
-                ((split.missing[i])(a.as_mut_ptr().cast()), (ops.missing)(b.as_mut_ptr().cast()))
-            };
-            assert_eq!((split_missing, missing), (i == 0, i == 0), "missing {i}");
+            assert_eq!(unsafe { (ops.missing)(b.as_mut_ptr().cast()) }, i == 0, "missing {i}");
+            if i >= 2 {
+                assert!(ops.drop.is_none() && ops.validate.is_none(), "family {i}");
+                continue;
+            }
+            let mut a = MaybeUninit::<[u64; 2]>::uninit();
+            // SAFETY: as above.
+            assert_eq!(unsafe { (split.missing[i])(a.as_mut_ptr().cast()) }, i == 0, "{i}");
             assert_eq!(split.drop[i].is_some(), ops.drop.is_some(), "drop {i}");
             assert_eq!(split.validate[i].is_some(), ops.validate.is_some(), "validate {i}");
         }

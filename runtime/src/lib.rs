@@ -56,7 +56,7 @@ pub const CLOUD_MAX_KEY_LEN: usize = 100;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::fetch::{
-        bytes_of, drops_fields, field_row, ops_count, ops_table, receive_fields,
+        bytes_of, drops_fields, field_row, ops_count, ops_table, own_ops_count, receive_fields,
         response_max_bytes, scratch_bytes, secret_scratch_bytes, send, split_ops, wait, DropFn,
         FieldEntry, FieldKind, FieldOps, FieldRow, FinishFn, MissingFn, OpsTable, ParseFn, Reader,
         ReportSink, SplitOps, TypeOps, ValidateFn,
