@@ -1091,8 +1091,8 @@ impl Reader<'_> {
                 .map(|()| FieldOutcome::Ok)
                 .map_err(ItemError::Invalid)?,
             // A family's entry, past the own entries' missing values, has none.
-            // SAFETY: the caller's contract.
             None => match ops.missing.get(entry) {
+                // SAFETY: the caller's contract.
                 Some(missing) if unsafe { missing(slot) } => FieldOutcome::Defaulted,
                 _ => return Err(ItemError::NotFound),
             },
