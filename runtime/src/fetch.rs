@@ -199,9 +199,13 @@ pub struct FieldOps {
 }
 
 /// [`FieldOps::parse`]: parses the text into the place of the field of the row, which holds no
-/// value before; `Ok` means it now holds one. The row tells a built-in family's parser the
-/// field's kind and `max_len`; a type's own parser needs neither (that of an `Option` of a
-/// built-in kind hands a row on to the kind's parser).
+/// value before; `Ok` means it now holds one. The row tells the integer families' parsers the
+/// field's kind; a type's own parser needs nothing of it (that of an `Option` of a built-in kind
+/// hands a row on to the kind's parser).
+///
+/// Its safety contract: the place is valid for writes of the field's type and aligned for it,
+/// and the text is at most the row's `max_len` bytes, which is at most the type's
+/// `ConfigValue::MAX_LEN` (the built-in families write it without checking its length again).
 pub type ParseFn = unsafe fn(&[u8], *mut u8, &FieldRow) -> Result<(), ParseError>;
 
 /// [`FieldOps::missing`]: writes the missing value, if the type has one.
@@ -605,7 +609,8 @@ unsafe fn parse_slot<T: ConfigValue>(
 ///
 /// # Safety
 ///
-/// `slot` is valid for writes of an `Option<T>` and aligned for it.
+/// `slot` is valid for writes of an `Option<T>` and aligned for it; `text` is at most
+/// `T::MAX_LEN` bytes ([`ParseFn`]'s contract: `Option<T>`'s `MAX_LEN` is `T`'s).
 unsafe fn parse_option<T: ConfigValue>(
     text: &[u8],
     slot: *mut u8,
@@ -893,9 +898,11 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 /// `out` is the place of the struct, all its bytes, aligned for it; `request` is the struct's
 /// request and `rows` its fields, in the same order: each row's `ops` is an entry of `ops`
 /// (looked up unchecked), and its offset a field of the type that entry fills, whose kind the
-/// row carries (for an `Option` with an entry of its own,
-/// the payload's kind; [`FieldKind::CUSTOM`] for any other type with one); each row's `max_len`
-/// is at most its type's `ConfigValue::MAX_LEN`.
+/// row carries (for an `Option` with an entry of its own, the payload's kind;
+/// [`FieldKind::CUSTOM`] for any other type with one); the `max_len` of each row whose entry is
+/// a built-in family's or an `Option` of a built-in kind's is at most its type's
+/// `ConfigValue::MAX_LEN` (those parsers do not check the length again; the derive asserts it,
+/// and a field parsed `with` a function, whose entry is its own, is bounded by its `max_len`).
 ///
 /// `scratch` is the read buffer; its first `secret_bytes` (the schema's
 /// [`secret_scratch_bytes`]) are wiped when the read is over, however it ended, as they may

@@ -77,9 +77,13 @@ pub fn narrow_digits(
         });
     }
     // The bits of a `u32` above the type's: `32 - (8 << log2_width)`, that is 24, 16 or 0 for
-    // 1, 2 or 4 bytes, computed so that it is 0 for any wider `log2_width` too (parsed as 32
-    // bits), with no clamp and no shift that could overflow: the parser cannot panic.
-    let unused_bits = (!7u32).wrapping_shl(u32::from(log2_width)) & 24;
+    // 1, 2 or 4 bytes, and 0 for any wider `log2_width` too (parsed as 32 bits), with no shift
+    // that could overflow: the parser cannot panic. (The callers' widths are below 4, which
+    // lets the optimiser drop the check for 32 and more.)
+    let unused_bits = (!7u32).checked_shl(u32::from(log2_width)).unwrap_or(0) & 24;
+    // A sign only counts for a signed type (the callers never say otherwise; this makes sure
+    // the bound below cannot overflow).
+    let negative = negative && signed;
     // The magnitude's bound on its side of zero: the type's maximum (all its bits ones, one
     // fewer for a sign), one more below zero. One expression, no branch on the sign.
     let bound = (u32::MAX >> (unused_bits + u32::from(signed))) + u32::from(negative);
