@@ -107,15 +107,12 @@ pub fn narrow_digits(
     Ok(if negative { value.wrapping_neg() } else { value })
 }
 
-/// Splits an optional `-` or `+` from the digits; a sign alone is not a number.
+/// Splits an optional `-` or `+` ([`sign_of`]) from the digits; a sign alone is not a number.
 fn split_sign(text: &[u8]) -> Result<(bool, &[u8]), ParseError> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, text),
-    };
-    if digits.is_empty() && !text.is_empty() {
-        return Err(ParseError::NotDecimal { at: 1 });
+    let (negative, from) = sign_of(text);
+    let digits = text.get(from..).unwrap_or_default();
+    if digits.is_empty() && from != 0 {
+        return Err(ParseError::NotDecimal { at: from });
     }
     Ok((negative, digits))
 }
