@@ -462,7 +462,7 @@ pub const fn field_row(
     } else {
         let kind = entries[entry].kind;
         let families_before = families_used(entries) & ((1 << family(kind)) - 1);
-        (kind, own_ops_before(entries, entries.len()) + families_before.count_ones() as usize)
+        (kind, own_ops_count(entries) + families_before.count_ones() as usize)
     };
     assert!(ops <= u8::MAX as usize && offset <= u32::MAX as usize && max_len <= u16::MAX as usize);
     FieldRow { offset: offset as u32, max_len: max_len as u16, kind, ops: ops as u8 }
@@ -470,7 +470,7 @@ pub const fn field_row(
 
 /// How many entries the ops table of `entries` has.
 pub const fn ops_count(entries: &[FieldEntry]) -> usize {
-    own_ops_before(entries, entries.len()) + families_used(entries).count_ones() as usize
+    own_ops_count(entries) + families_used(entries).count_ones() as usize
 }
 
 /// The ops table of `entries`; `N` is [`ops_count`].
@@ -558,14 +558,12 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     slot: &'s mut MaybeUninit<T>,
 ) -> Result<&'s mut T, ParseError> {
     let kind = T::FIELD_KIND.code();
-    let (Ok(max_len), true) = (u16::try_from(T::MAX_LEN), T::FIELD_KIND.is_builtin()) else {
-        return T::parse_into(text, slot);
+    // The family parsers take only a built-in kind, and no text longer than the field's
+    // capacity: any other gets the type's own answer (an error, for most), from its own parser.
+    let max_len = match u16::try_from(T::MAX_LEN) {
+        Ok(max_len) if T::FIELD_KIND.is_builtin() && text.len() <= usize::from(max_len) => max_len,
+        _ => return T::parse_into(text, slot),
     };
-    // The family parsers take no text longer than the field's capacity: such a text gets the
-    // type's own answer (an error, for most), from the type's own parser.
-    if text.len() > usize::from(max_len) {
-        return T::parse_into(text, slot);
-    }
     let parse = const { family_parser(T::FIELD_KIND.code()) };
     let row = FieldRow { offset: 0, max_len, kind, ops: 0 };
     // SAFETY: `slot` is a place of `T`, whose built-in kind `kind` is, and whose capacity is
