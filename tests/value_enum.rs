@@ -64,3 +64,23 @@ fn enum_fields_fetch_and_name_their_key() {
         Some(&ItemError::TooLong { len: 8, max: 7 })
     );
 }
+
+/// An enum pasted by `macro_rules!` reads its names and case as a written one does: the
+/// pasted literals arrive inside invisible groups, which the derive looks through.
+#[test]
+fn an_enum_generated_by_a_macro_reads_like_a_written_one() {
+    macro_rules! region {
+        ($case:literal, $name:literal) => {
+            #[derive(ConfigValue, Debug, PartialEq)]
+            #[config(rename_all = $case)]
+            enum Pasted {
+                UsEast,
+                #[config(name = $name)]
+                AsiaPacific,
+            }
+        };
+    }
+    region!("SCREAMING_SNAKE_CASE", "ap");
+    assert_eq!(Pasted::parse(b"US_EAST"), Ok(Pasted::UsEast));
+    assert_eq!(Pasted::parse(b"ap"), Ok(Pasted::AsiaPacific));
+}

@@ -21,12 +21,12 @@ pub struct Slot<T> {
 }
 
 impl<T> Slot<T> {
-    fn new(name: &'static str) -> Self {
+    pub fn new(name: &'static str) -> Self {
         Slot { name, value: None, written: false }
     }
 
     /// Records a value, or `None` for one that was written but already reported as malformed.
-    fn set(&mut self, cx: &Ctxt, span: Span, value: Option<T>) {
+    pub fn set(&mut self, cx: &Ctxt, span: Span, value: Option<T>) {
         if self.written {
             cx.error_at(
                 span,
@@ -36,6 +36,11 @@ impl<T> Slot<T> {
         }
         self.written = true;
         self.value = value.map(|value| (value, span));
+    }
+
+    /// The value, if a valid one was written.
+    pub fn into_value(self) -> Option<T> {
+        self.value.map(|(value, _)| value)
     }
 
     pub fn get(&self) -> Option<&T> {
@@ -267,7 +272,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Calls `f` for every `word` or `word = value` inside every `#[config(...)]`. A malformed
 /// list is reported and the rest of that one attribute skipped.
-fn for_each_config_meta(
+pub fn for_each_config_meta(
     cx: &Ctxt,
     attrs: &[syn::Attribute],
     mut f: impl FnMut(&ParseNestedMeta<'_>, String) -> syn::Result<()>,
@@ -294,6 +299,22 @@ fn for_each_config_meta(
             cx.syn_error(error);
         }
     }
+}
+
+/// Reports a word that is not the one config attribute allowed `place` (`on a variant`), and
+/// skips its value.
+pub fn unknown_word(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    word: &str,
+    place: &str,
+    allowed: &str,
+) -> syn::Result<()> {
+    cx.error_at(
+        meta.path.span(),
+        format!("unknown config attribute `{word}` {place}; expected `{allowed}`"),
+    );
+    skip_value(meta)
 }
 
 /// Consumes `= value` or `(...)` after a word that was reported, so parsing can go on.
@@ -362,7 +383,7 @@ fn ungroup(expr: syn::Expr) -> syn::Expr {
     }
 }
 
-fn parse_lit_str(
+pub fn parse_lit_str(
     cx: &Ctxt,
     meta: &ParseNestedMeta<'_>,
     word: &str,
@@ -460,13 +481,13 @@ fn parse_store(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Stor
     }))
 }
 
-fn parse_rename_rule(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<RenameRule>> {
+pub fn parse_rename_rule(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<RenameRule>> {
     Ok(parse_lit_str(cx, meta, RENAME_ALL)?.and_then(|lit| rename_rule_of(cx, &lit)))
 }
 
 /// The case a `rename_all = "..."` literal names, for structs and enums alike; an unknown one
 /// is reported on the literal.
-pub fn rename_rule_of(cx: &Ctxt, lit: &syn::LitStr) -> Option<RenameRule> {
+fn rename_rule_of(cx: &Ctxt, lit: &syn::LitStr) -> Option<RenameRule> {
     let name = lit.value();
     let rule = RenameRule::from_str(&name);
     if rule.is_none() {

@@ -8,9 +8,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
 
+use crate::attr::{for_each_config_meta, parse_lit_str, parse_rename_rule, unknown_word, Slot};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
-use crate::symbol::{CONFIG, NAME, RENAME_ALL};
+use crate::symbol::{NAME, RENAME_ALL};
 
 pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     let cx = Ctxt::new();
@@ -71,70 +72,30 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Vec<Variant<'a>>> 
     Some(variants)
 }
 
-/// Every config attribute word of one list, with its value.
-fn config_values(
-    cx: &Ctxt,
-    attrs: &[syn::Attribute],
-    allowed: &str,
-    mut found: impl FnMut(syn::LitStr),
-) {
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident(CONFIG)) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(allowed) {
-                let value: syn::Expr = meta.value()?.parse()?;
-                match value {
-                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }) => found(lit),
-                    other => {
-                        cx.error_spanned_by(
-                            &other,
-                            format!("expected a string literal: `{allowed} = \"...\"`"),
-                        );
-                    }
-                }
-                Ok(())
-            } else {
-                let word =
-                    meta.path.get_ident().map_or_else(|| "?".to_owned(), ToString::to_string);
-                cx.error_at(
-                    meta.path.span(),
-                    format!("unknown config attribute `{word}` here; expected `{allowed}`"),
-                );
-                if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                }
-                Ok(())
-            }
-        });
-        if let Err(error) = result {
-            cx.syn_error(error);
-        }
-    }
-}
-
+/// The enum's `rename_all`, read as the struct derive reads its attributes (`attr.rs`).
 fn rename_rule(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<RenameRule> {
-    let mut rule = None;
-    let mut seen = false;
-    config_values(cx, attrs, RENAME_ALL, |lit| {
-        if seen {
-            cx.error_at(lit.span(), "duplicate config attribute `rename_all`");
-        } else {
-            seen = true;
-            rule = crate::attr::rename_rule_of(cx, &lit);
+    let mut rule = Slot::new(RENAME_ALL);
+    for_each_config_meta(cx, attrs, |meta, word| match word.as_str() {
+        RENAME_ALL => {
+            rule.set(cx, meta.path.span(), parse_rename_rule(cx, meta)?);
+            Ok(())
         }
+        _ => unknown_word(cx, meta, &word, "on an enum", RENAME_ALL),
     });
-    rule
+    rule.into_value()
 }
 
+/// A variant's `name`.
 fn variant_name(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<syn::LitStr> {
-    let mut name = None;
-    config_values(cx, attrs, NAME, |lit| {
-        if name.is_some() {
-            cx.error_at(lit.span(), "duplicate config attribute `name`");
-        } else {
-            name = Some(lit);
+    let mut name = Slot::new(NAME);
+    for_each_config_meta(cx, attrs, |meta, word| match word.as_str() {
+        NAME => {
+            name.set(cx, meta.path.span(), parse_lit_str(cx, meta, NAME)?);
+            Ok(())
         }
+        _ => unknown_word(cx, meta, &word, "on a variant", NAME),
     });
-    name
+    name.into_value()
 }
 
 /// A name is the whole text of a value: empty or alike names could never be told apart.

@@ -1,0 +1,17 @@
+use microvisor_config::ConfigValue;
+
+// Every mistake is reported at once, each on its own token.
+#[derive(ConfigValue)]
+#[config(rename_all = "lowercase", rename_all = "UPPERCASE", key = "region")]
+enum Region {
+    #[config(name = "eu", name = "europe")]
+    Eu,
+    #[config(name: "us")]
+    Us,
+    #[config(nmae = "ap")]
+    Ap,
+    #[config(name = ap)]
+    AsiaPacific,
+}
+
+fn main() {}
