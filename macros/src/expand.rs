@@ -457,45 +457,11 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
 
             const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[#(#entries),*];
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[#(#rows),*];
-            // The struct's own entries, then one per family of built-in kinds it uses
-            // (`ops_table`): only the parsers its fields need are linked.
-            // One table per operation (`OpsTable`), each a constant of its own: one that no
-            // entry has is not linked.
-            const FIELD_OPS: ::microvisor_config::__private::OpsTable = {
-                const __N: ::microvisor_config::__private::core::primitive::usize =
-                    ::microvisor_config::__private::ops_count(
-                        <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
-                    );
-                const __OWN: ::microvisor_config::__private::core::primitive::usize =
-                    ::microvisor_config::__private::own_ops_count(
-                        <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
-                    );
-                const __OPS: ::microvisor_config::__private::SplitOps<__N, __OWN> =
-                    ::microvisor_config::__private::split_ops(
-                        <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
-                    );
-                const __PARSE: [::microvisor_config::__private::ParseFn; __N] = __OPS.parse;
-                const __MISSING: [::microvisor_config::__private::MissingFn; __OWN] =
-                    __OPS.missing;
-                const __DROP: [
-                    ::microvisor_config::__private::core::option::Option<
-                        ::microvisor_config::__private::DropFn,
-                    >;
-                    __OWN
-                ] = __OPS.drop;
-                const __VALIDATE: [
-                    ::microvisor_config::__private::core::option::Option<
-                        ::microvisor_config::__private::ValidateFn,
-                    >;
-                    __OWN
-                ] = __OPS.validate;
-                ::microvisor_config::__private::OpsTable::new(
-                    &__PARSE,
-                    &__MISSING,
-                    &__DROP,
-                    &__VALIDATE,
-                )
-            };
+            // The struct's own entries, then one per family of built-in kinds it uses, one
+            // table per operation (`split_ops`, `OpsTable`): only the parsers its fields need
+            // are linked, and no table of an operation that none of its entries has.
+            const FIELD_OPS: ::microvisor_config::__private::OpsTable =
+                ::microvisor_config::__private::ops_table_of!(#ident);
 
             fn receive_into(
                 __channel: &mut dyn ::microvisor_config::ConfigChannel,
@@ -551,7 +517,7 @@ fn refuse_drop_impl(ident: &syn::Ident) -> TokenStream {
         const _: () = {
             #[allow(dead_code)]
             trait #trait_name {}
-            #[allow(drop_bounds, clippy::drop_non_drop)]
+            #[allow(drop_bounds)]
             impl<T: ::microvisor_config::__private::core::ops::Drop> #trait_name for T {}
             impl #trait_name for #ident {}
         };

@@ -52,9 +52,35 @@ pub use heapless;
 /// The longest key the cloud accepts, in bytes.
 pub const CLOUD_MAX_KEY_LEN: usize = 100;
 
+/// The `OpsTable` of settings struct `$ty`, built at compile time from its `FIELD_ENTRIES`
+/// (`__private::ops_table_of!`, which the derive's `FIELD_OPS` calls). Each table is a constant
+/// of its own, so that one whose every entry is `None` (no field has a check, or a drop) is
+/// folded away and not linked; in one constant the tables would be one allocation, whose loads
+/// the optimiser no longer folds. Paths are absolute: the struct's scope may shadow anything.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ops_table_of {
+    ($ty:ty) => {{
+        const N: $crate::__private::core::primitive::usize =
+            $crate::__private::ops_count(<$ty as $crate::MicrovisorConfig>::FIELD_ENTRIES);
+        const OWN: $crate::__private::core::primitive::usize =
+            $crate::__private::own_ops_count(<$ty as $crate::MicrovisorConfig>::FIELD_ENTRIES);
+        const SPLIT: $crate::__private::SplitOps<N, OWN> =
+            $crate::__private::split_ops(<$ty as $crate::MicrovisorConfig>::FIELD_ENTRIES);
+        const PARSE: [$crate::__private::ParseFn; N] = SPLIT.parse;
+        const MISSING: [$crate::__private::MissingFn; OWN] = SPLIT.missing;
+        const DROP: [$crate::__private::core::option::Option<$crate::__private::DropFn>; OWN] =
+            SPLIT.drop;
+        const VALIDATE: [$crate::__private::core::option::Option<$crate::__private::ValidateFn>;
+            OWN] = SPLIT.validate;
+        $crate::__private::OpsTable::new(&PARSE, &MISSING, &DROP, &VALIDATE)
+    }};
+}
+
 /// What generated code names. Not public API: it may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__ops_table_of as ops_table_of;
     pub use crate::fetch::{
         bytes_of, drops_fields, field_row, ops_count, ops_table, own_ops_count, receive_fields,
         response_max_bytes, scratch_bytes, secret_scratch_bytes, send, split_ops, wait, DropFn,
