@@ -158,7 +158,7 @@ impl Field<'_> {
 
     /// `Secret<..>` or `Option<Secret<..>>`.
     pub fn is_secret(&self) -> bool {
-        let inner = generic_argument_of(self.ty, "Option").unwrap_or(self.ty);
+        let inner = self.option_inner().unwrap_or(self.ty);
         last_segment(inner).is_some_and(|segment| segment.ident == "Secret")
     }
 }

@@ -196,8 +196,7 @@ impl FieldAttrs {
                 WITH => out.with.set(cx, span, parse_path(cx, meta, WITH)?),
                 VALIDATE => out.validate.set(cx, span, parse_path(cx, meta, VALIDATE)?),
                 _ => {
-                    // `scope` and `store` are field words too: of the struct's, only this one.
-                    let hint = if word == RENAME_ALL {
+                    let hint = if CONTAINER_WORDS.contains(&word.as_str()) {
                         format!("; `{word}` belongs on the struct")
                     } else {
                         did_you_mean(&word, FIELD_WORDS)

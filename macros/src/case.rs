@@ -1,4 +1,5 @@
-//! `rename_all`: serde's set of cases, applied to snake_case field names.
+//! `rename_all`: serde's set of cases, applied to snake_case field names and to PascalCase enum
+//! variants.
 
 use std::fmt;
 
@@ -37,18 +38,14 @@ impl RenameRule {
 
     /// Renames a PascalCase enum variant, as serde's `rename_all` does for variants.
     pub fn apply_to_variant(self, variant: &str) -> String {
-        // A word starts at each capital.
-        let joined = |separator: &str, upper: bool| {
+        // A word starts at each capital; the other separated cases follow from snake_case.
+        let snake = || {
             let mut out = String::new();
             for (i, ch) in variant.chars().enumerate() {
                 if ch.is_uppercase() && i > 0 {
-                    out.push_str(separator);
+                    out.push('_');
                 }
-                if upper {
-                    out.extend(ch.to_uppercase());
-                } else {
-                    out.extend(ch.to_lowercase());
-                }
+                out.extend(ch.to_lowercase());
             }
             out
         };
@@ -63,10 +60,10 @@ impl RenameRule {
                     .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
                     .unwrap_or_default()
             }
-            RenameRule::Snake => joined("_", false),
-            RenameRule::ScreamingSnake => joined("_", true),
-            RenameRule::Kebab => joined("-", false),
-            RenameRule::ScreamingKebab => joined("-", true),
+            RenameRule::Snake => snake(),
+            RenameRule::ScreamingSnake => snake().to_uppercase(),
+            RenameRule::Kebab => snake().replace('_', "-"),
+            RenameRule::ScreamingKebab => snake().replace('_', "-").to_uppercase(),
         }
     }
 
