@@ -105,6 +105,11 @@ impl NotificationCenter {
             // Other events concern nobody waiting here.
             _ => return,
         };
+        // No channel of this center has such a tag (`DeviceChannel::open` refuses them): the
+        // event is someone else's, and must not be credited to tag 31, whose slot it shares.
+        if tag >= 32 {
+            return;
+        }
         self.events_of(tag).fetch_or(event, Ordering::AcqRel);
         self.wake(tag);
     }
@@ -472,3 +477,4 @@ impl crate::AsyncConfigChannel for DeviceChannel<'_> {
         }
     }
 }
+

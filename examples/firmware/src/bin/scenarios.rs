@@ -669,6 +669,23 @@ fn synthetic() {
     report("c baseline: synthetic64 fetched, every value checked", values && tidy(1));
 }
 
+/// An event whose tag no channel of the center can have (above 31) is nobody's: not tag 31's,
+/// with which it would share a slot. Fed through `NotificationCenter::record`, as firmware with
+/// its own notification buffer does.
+fn foreign_tags_ignored() {
+    use microvisor_config::ffi::{MvEventType, MvNotification};
+    let center = microvisor_config_firmware::NOTIFICATIONS.center();
+    let event = |event_type, tag| MvNotification { microseconds: 0, event_type, tag };
+    center.clear(31);
+    center.record(&event(MvEventType::CHANNELDATAREADABLE, 40));
+    center.record(&event(MvEventType::CHANNELNOTCONNECTED, 32));
+    let ignored = !center.take_readable(31) && !center.not_connected(31);
+    center.record(&event(MvEventType::CHANNELDATAREADABLE, 31));
+    let own = center.take_readable(31) && !center.take_readable(31);
+    center.clear(31);
+    report("notifications: an event of a tag above 31 is nobody's", ignored && own);
+}
+
 #[entry]
 fn main() -> ! {
     out::str("microvisor-config on-target tests (Cortex-M33, QEMU mps2-an505)\n");
@@ -695,6 +712,7 @@ fn main() -> ! {
         async_fetch();
         async_channel_closed();
         async_cancelled();
+        foreign_tags_ignored();
         c_mqtt();
         synthetic();
         thin();
