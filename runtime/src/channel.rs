@@ -68,7 +68,7 @@ impl<C: ConfigChannel + ?Sized> ConfigChannel for &mut C {
     }
 }
 
-/// The keys of one request, each known to point at UTF-8 text it may read: what a channel sends.
+/// The keys of one request, each known to point at text it may read: what a channel sends.
 ///
 /// A raw `MvConfigKeyToFetch` holds a pointer anyone can set, so a channel that reads the key
 /// text (the simulator does, and Microvisor will) needs this promise. A struct's request is
@@ -91,8 +91,8 @@ impl<'a> Request<'a> {
     ///
     /// # Safety
     ///
-    /// Every key's `data` points at `length` bytes of UTF-8 text that are readable, and not
-    /// written, for `'a` (a `&'a str`'s bytes, for example): an error names a key by them.
+    /// Every key's `data` points at `length` bytes that are readable, and not written, for
+    /// `'a` (a `&'a str`'s bytes, for example).
     pub const unsafe fn from_raw(keys: &'a [MvConfigKeyToFetch]) -> Self {
         Request { keys }
     }
@@ -112,14 +112,7 @@ impl<'a> Request<'a> {
         self.keys.is_empty()
     }
 
-    /// The text of key `index`, if there is such a key: UTF-8, so checked by nothing (see
-    /// [`Request::from_raw`]).
-    pub fn key_str(&self, index: usize) -> Option<&'a str> {
-        // SAFETY: `from_raw`'s (or `of`'s) promise: the bytes are UTF-8 text.
-        self.key(index).map(|key| unsafe { core::str::from_utf8_unchecked(key) })
-    }
-
-    /// The bytes of key `index`, if there is such a key.
+    /// The text of key `index`, if there is such a key.
     pub fn key(&self, index: usize) -> Option<&'a [u8]> {
         let key = self.keys.get(index)?;
         let length = usize::try_from(key.key.length).ok()?;

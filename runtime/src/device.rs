@@ -477,4 +477,3 @@ impl crate::AsyncConfigChannel for DeviceChannel<'_> {
         }
     }
 }
-

@@ -894,9 +894,10 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 /// # Safety
 ///
 /// `out` is the place of the struct, all its bytes, aligned for it; `request` is the struct's
-/// request and `rows` its fields, in the same order: each row's `ops` is an entry of `ops`
-/// (looked up unchecked), and its offset a field of the type that entry fills, whose kind the
-/// row carries (for an `Option` with an entry of its own, the payload's kind;
+/// request (`Request::of`: its keys UTF-8 text) and `rows` its fields, in the same order: each
+/// row's `ops` is an entry of `ops` (looked up unchecked), and its offset a field of the type
+/// that entry fills, whose kind the row carries (for an `Option` with an entry of its own, the
+/// payload's kind;
 /// [`FieldKind::CUSTOM`] for any other type with one); the `max_len` of each row whose entry is
 /// a built-in family's or an `Option` of a built-in kind's is at most its type's
 /// `ConfigValue::MAX_LEN` (those parsers do not check the length again; the derive asserts it,
@@ -973,7 +974,9 @@ unsafe fn read_fields(
         report.record(failed, FieldOutcome::Failed(error));
         (report.finish)(reader, report, rows, failed + 1);
     }
-    Err(FetchError::Item { index: failed as u32, key: key_text(request, failed), error })
+    // SAFETY: the struct's own request (the contract).
+    let key = unsafe { key_text(request, failed) };
+    Err(FetchError::Item { index: failed as u32, key, error })
 }
 
 /// The fields a fetch has written: dropping it undoes them (see [`unwind_fields`]).
@@ -1169,11 +1172,16 @@ impl Drop for Reader<'_> {
     }
 }
 
-/// The key of item `index`, for an error: UTF-8 text by the request's contract, so not
-/// checked again (no loop on the error path, and no UTF-8 validator linked for it); `""` if
-/// there is no such key, which a request of the struct's own table always has.
-fn key_text(request: Request<'static>, index: usize) -> &'static str {
-    request.key_str(index).unwrap_or_default()
+/// The key of item `index`, for an error, `""` if there is no such key (a request of the
+/// struct's own table always has it). Not checked for UTF-8 again: no loop on the error path.
+///
+/// # Safety
+///
+/// The request's keys are UTF-8 text: the struct's own request (`Request::of`), whose keys are
+/// string literals by the `MicrovisorConfig` contract, as `receive_fields`'s contract says.
+unsafe fn key_text(request: Request<'static>, index: usize) -> &'static str {
+    // SAFETY: the caller's contract.
+    request.key(index).map_or("", |key| unsafe { core::str::from_utf8_unchecked(key) })
 }
 
 /// Whether any entry of an ops table drops its field: whether a refresh must drop the old
@@ -1601,9 +1609,11 @@ mod tests {
         ];
         // SAFETY: the keys point at string literals.
         let request = unsafe { Request::from_raw(KEYS) };
-        assert_eq!(key_text(request, 0), "broker-host");
-        assert_eq!(key_text(request, 1), "clé");
-        assert_eq!(key_text(request, 2), "");
+        // SAFETY: string literals.
+        let key_text = |index| unsafe { key_text(request, index) };
+        assert_eq!(key_text(0), "broker-host");
+        assert_eq!(key_text(1), "clé");
+        assert_eq!(key_text(2), "");
     }
 
     #[test]
