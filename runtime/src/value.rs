@@ -121,10 +121,20 @@ pub trait ConfigValue: Sized {
     }
 }
 
+/// The 64-bit parse of an integer type wider than 32 bits: `unsigned` or `signed`.
+macro_rules! wide_parse {
+    (unsigned, $ty:ty, $text:expr) => {
+        parse::parse_unsigned($text, <$ty>::MAX as u64)
+    };
+    (signed, $ty:ty, $text:expr) => {
+        parse::parse_signed($text, <$ty>::MIN as i64, <$ty>::MAX as i64)
+    };
+}
+
 /// The primitive integers, `signed` or not: up to 32 bits by the 32-bit parser the fetch loop
-/// uses too, wider by the 64-bit ones.
+/// uses too, wider by the 64-bit one of their signedness (`wide_parse!`).
 macro_rules! integers {
-    (signed = $signed:literal: $($ty:ty),*) => {$(
+    (signed = $signed:literal, wide = $wide:ident: $($ty:ty),*) => {$(
         impl ConfigValue for $ty {
             const MAX_LEN: usize = parse::decimal_width(<$ty>::MIN as i128, <$ty>::MAX as u128);
             fn parse(text: &[u8]) -> Result<Self, ParseError> {
@@ -133,13 +143,8 @@ macro_rules! integers {
                     let width = size_of::<$ty>().trailing_zeros() as u8;
                     return parse::parse_narrow(text, $signed, width).map(|bits| bits as $ty);
                 }
-                if $signed {
-                    let value = parse::parse_signed(text, <$ty>::MIN as i64, <$ty>::MAX as i64)?;
-                    <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
-                } else {
-                    let value = parse::parse_unsigned(text, <$ty>::MAX as u64)?;
-                    <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
-                }
+                let value = wide_parse!($wide, $ty, text)?;
+                <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
             }
             #[doc(hidden)]
             #[inline(always)]
@@ -153,8 +158,8 @@ macro_rules! integers {
         }
     )*};
 }
-integers!(signed = false: u8, u16, u32, u64, usize);
-integers!(signed = true: i8, i16, i32, i64, isize);
+integers!(signed = false, wide = unsigned: u8, u16, u32, u64, usize);
+integers!(signed = true, wide = signed: i8, i16, i32, i64, isize);
 
 impl ConfigValue for u128 {
     const MAX_LEN: usize = parse::decimal_width(0, u128::MAX);
