@@ -146,3 +146,15 @@ fn a_future_never_polled_leaves_the_channel_open() {
     assert_eq!(cloud.requests_sent(), 0);
     assert_eq!(Mqtt::fetch(&mut channel).unwrap().broker_port, 8883);
 }
+
+/// Polled for a response on a channel that sent no request, a channel answers at once, as
+/// the device channel does: there is nothing to wait for.
+#[test]
+fn polling_without_a_request_is_channel_closed() {
+    use microvisor_config::AsyncConfigChannel;
+    let cloud = cloud();
+    let mut channel = cloud.open_channel();
+    let (_, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    assert_eq!(channel.poll_response(&mut cx), Poll::Ready(Err(WaitError::ChannelClosed)));
+}

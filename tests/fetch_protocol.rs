@@ -237,6 +237,15 @@ fn no_response_and_closed_while_waiting() {
     assert_eq!(fetch(&cloud).unwrap_err(), FetchError::Wait(WaitError::ChannelClosed));
 }
 
+/// A wait on a channel that sent no request answers at once, as the device channel does:
+/// there is nothing to wait for.
+#[test]
+fn waiting_without_a_request_is_channel_closed() {
+    let cloud = cloud();
+    let mut channel = cloud.open_channel();
+    assert_eq!(channel.wait_response(), Err(WaitError::ChannelClosed));
+}
+
 #[test]
 fn response_data_failure() {
     let mut cloud = cloud();

@@ -456,9 +456,9 @@ impl ConfigChannel for SimChannel<'_> {
 
     fn wait_response(&mut self) -> Result<(), WaitError> {
         match self.state {
-            State::Closed => return Err(WaitError::ChannelClosed),
-            // Nothing was sent, so nothing will arrive.
-            State::Open => return Err(WaitError::Timeout),
+            // Nothing was sent, so nothing will arrive: as the device channel, which answers
+            // a wait without a request at once rather than after its timeout.
+            State::Closed | State::Open => return Err(WaitError::ChannelClosed),
             State::Sent | State::Arrived => {}
         }
         if self.cloud.has_fault(|f| *f == ChannelFault::NoResponse).is_some()
@@ -536,8 +536,8 @@ impl crate::AsyncConfigChannel for SimChannel<'_> {
         use std::task::Poll;
         self.cloud.log.borrow_mut().polls += 1;
         match self.state {
-            State::Closed => return Poll::Ready(Err(WaitError::ChannelClosed)),
-            State::Open => return Poll::Ready(Err(WaitError::Timeout)),
+            // As `wait_response`.
+            State::Closed | State::Open => return Poll::Ready(Err(WaitError::ChannelClosed)),
             State::Sent | State::Arrived => {}
         }
         if self.cloud.has_fault(|f| *f == ChannelFault::ClosedWhileWaiting).is_some() {
