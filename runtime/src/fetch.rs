@@ -1194,6 +1194,12 @@ pub const fn drops_fields(ops: OpsTable) -> bool {
 /// refresh whose fields need no drop ([`drops_fields`]). Whatever was at `to` is overwritten,
 /// every byte (a secret there included), and the only other copy of what is there now is wiped.
 ///
+/// "Every byte" includes the staging copy's padding and unused capacity, which hold no value:
+/// the copy is of `MaybeUninit` bytes, and the old secret past a shorter new value is
+/// overwritten by whatever those bytes hold. An optimiser that could prove them uninitialized
+/// might skip copying them; none can here, since the parsers that filled the copy are called
+/// through function pointers and raw places (the `zeroize` tests read the result back).
+///
 /// # Safety
 ///
 /// `from` is valid for reads and writes of `len` bytes, `to` for writes, and they do not
