@@ -335,11 +335,16 @@ fn optional_integers_with_their_own_entries_keep_their_width() {
     }
     let cloud = |byte: &str, port: &str, offset: &str| {
         let mut cloud = Cloud::new();
-        for (key, text) in [("byte", byte), ("after-byte", "7"), ("port", port)] {
+        let config = [
+            ("byte", byte),
+            ("after-byte", "7"),
+            ("port", port),
+            ("after-port", "9"),
+            ("offset", offset),
+        ];
+        for (key, text) in config {
             cloud.insert(Scope::Device, Store::Config, key, text);
         }
-        cloud.insert(Scope::Device, Store::Config, "after-port", "9");
-        cloud.insert(Scope::Device, Store::Config, "offset", offset);
         cloud.insert(Scope::Device, Store::Secret, "secret", "-128");
         cloud
     };

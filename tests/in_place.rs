@@ -254,7 +254,7 @@ struct TextWith {
 fn a_refresh_drops_the_old_settings_only_when_a_field_needs_it() {
     use microvisor_config::__private::drops_fields;
     assert!(!drops_fields(WrappersOfDropless::FIELD_OPS), "Option, Secret of drop-less types");
-    assert!(!drops_fields(Settings2::FIELD_OPS), "the crate's own types");
+    assert!(!drops_fields(OwnTypes::FIELD_OPS), "the crate's own types");
     assert!(drops_fields(Settings::FIELD_OPS), "Counted");
     assert!(drops_fields(SecretCounted::FIELD_OPS), "Secret<Counted>");
     assert!(drops_fields(OptionalSecretCounted::FIELD_OPS), "Option<Secret<Counted>>");
@@ -275,7 +275,7 @@ fn a_secret_of_a_drop_type_is_dropped_by_a_refresh() {
 /// The crate's own types only.
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]
-struct Settings2 {
+struct OwnTypes {
     name: microvisor_config::heapless::String<8>,
     #[config(store = secret)]
     key: Secret<microvisor_config::Hex<4>>,

@@ -26,8 +26,8 @@ enum Item {
     /// A text, and what it means for the field: its value or why it is invalid (a text longer
     /// than `max_len` is "too long" whatever it means, judged at check time).
     Text(Vec<u8>, Result<Val, ParseError>),
-    /// Not stored; `true` if stored under the same key in the other store and in the other scope
-    /// instead (which must not be read).
+    /// Not stored; `true` if stored under the same key twice instead, in the other store of
+    /// the field's scope and in the other scope's field store (neither of which may be read).
     Missing(bool),
     Fault(Fault),
 }
@@ -365,7 +365,8 @@ impl Case {
                 Item::Text(text, _) => put(&mut cloud, index, text),
                 Item::Missing(false) => {}
                 Item::Missing(true) => {
-                    // The same key in the other store and the other scope: not this field's.
+                    // The same key in the field's scope but the other store, and in the other
+                    // scope but the field's store: neither is this field's.
                     let store = match spec.store {
                         Store::Config => Store::Secret,
                         Store::Secret => Store::Config,

@@ -103,13 +103,20 @@ fn the_value_is_dropped_once_then_wiped() {
     assert_eq!(left, [0u8; 24]);
 }
 
+/// Storage for a `T` whose every byte is 0xa5, so that what a test reads back afterwards shows
+/// what was written over it.
+fn painted<T>() -> MaybeUninit<T> {
+    let mut slot = MaybeUninit::<T>::uninit();
+    // SAFETY: `size_of` bytes of writable storage; any bytes are valid for it.
+    unsafe { slot.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<T>()) };
+    slot
+}
+
 /// A secret whose parse failed half-way is wiped: hex decodes into the slot as it goes, so
 /// `deadbeef` is there when `zz` is met.
 #[test]
 fn a_secret_that_failed_to_parse_is_wiped() {
-    let mut slot = MaybeUninit::<Secret<Hex<8>>>::uninit();
-    // SAFETY: `slot` is `size_of` bytes of writable storage; any bytes are valid for it.
-    unsafe { slot.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<Secret<Hex<8>>>()) };
+    let mut slot = painted::<Secret<Hex<8>>>();
     assert!(Secret::<Hex<8>>::parse_into(b"deadbeefzz00", &mut slot).is_err());
     // SAFETY: every byte was written above, and the wipe writes zeros over all of them.
     let left = unsafe { storage(&slot) };
@@ -117,9 +124,7 @@ fn a_secret_that_failed_to_parse_is_wiped() {
 
     // The same parse outside a `Secret` leaves the decoded bytes: what makes this test able to
     // fail.
-    let mut slot = MaybeUninit::<Hex<8>>::uninit();
-    // SAFETY: as above.
-    unsafe { slot.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<Hex<8>>()) };
+    let mut slot = painted::<Hex<8>>();
     assert!(Hex::<8>::parse_into(b"deadbeefzz00", &mut slot).is_err());
     // SAFETY: as above; the failed parse wrote a whole `Hex` value first.
     let left = unsafe { storage(&slot) };
@@ -130,11 +135,7 @@ fn a_secret_that_failed_to_parse_is_wiped() {
 /// rather than by `Secret`'s own: the payload's place is wiped all the same.
 #[test]
 fn an_optional_secret_that_failed_to_parse_is_wiped() {
-    let mut slot = MaybeUninit::<Option<Secret<Hex<8>>>>::uninit();
-    // SAFETY: `slot` is `size_of` bytes of writable storage; any bytes are valid for it.
-    unsafe {
-        slot.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<Option<Secret<Hex<8>>>>())
-    };
+    let mut slot = painted::<Option<Secret<Hex<8>>>>();
     assert!(Option::<Secret<Hex<8>>>::parse_into(b"deadbeefzz00", &mut slot).is_err());
     // SAFETY: every byte was written above (the parse writes only whole values over them).
     let left = unsafe { storage(&slot) };
@@ -312,9 +313,7 @@ fn bytes_after_fetch(port: &str, unwind: bool) -> (Vec<u8>, Vec<u8>) {
     cloud.insert(Scope::Device, Store::Secret, "key", "deadbeefdeadbeef");
     cloud.insert(Scope::Device, Store::Config, "name", "gateway");
     cloud.insert(Scope::Device, Store::Config, "port", port);
-    let mut slot = MaybeUninit::<KeyThenPort>::uninit();
-    // SAFETY: `slot` is `size_of` bytes of writable storage; any bytes are valid for it.
-    unsafe { slot.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<KeyThenPort>()) };
+    let mut slot = painted::<KeyThenPort>();
     let fetched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         KeyThenPort::fetch_into(&mut cloud.open_channel(), &mut slot).is_ok()
     }));
@@ -361,6 +360,7 @@ struct Rotating {
 fn a_refresh_leaves_the_staging_copy_zeroed() {
     use microvisor_config::sim::Cloud;
     use microvisor_config::{Scope, Store};
+    assert!(!microvisor_config::__private::drops_fields(Rotating::FIELD_OPS), "the move path");
     let mut cloud = Cloud::new();
     cloud
         .insert(Scope::Device, Store::Secret, "key", "0011223344556677")
@@ -388,9 +388,7 @@ fn staging_after_refresh<T: MicrovisorConfig>(
     settings: &mut T,
     cloud: &microvisor_config::sim::Cloud,
 ) -> Vec<u8> {
-    let mut staging = MaybeUninit::<T>::uninit();
-    // SAFETY: `size_of` bytes of writable storage; any bytes are valid for it.
-    unsafe { staging.as_mut_ptr().cast::<u8>().write_bytes(0xa5, size_of::<T>()) };
+    let mut staging = painted::<T>();
     settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
     // SAFETY: every byte was written above, and the refresh writes only whole values or zeros.
     unsafe { storage(&staging) }

@@ -108,7 +108,6 @@ const DEVICE: u32 = 1;
 const ACCOUNT: u32 = 0;
 const CONFIG: u32 = 1;
 const SECRET: u32 = 0;
-const U64: u128 = u64::MAX as u128;
 
 fn region(text: &[u8]) -> Result<Value, ParseError> {
     match text {
@@ -168,7 +167,7 @@ pub fn fields() -> [FieldDef; 17] {
         }),
         f("api-key", ACCOUNT, SECRET, 12, some(Value::None), |t| r::string(t, 12).map(Value::Text)),
         f("serial", DEVICE, CONFIG, 20, Missing::Required, |t| {
-            r::unsigned(t, U64).map(Value::Unsigned)
+            r::unsigned(t, u64::MAX.into()).map(Value::Unsigned)
         }),
         f("level", DEVICE, CONFIG, 4, Missing::Required, |t| {
             r::signed(t, i8::MIN.into(), i8::MAX.into()).map(Value::Signed)

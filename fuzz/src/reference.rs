@@ -11,25 +11,6 @@
 
 use microvisor_config::ParseError;
 
-/// Whether the decimal digits `digits` (possibly empty) denote a number `<= limit`.
-fn digits_fit(digits: &[u8], limit: u128) -> bool {
-    if digits.is_empty() {
-        return true;
-    }
-    // Leading zeros do not count; after them, more than 39 digits never fit a u128.
-    let significant: &[u8] = {
-        let start = digits.iter().position(|&b| b != b'0').unwrap_or(digits.len());
-        &digits[start..]
-    };
-    if significant.is_empty() {
-        return true;
-    }
-    std::str::from_utf8(significant)
-        .ok()
-        .and_then(|s| s.parse::<u128>().ok())
-        .is_some_and(|value| value <= limit)
-}
-
 /// Strict unsigned decimal: ASCII digits only (no sign, no space, leading zeros allowed), at
 /// most `max`. A byte that is not a digit is named wherever it is, however many digits come
 /// before it; otherwise a number above `max` is out of range.
@@ -41,12 +22,11 @@ pub fn unsigned(text: &[u8], max: u128) -> Result<u128, ParseError> {
     if end < text.len() {
         return Err(ParseError::NotDecimal { at: end });
     }
-    if !digits_fit(text, max) {
-        return Err(ParseError::OutOfRange);
+    // All digits: the standard parser reads the value (leading zeros allowed), or overflows.
+    match std::str::from_utf8(text).unwrap().parse::<u128>() {
+        Ok(value) if value <= max => Ok(value),
+        _ => Err(ParseError::OutOfRange),
     }
-    // All digits and in range: the standard parser must agree on the value.
-    let value: u128 = std::str::from_utf8(text).unwrap().parse().unwrap();
-    Ok(value)
 }
 
 /// Strict signed decimal: an optional `+` or `-`, then as [`unsigned`]; within `min..=max`.
