@@ -49,23 +49,11 @@ fn fetch_with_buffer<T: MicrovisorConfig>(
     channel: &mut dyn microvisor_config::ConfigChannel,
     scratch: &mut [u8],
 ) -> bool {
-    use microvisor_config::__private::{receive_fields, send, wait};
+    use microvisor_config::__private::{send, wait};
     send(channel, microvisor_config::Request::of::<T>()).unwrap();
     wait(channel).unwrap();
     let mut out = core::mem::MaybeUninit::<T>::uninit();
-    // SAFETY: `out` is a `MaybeUninit<T>` and the tables are `T`'s own.
-    let result = unsafe {
-        receive_fields(
-            channel,
-            None,
-            microvisor_config::Request::of::<T>(),
-            T::FIELD_ROWS,
-            T::FIELD_OPS,
-            microvisor_config::__private::bytes_of(&mut out),
-            scratch,
-            microvisor_config::__private::secret_scratch_bytes(T::SCHEMA),
-        )
-    };
+    let result = receive_with_scratch(channel, None, &mut out, scratch);
     if result.is_ok() {
         // SAFETY: `receive_fields` answered `Ok`, so every field is written; dropped once.
         unsafe { out.assume_init_drop() };

@@ -7,6 +7,7 @@
 //! Run under Miri by `scripts/miri`.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
+mod common;
 mod reliability;
 
 use core::mem::{size_of, MaybeUninit};
@@ -238,7 +239,7 @@ fn secrets_print_redacted() {
 /// them); the read buffer is wiped of them all the same.
 #[test]
 fn the_read_buffer_is_wiped_on_the_reporting_path() {
-    use microvisor_config::__private::{receive_fields, ReportSink};
+    use microvisor_config::__private::ReportSink;
     use microvisor_config::{ConfigChannel, FieldOutcome};
 
     let mut cloud = cloud_of(&GOOD);
@@ -258,19 +259,8 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
             finish: |reader, report, rows, from| reader.finish_report(report, rows, from),
         };
         let mut out = MaybeUninit::<Rich>::uninit();
-        // SAFETY: `out` is a `MaybeUninit<Rich>` and the tables are `Rich`'s own.
-        let result = unsafe {
-            receive_fields(
-                &mut channel,
-                Some(&mut report),
-                microvisor_config::Request::of::<Rich>(),
-                Rich::FIELD_ROWS,
-                Rich::FIELD_OPS,
-                microvisor_config::__private::bytes_of(&mut out),
-                &mut scratch,
-                microvisor_config::__private::secret_scratch_bytes(Rich::SCHEMA),
-            )
-        };
+        let result =
+            common::receive_with_scratch(&mut channel, Some(&mut report), &mut out, &mut scratch);
         // It stops at the port; what it wrote before is dropped, the rest read and judged,
         // then the buffer wiped.
         assert_eq!(result.unwrap_err().key(), Some(Rich::SCHEMA[1].key));

@@ -68,3 +68,27 @@ pub struct Small {
 
 /// A cloud file that holds [`Small`].
 pub const SMALL: &str = "[device.config]\nhost = \"mqtt.example.com\"\nport = 8883\n";
+
+/// Runs the fetch core on `T` as its generated `receive_into` does, but with a read buffer the
+/// test owns, so that it can look at it afterwards (and with the report given).
+pub fn receive_with_scratch<T: MicrovisorConfig>(
+    channel: &mut dyn microvisor_config::ConfigChannel,
+    report: Option<&mut microvisor_config::__private::ReportSink<'_>>,
+    out: &mut core::mem::MaybeUninit<T>,
+    scratch: &mut [u8],
+) -> Result<(), microvisor_config::FetchError> {
+    use microvisor_config::__private::{bytes_of, receive_fields, secret_scratch_bytes};
+    // SAFETY: `out` is a `MaybeUninit<T>`, and the request and tables are `T`'s own.
+    unsafe {
+        receive_fields(
+            channel,
+            report,
+            microvisor_config::Request::of::<T>(),
+            T::FIELD_ROWS,
+            T::FIELD_OPS,
+            bytes_of(out),
+            scratch,
+            secret_scratch_bytes(T::SCHEMA),
+        )
+    }
+}
