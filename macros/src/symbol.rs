@@ -22,8 +22,8 @@ pub const FIELD_WORDS: &[&str] =
 /// The words the struct's attribute takes.
 pub const CONTAINER_WORDS: &[&str] = &[SCOPE, STORE, RENAME_ALL];
 
-pub const SCOPES: &[&str] = &["device", "account"];
-pub const STORES: &[&str] = &["config", "secret"];
+pub const SCOPES: &[&str; 2] = &["device", "account"];
+pub const STORES: &[&str; 2] = &["config", "secret"];
 
 /// The cloud's limits (MICROVISOR.md).
 pub const MAX_KEY_LEN: usize = 100;

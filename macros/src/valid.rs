@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::ast::{Field, Input, Key, KeySource};
 use crate::attr::{ContainerAttrs, Scope, Store};
 use crate::ctxt::Ctxt;
-use crate::symbol::{MAX_KEY_LEN, MAX_VALUE_LEN, SCOPE, STORE};
+use crate::symbol::{MAX_KEY_LEN, MAX_VALUE_LEN, SCOPE, SCOPES, STORE, STORES};
 
 pub fn check(cx: &Ctxt, input: &Input<'_>) {
     check_has_fields(cx, input);
@@ -44,7 +44,7 @@ fn check_scope_everywhere(cx: &Ctxt, input: &Input<'_>) {
         input,
         input.attrs.scope.is_written(),
         |field| field.attrs.scope.is_written(),
-        (SCOPE, "device", "account"),
+        (SCOPE, SCOPES),
     );
 }
 
@@ -56,7 +56,7 @@ fn check_store_everywhere(cx: &Ctxt, input: &Input<'_>) {
         input,
         input.attrs.store.is_written(),
         |field| field.attrs.store.is_written(),
-        (STORE, "config", "secret"),
+        (STORE, STORES),
     );
 }
 
@@ -67,7 +67,7 @@ fn check_everywhere(
     input: &Input<'_>,
     on_struct: bool,
     on_field: impl Fn(&Field<'_>) -> bool,
-    (word, usual, other): (&str, &str, &str),
+    (word, &[usual, other]): (&str, &[&str; 2]),
 ) {
     if on_struct {
         return;
