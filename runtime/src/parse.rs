@@ -203,8 +203,9 @@ pub fn utf8(text: &[u8]) -> Result<&str, ParseError> {
 /// Where the first sequence that is not well-formed UTF-8 starts (`Utf8Error::valid_up_to`),
 /// or `None`. The same rules as `core::str::from_utf8` (RFC 3629: no overlong forms, no
 /// surrogates, nothing above U+10FFFF) in a fraction of its flash: core's is tuned for speed
-/// on long text with a 256-byte table, and a config value is short. A sequence is decoded to
-/// its code point and the point checked, rather than its bytes checked against per-lead ranges.
+/// on long text with a 256-byte table, and a config value is short. Each byte of a sequence is
+/// checked against a range (Unicode's table of well-formed byte sequences), not decoded: fewer
+/// bytes of code than decoding the code point and checking it.
 pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
     let mut at = ascii_prefix_len(text);
     while let Some(&lead) = text.get(at) {
@@ -213,27 +214,30 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
         if lead < 0x80 {
             continue;
         }
-        // The lead's leading ones: one more than the continuation bytes that follow it (one
-        // alone is a continuation byte, five or more no byte of UTF-8).
-        let ones = (!(u32::from(lead) << 24)).leading_zeros();
-        let more = ones.wrapping_sub(1);
-        if more.wrapping_sub(1) > 2 {
+        // C0 and C1 lead only overlong forms; F5 and above points past U+10FFFF.
+        let lead = u32::from(lead);
+        if lead.wrapping_sub(0xc2) > 0xf4 - 0xc2 {
             return Some(start);
         }
-        // The lead's payload bits: five, four or three.
-        let mut point = u32::from(lead) & (0x7f >> ones);
+        // C2..DF, E0..EF and F0..F4 lead one, two and three continuation bytes.
+        let more = 1 + usize::from(lead >= 0xe0) + usize::from(lead >= 0xf0);
+        // The range of the byte after the lead, as `low` and `low + span`: 80..BF but for four
+        // leads, where it rules out overlong forms (E0, F0), surrogates (ED) and points past
+        // U+10FFFF (F4). Every later byte is 80..BF.
+        let (mut low, mut span) = match lead {
+            0xe0 => (0xa0, 0x1f),
+            0xed => (0x80, 0x1f),
+            0xf0 => (0x90, 0x2f),
+            0xf4 => (0x80, 0x0f),
+            _ => (0x80, 0x3f),
+        };
         for _ in 0..more {
             match text.get(at) {
-                Some(&next) if next & 0xc0 == 0x80 => point = point << 6 | u32::from(next & 0x3f),
+                Some(&next) if u32::from(next).wrapping_sub(low) <= span => {}
                 _ => return Some(start),
             }
+            (low, span) = (0x80, 0x3f);
             at += 1;
-        }
-        // The least code point that needs `more` continuation bytes is `1 << 7`, `1 << 11` or
-        // `1 << 16`: anything less is an overlong form.
-        let least_bits = 4 * more + 3 + (more >> 1 & more);
-        if point >> least_bits == 0 || point > 0x10_ffff || (0xd800..=0xdfff).contains(&point) {
-            return Some(start);
         }
     }
     None
