@@ -1,7 +1,7 @@
 //! The vendor's MQTT demo schema (MICROVISOR.md), in Rust and as the C baseline's struct, with
 //! the cloud that serves it and the checks of what came back.
 
-use microvisor_config::heapless::String;
+use microvisor_config::heapless::{String, Vec};
 use microvisor_config::{Hex, MicrovisorConfig, Secret};
 
 use crate::cloud::{self, CONFIG, DEVICE, SECRET};
@@ -49,6 +49,54 @@ impl Mqtt {
             private_key: Secret::new(Hex::new()),
             username: String::new(),
             password: Secret::new(String::new()),
+        }
+    }
+}
+
+/// [`Mqtt`] with its four text fields as bytes (`heapless::Vec<u8, N>`), not `String`: the
+/// same fetch without UTF-8 validation, which `bench/run` measures beside the others to show
+/// what that check costs (the C baseline does not make it; see bench/README.md).
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+pub struct MqttTextAsBytes {
+    /// The broker's host name.
+    #[config(key = "broker-host")]
+    pub broker_host: Vec<u8, 128>,
+    /// The broker's port.
+    #[config(key = "broker-port")]
+    pub broker_port: u16,
+    /// The MQTT client id.
+    #[config(key = "client-id")]
+    pub client_id: Option<Vec<u8, 34>>,
+    /// The broker's CA certificate, DER.
+    #[config(key = "root-CA")]
+    pub root_ca: Hex<1536>,
+    /// The device's certificate, DER.
+    #[config(key = "cert")]
+    pub cert: Hex<1024>,
+    /// The device's private key, DER.
+    #[config(key = "private_key", store = secret)]
+    pub private_key: Secret<Hex<1536>>,
+    /// The broker user name.
+    #[config(key = "username")]
+    pub username: Vec<u8, 128>,
+    /// The broker password.
+    #[config(key = "password", store = secret)]
+    pub password: Secret<Vec<u8, 128>>,
+}
+
+impl MqttTextAsBytes {
+    /// Empty settings, for a `static`.
+    pub const fn empty() -> Self {
+        MqttTextAsBytes {
+            broker_host: Vec::new(),
+            broker_port: 0,
+            client_id: None,
+            root_ca: Hex::new(),
+            cert: Hex::new(),
+            private_key: Secret::new(Hex::new()),
+            username: Vec::new(),
+            password: Secret::new(Vec::new()),
         }
     }
 }
@@ -175,6 +223,22 @@ pub fn check(settings: &Mqtt) -> bool {
         && cloud::same_hex(settings.private_key.expose_secret(), fake::value_of(b"private_key"))
         && settings.username.as_bytes() == fake::value_of(b"username")
         && settings.password.expose_secret().as_bytes() == fake::value_of(b"password")
+}
+
+/// Whether the settings of the benchmark's text-as-bytes variant are what the cloud holds.
+pub fn check_text_as_bytes(settings: &MqttTextAsBytes) -> bool {
+    let client_id = fake::value_of(b"client-id");
+    settings.broker_host == fake::value_of(b"broker-host")
+        && settings.broker_port == 8883
+        && match &settings.client_id {
+            Some(value) => !client_id.is_empty() && value == client_id,
+            None => client_id.is_empty(),
+        }
+        && cloud::same_hex(&settings.root_ca, fake::value_of(b"root-CA"))
+        && cloud::same_hex(&settings.cert, fake::value_of(b"cert"))
+        && cloud::same_hex(settings.private_key.expose_secret(), fake::value_of(b"private_key"))
+        && settings.username == fake::value_of(b"username")
+        && settings.password.expose_secret() == fake::value_of(b"password")
 }
 
 /// Whether the C baseline's settings are what the cloud holds.

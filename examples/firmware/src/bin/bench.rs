@@ -6,7 +6,9 @@
 //! - `bench-c`: the C baseline (`mqtt_config_fetch` / `synthetic64_config_fetch`);
 //! - `bench-thin`: the thin prototype of bench/README.md's proposal (`src/thin.rs`);
 //! - none of them: nothing (the build the others are subtracted from);
-//! - `synthetic64`: the 64-key schema instead of the MQTT demo's.
+//! - `synthetic64`: the 64-key schema instead of the MQTT demo's;
+//! - `text-as-bytes`: with `bench-rust` on the MQTT schema, its text fields as bytes
+//!   (`MqttTextAsBytes`): the fetch without UTF-8 validation, measured for what that costs.
 //!
 //! Everything else is the same in every build: the fake Microvisor (kept whole through a
 //! table of its entry points), the cloud's values, the measurement and the output. So the
@@ -30,11 +32,18 @@ use microvisor_config_firmware::{fake, measure, out, request_network};
 ))]
 compile_error!("pick one of `bench-rust`, `bench-c` and `bench-thin`");
 
+#[cfg(all(feature = "text-as-bytes", any(not(feature = "bench-rust"), feature = "synthetic64")))]
+compile_error!("`text-as-bytes` is a variant of `bench-rust` on the MQTT schema");
+
 #[cfg(not(feature = "synthetic64"))]
 #[allow(unused_imports)]
 mod schema {
+    #[cfg(not(feature = "text-as-bytes"))]
+    pub use microvisor_config_firmware::mqtt::Mqtt as Settings;
+    #[cfg(feature = "text-as-bytes")]
+    pub use microvisor_config_firmware::mqtt::MqttTextAsBytes as Settings;
     pub use microvisor_config_firmware::mqtt::{
-        load_cloud as load, mqtt_config_fetch as c_fetch, CMqtt as CSettings, Mqtt as Settings,
+        load_cloud as load, mqtt_config_fetch as c_fetch, CMqtt as CSettings,
         ThinMqtt as ThinSettings,
     };
     pub const NAME: &str = "mqtt";

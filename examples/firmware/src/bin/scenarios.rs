@@ -20,7 +20,7 @@ use microvisor_config::{FetchError, ItemError, MicrovisorConfig, MvStatus, Parse
 use microvisor_config_firmware::cbaseline::{self, CfError};
 use microvisor_config_firmware::cloud::{CONFIG, DEVICE, SECRET};
 use microvisor_config_firmware::fake::{self, Delivery, Script, Stats};
-use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt, ThinMqtt};
+use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt, MqttTextAsBytes, ThinMqtt};
 use microvisor_config_firmware::synthetic64::{self, CSynthetic64, Synthetic64, ThinSynthetic64};
 use microvisor_config_firmware::{measure, open_channel, out, Global, NETWORK};
 
@@ -167,6 +167,24 @@ fn mqtt_ok() {
         out::str("    the fake saw another exchange than one request and 8 reads in order\n");
     }
     report("mqtt: the demo schema is fetched, every value checked", loaded && values && protocol);
+}
+
+/// The benchmark's variant of the schema, text fields as bytes, fetches what the other does.
+fn mqtt_text_as_bytes() {
+    static LIVE: Global<MqttTextAsBytes> = Global::new(MqttTextAsBytes::empty());
+    let loaded = reset_mqtt(true);
+    fake::set_script(Script::normal());
+    // SAFETY: thread mode; LIVE is this scenario's only.
+    let result = on_new_channel(|mut channel| unsafe { LIVE.get() }.refresh(&mut channel));
+    if let Err(error) = &result {
+        describe(error);
+    }
+    // SAFETY: as above.
+    let values = result.is_ok() && mqtt::check_text_as_bytes(unsafe { LIVE.get() });
+    report(
+        "mqtt, text as bytes (bench/run's variant): fetched, every value checked",
+        loaded && values && tidy(1),
+    );
 }
 
 fn mqtt_without_client_id() {
@@ -695,6 +713,7 @@ fn main() -> ! {
     report("setup: notification centers and network", setup);
     if setup {
         mqtt_ok();
+        mqtt_text_as_bytes();
         mqtt_without_client_id();
         mqtt_refresh_is_atomic();
         mqtt_key_not_found();
