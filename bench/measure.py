@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns the six benchmark builds into the table and bench/results.json (called by bench/run).
+"""Turns the nine benchmark builds into the table and bench/results.json (called by bench/run).
 
     measure.py OUT_DIR RESULTS_JSON
 
