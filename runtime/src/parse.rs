@@ -564,7 +564,7 @@ mod tests {
         assert_eq!(utf8("caf\u{e9} \u{1f600}".as_bytes()), Ok("caf\u{e9} \u{1f600}"));
     }
 
-    /// Text longer than the eight-byte ASCII stride, with a non-ASCII sequence (valid or not)
+    /// Text longer than the four-byte ASCII stride, with a non-ASCII sequence (valid or not)
     /// at every position: the stride must stop at the right word and hand over to the checks.
     #[test]
     fn utf8_agrees_with_core_past_the_ascii_stride() {
