@@ -221,22 +221,18 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
         }
         // C2..DF, E0..EF and F0..F4 lead one, two and three continuation bytes.
         let more = 1 + usize::from(lead >= 0xe0) + usize::from(lead >= 0xf0);
-        // The range of the byte after the lead, as `low` and `low + span`: 80..BF but for four
-        // leads, where it rules out overlong forms (E0, F0), surrogates (ED) and points past
-        // U+10FFFF (F4). Every later byte is 80..BF.
-        let (mut low, mut span) = match lead {
-            0xe0 => (0xa0, 0x1f),
-            0xed => (0x80, 0x1f),
-            0xf0 => (0x90, 0x2f),
-            0xf4 => (0x80, 0x0f),
-            _ => (0x80, 0x3f),
-        };
+        // The range `low..=high` of the byte after the lead: 80..BF but for four leads, where it
+        // rules out overlong forms (E0: A0..BF, F0: 90..BF), surrogates (ED: 80..9F) and points
+        // past U+10FFFF (F4: 80..8F). Every later byte is 80..BF. Sums of flags, not a `match`:
+        // conditional moves in a straight line, where a `match` compiles to a tree of branches.
+        let mut low = 0x80 + 0x20 * u32::from(lead == 0xe0) + 0x10 * u32::from(lead == 0xf0);
+        let mut high = 0xbf - 0x20 * u32::from(lead == 0xed) - 0x30 * u32::from(lead == 0xf4);
         for _ in 0..more {
             match text.get(at) {
-                Some(&next) if u32::from(next).wrapping_sub(low) <= span => {}
+                Some(&next) if (low..=high).contains(&u32::from(next)) => {}
                 _ => return Some(start),
             }
-            (low, span) = (0x80, 0x3f);
+            (low, high) = (0x80, 0xbf);
             at += 1;
         }
     }
