@@ -7,98 +7,97 @@ use microvisor_config::{Hex, MicrovisorConfig, Secret};
 use crate::cloud::{self, CONFIG, DEVICE, SECRET};
 use crate::fake;
 
-/// The MQTT demo's settings, all device-scoped.
-#[derive(MicrovisorConfig)]
-#[config(scope = device, store = config)]
-pub struct Mqtt {
-    /// The broker's host name.
-    #[config(key = "broker-host")]
-    pub broker_host: String<128>,
-    /// The broker's port.
-    #[config(key = "broker-port")]
-    pub broker_port: u16,
-    /// The MQTT client id; the demo otherwise uses the 34-byte device id.
-    #[config(key = "client-id")]
-    pub client_id: Option<String<34>>,
-    /// The broker's CA certificate, DER.
-    #[config(key = "root-CA")]
-    pub root_ca: Hex<1536>,
-    /// The device's certificate, DER.
-    #[config(key = "cert")]
-    pub cert: Hex<1024>,
-    /// The device's private key, DER.
-    #[config(key = "private_key", store = secret)]
-    pub private_key: Secret<Hex<1536>>,
-    /// The broker user name.
-    #[config(key = "username")]
-    pub username: String<128>,
-    /// The broker password.
-    #[config(key = "password", store = secret)]
-    pub password: Secret<String<128>>,
-}
-
-impl Mqtt {
-    /// Empty settings, for a `static`.
-    pub const fn empty() -> Self {
-        Mqtt {
-            broker_host: String::new(),
-            broker_port: 0,
-            client_id: None,
-            root_ca: Hex::new(),
-            cert: Hex::new(),
-            private_key: Secret::new(Hex::new()),
-            username: String::new(),
-            password: Secret::new(String::new()),
+/// The MQTT demo's settings struct, its four text fields of type `$text<N>`, with `empty()` and
+/// `$check`, whether the settings are what the cloud holds. Written once for [`Mqtt`] and
+/// [`MqttTextAsBytes`], so that the benchmark's two Rust builds of the schema fetch the same keys
+/// into the same fields and differ only in the text type.
+macro_rules! mqtt_settings {
+    ($(#[$doc:meta])* $name:ident, $text:ident, $check:ident) => {
+        $(#[$doc])*
+        #[derive(MicrovisorConfig)]
+        #[config(scope = device, store = config)]
+        pub struct $name {
+            /// The broker's host name.
+            #[config(key = "broker-host")]
+            pub broker_host: $text<128>,
+            /// The broker's port.
+            #[config(key = "broker-port")]
+            pub broker_port: u16,
+            /// The MQTT client id; the demo otherwise uses the 34-byte device id.
+            #[config(key = "client-id")]
+            pub client_id: Option<$text<34>>,
+            /// The broker's CA certificate, DER.
+            #[config(key = "root-CA")]
+            pub root_ca: Hex<1536>,
+            /// The device's certificate, DER.
+            #[config(key = "cert")]
+            pub cert: Hex<1024>,
+            /// The device's private key, DER.
+            #[config(key = "private_key", store = secret)]
+            pub private_key: Secret<Hex<1536>>,
+            /// The broker user name.
+            #[config(key = "username")]
+            pub username: $text<128>,
+            /// The broker password.
+            #[config(key = "password", store = secret)]
+            pub password: Secret<$text<128>>,
         }
-    }
-}
 
-/// [`Mqtt`] with its four text fields as bytes (`heapless::Vec<u8, N>`), not `String`: the
-/// same fetch without UTF-8 validation, which `bench/run` measures beside the others to show
-/// what that check costs (the C baseline does not make it; see bench/README.md).
-#[derive(MicrovisorConfig)]
-#[config(scope = device, store = config)]
-pub struct MqttTextAsBytes {
-    /// The broker's host name.
-    #[config(key = "broker-host")]
-    pub broker_host: Vec<u8, 128>,
-    /// The broker's port.
-    #[config(key = "broker-port")]
-    pub broker_port: u16,
-    /// The MQTT client id.
-    #[config(key = "client-id")]
-    pub client_id: Option<Vec<u8, 34>>,
-    /// The broker's CA certificate, DER.
-    #[config(key = "root-CA")]
-    pub root_ca: Hex<1536>,
-    /// The device's certificate, DER.
-    #[config(key = "cert")]
-    pub cert: Hex<1024>,
-    /// The device's private key, DER.
-    #[config(key = "private_key", store = secret)]
-    pub private_key: Secret<Hex<1536>>,
-    /// The broker user name.
-    #[config(key = "username")]
-    pub username: Vec<u8, 128>,
-    /// The broker password.
-    #[config(key = "password", store = secret)]
-    pub password: Secret<Vec<u8, 128>>,
-}
-
-impl MqttTextAsBytes {
-    /// Empty settings, for a `static`.
-    pub const fn empty() -> Self {
-        MqttTextAsBytes {
-            broker_host: Vec::new(),
-            broker_port: 0,
-            client_id: None,
-            root_ca: Hex::new(),
-            cert: Hex::new(),
-            private_key: Secret::new(Hex::new()),
-            username: Vec::new(),
-            password: Secret::new(Vec::new()),
+        impl $name {
+            /// Empty settings, for a `static`.
+            pub const fn empty() -> Self {
+                $name {
+                    broker_host: $text::new(),
+                    broker_port: 0,
+                    client_id: None,
+                    root_ca: Hex::new(),
+                    cert: Hex::new(),
+                    private_key: Secret::new(Hex::new()),
+                    username: $text::new(),
+                    password: Secret::new($text::new()),
+                }
+            }
         }
-    }
+
+        /// Whether the settings are what the cloud holds.
+        pub fn $check(settings: &$name) -> bool {
+            bytes(&settings.broker_host) == fake::value_of(b"broker-host")
+                && settings.broker_port == 8883
+                && same_optional(settings.client_id.as_ref().map(bytes), b"client-id")
+                && cloud::same_hex(&settings.root_ca, fake::value_of(b"root-CA"))
+                && cloud::same_hex(&settings.cert, fake::value_of(b"cert"))
+                && cloud::same_hex(
+                    settings.private_key.expose_secret(),
+                    fake::value_of(b"private_key"),
+                )
+                && bytes(&settings.username) == fake::value_of(b"username")
+                && bytes(settings.password.expose_secret()) == fake::value_of(b"password")
+        }
+    };
+}
+
+mqtt_settings!(
+    /// The MQTT demo's settings, all device-scoped.
+    Mqtt,
+    String,
+    check
+);
+
+/// A text field's type in [`MqttTextAsBytes`]: bytes, not `String`.
+type Bytes<const N: usize> = Vec<u8, N>;
+
+mqtt_settings!(
+    /// [`Mqtt`] with its four text fields as bytes (`heapless::Vec<u8, N>`), not `String`: the
+    /// same fetch without UTF-8 validation, which `bench/run` measures beside the others to
+    /// show what that check costs (the C baseline does not make it; see bench/README.md).
+    MqttTextAsBytes,
+    Bytes,
+    check_text_as_bytes
+);
+
+/// The bytes of a text field, `String` or bytes.
+fn bytes(text: &impl AsRef<[u8]>) -> &[u8] {
+    text.as_ref()
 }
 
 /// The C baseline's `struct mqtt_config` (bench/c-baseline/mqtt_config.h), field for field.
@@ -205,40 +204,12 @@ pub fn load_other_cloud() -> bool {
 }
 
 /// Whether `value` holds exactly what the cloud has under `key` (a missing key: `None`).
-fn same_optional(value: Option<&str>, key: &[u8]) -> bool {
+fn same_optional(value: Option<&[u8]>, key: &[u8]) -> bool {
     let cloud = fake::value_of(key);
     match value {
-        Some(value) => !cloud.is_empty() && value.as_bytes() == cloud,
+        Some(value) => !cloud.is_empty() && value == cloud,
         None => cloud.is_empty(),
     }
-}
-
-/// Whether the Rust settings are what the cloud holds.
-pub fn check(settings: &Mqtt) -> bool {
-    settings.broker_host.as_bytes() == fake::value_of(b"broker-host")
-        && settings.broker_port == 8883
-        && same_optional(settings.client_id.as_deref(), b"client-id")
-        && cloud::same_hex(&settings.root_ca, fake::value_of(b"root-CA"))
-        && cloud::same_hex(&settings.cert, fake::value_of(b"cert"))
-        && cloud::same_hex(settings.private_key.expose_secret(), fake::value_of(b"private_key"))
-        && settings.username.as_bytes() == fake::value_of(b"username")
-        && settings.password.expose_secret().as_bytes() == fake::value_of(b"password")
-}
-
-/// Whether the settings of the benchmark's text-as-bytes variant are what the cloud holds.
-pub fn check_text_as_bytes(settings: &MqttTextAsBytes) -> bool {
-    let client_id = fake::value_of(b"client-id");
-    settings.broker_host == fake::value_of(b"broker-host")
-        && settings.broker_port == 8883
-        && match &settings.client_id {
-            Some(value) => !client_id.is_empty() && value == client_id,
-            None => client_id.is_empty(),
-        }
-        && cloud::same_hex(&settings.root_ca, fake::value_of(b"root-CA"))
-        && cloud::same_hex(&settings.cert, fake::value_of(b"cert"))
-        && cloud::same_hex(settings.private_key.expose_secret(), fake::value_of(b"private_key"))
-        && settings.username == fake::value_of(b"username")
-        && settings.password.expose_secret() == fake::value_of(b"password")
 }
 
 /// Whether the C baseline's settings are what the cloud holds.
@@ -339,7 +310,7 @@ impl ThinMqtt {
 pub fn check_thin(settings: &ThinMqtt) -> bool {
     settings.broker_host.as_bytes() == fake::value_of(b"broker-host")
         && settings.broker_port == 8883
-        && same_optional(settings.client_id.as_deref(), b"client-id")
+        && same_optional(settings.client_id.as_deref().map(str::as_bytes), b"client-id")
         && cloud::same_hex(settings.root_ca.as_bytes(), fake::value_of(b"root-CA"))
         && cloud::same_hex(settings.cert.as_bytes(), fake::value_of(b"cert"))
         && cloud::same_hex(
