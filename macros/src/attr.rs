@@ -480,26 +480,23 @@ fn parse_store(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Stor
     }))
 }
 
+/// The case a `rename_all = "..."` names, for structs and enums alike; an unknown one is
+/// reported on the literal.
 pub fn parse_rename_rule(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<RenameRule>> {
-    Ok(parse_lit_str(cx, meta, RENAME_ALL)?.and_then(|lit| rename_rule_of(cx, &lit)))
-}
-
-/// The case a `rename_all = "..."` literal names, for structs and enums alike; an unknown one
-/// is reported on the literal.
-fn rename_rule_of(cx: &Ctxt, lit: &syn::LitStr) -> Option<RenameRule> {
+    let Some(lit) = parse_lit_str(cx, meta, RENAME_ALL)? else { return Ok(None) };
     let name = lit.value();
     let rule = RenameRule::from_str(&name);
     if rule.is_none() {
         let names: Vec<&str> = crate::case::RULES.iter().map(|(name, _)| *name).collect();
         cx.error_spanned_by(
-            lit,
+            &lit,
             format!(
                 "unknown case \"{name}\" for rename_all; expected one of: {ValidNames}{}",
                 did_you_mean(&name, &names)
             ),
         );
     }
-    rule
+    Ok(rule)
 }
 
 fn parse_max_len(

@@ -38,7 +38,7 @@ impl RenameRule {
 
     /// Renames a PascalCase enum variant, as serde's `rename_all` does for variants.
     pub fn apply_to_variant(self, variant: &str) -> String {
-        // A word starts at each capital; the other separated cases follow from snake_case.
+        // A word starts at each capital.
         let snake = || {
             let mut out = String::new();
             for (i, ch) in variant.chars().enumerate() {
@@ -53,17 +53,8 @@ impl RenameRule {
             RenameRule::Lower => variant.to_lowercase(),
             RenameRule::Upper => variant.to_uppercase(),
             RenameRule::Pascal => variant.to_owned(),
-            RenameRule::Camel => {
-                let mut chars = variant.chars();
-                chars
-                    .next()
-                    .map(|c| c.to_lowercase().collect::<String>() + chars.as_str())
-                    .unwrap_or_default()
-            }
-            RenameRule::Snake => snake(),
-            RenameRule::ScreamingSnake => snake().to_uppercase(),
-            RenameRule::Kebab => snake().replace('_', "-"),
-            RenameRule::ScreamingKebab => snake().replace('_', "-").to_uppercase(),
+            // Every other case is a field's case of the words, once they are in snake_case.
+            _ => self.apply(&snake()),
         }
     }
 

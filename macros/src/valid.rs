@@ -44,7 +44,8 @@ fn check_scope_everywhere(cx: &Ctxt, input: &Input<'_>) {
         input,
         input.attrs.scope.is_written(),
         |field| field.attrs.scope.is_written(),
-        (SCOPE, SCOPES),
+        SCOPE,
+        SCOPES,
     );
 }
 
@@ -56,7 +57,8 @@ fn check_store_everywhere(cx: &Ctxt, input: &Input<'_>) {
         input,
         input.attrs.store.is_written(),
         |field| field.attrs.store.is_written(),
-        (STORE, STORES),
+        STORE,
+        STORES,
     );
 }
 
@@ -67,7 +69,8 @@ fn check_everywhere(
     input: &Input<'_>,
     on_struct: bool,
     on_field: impl Fn(&Field<'_>) -> bool,
-    (word, &[usual, other]): (&str, &[&str; 2]),
+    word: &str,
+    &[usual, other]: &[&str; 2],
 ) {
     if on_struct {
         return;
