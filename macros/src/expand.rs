@@ -438,8 +438,11 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     quote! {
         #[automatically_derived]
         // SAFETY: `receive_into` returns `Ok` only after `receive_fields` wrote every field of
-        // `__out` (it returns early on any failure and drops what it wrote), and the keys are
-        // string literals.
+        // `__out` (it returns early on any failure and drops what it wrote); the keys are
+        // string literals; the struct has no `Drop` of its own (`refuse_drop_impl` below), and
+        // `FIELD_OPS` holds the drop of every field whose type has one beyond zeroing
+        // (`FieldOps::drop`: each field's type's own, or the conservative `drop_of` of a field
+        // with its own ops).
         unsafe impl ::microvisor_config::MicrovisorConfig for #ident {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[#(#keys),*];
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[#(#specs),*];

@@ -141,7 +141,9 @@ impl NotificationCenter {
 }
 
 /// The slot of `tag` in one of [`NotificationCenter`]'s per-tag arrays, events and wakers
-/// alike. Tags above 31 share tag 31's; keep channel tags below 32.
+/// alike. No channel has a tag above 31 (`DeviceChannel::open` refuses them) and
+/// `record_event` ignores their events; the public `clear`, `take_readable` and `not_connected`
+/// would look at tag 31's slot for one.
 fn slot_of<T>(slots: &[T; 32], tag: u32) -> &T {
     let [.., last] = slots;
     slots.get(tag as usize).unwrap_or(last)

@@ -51,8 +51,9 @@ mod code {
     pub const BOOL: u8 = 4;
     /// `U8 + n`: an unsigned integer of `1 << n` bytes, at most four (wider integers are parsed
     /// by their own `ConfigValue` impl: the loop's parser works in 32 bits). The integer codes
-    /// are laid out so that the parser reads the width from the low two bits and the sign from
-    /// [`SIGNED`], with no arithmetic.
+    /// are laid out so that the parsers read the width from the low two bits, with no
+    /// arithmetic; [`SIGNED`] tells the two families apart (`family`), and with them which
+    /// parser runs.
     pub const U8: u8 = 8;
     pub const U32: u8 = 10;
     /// `I8 + n`: a signed integer of `1 << n` bytes, at most four.
@@ -288,7 +289,8 @@ pub struct SplitOps<const N: usize, const OWN: usize> {
 }
 
 /// The [`FieldOps`] of a plain field of type `T`: parsed by `T::parse_into`, missing as
-/// `T::missing()`. Its field is private and [`TypeOps::new`] its only constructor, so the
+/// `T::missing()` (the crate's `Option` of a built-in kind parses through its kind's family
+/// instead). Its field is private and [`TypeOps::new`] its only public constructor, so the
 /// `ConfigValue::FIELD_OPS` constant that carries it cannot be given any other value.
 #[derive(Debug)]
 pub struct TypeOps<T>(FieldOps, PhantomData<fn() -> T>);
@@ -306,9 +308,7 @@ impl<T: ConfigValue> TypeOps<T> {
             PhantomData,
         )
     }
-}
 
-impl<T: ConfigValue> TypeOps<T> {
     /// The entry of `T`, a type that holds one `W` and whose drop does nothing but drop it
     /// and zero bytes (`Option<W>`, `Secret<W>`): it needs a drop only if `W` does.
     pub(crate) const fn wrapping<W: ConfigValue>() -> Self {
@@ -599,6 +599,11 @@ unsafe fn parse_slot<T: ConfigValue>(
 /// placeholder (its length, say: no more), then hands the payload's place to the kind's parser.
 /// That parser is not inlined here, and is called last with a row already in memory, so the
 /// call is a jump: no second copy of it, and no frame on top of its own.
+///
+/// Not `Option::parse_into`, which does the same steps through `parse_into_by_kind`: that one
+/// checks the text's length (it may be handed any text) and wipes the payload on failure,
+/// where here the read has bounded the length and the fetch's unwind wipes the whole struct;
+/// the loop's copy carries neither.
 ///
 /// The row handed on is the field's own for the families that read nothing of it (text, bytes,
 /// hex, bool); the field's row says `CUSTOM` (its entry is the `Option`'s, whether plain or with
@@ -896,12 +901,12 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 /// `out` is the place of the struct, all its bytes, aligned for it; `request` is the struct's
 /// request (`Request::of`: its keys UTF-8 text) and `rows` its fields, in the same order: each
 /// row's `ops` is an entry of `ops` (looked up unchecked), and its offset a field of the type
-/// that entry fills, whose kind the row carries (for an `Option` with an entry of its own, the
-/// payload's kind;
-/// [`FieldKind::CUSTOM`] for any other type with one); the `max_len` of each row whose entry is
-/// a built-in family's or an `Option` of a built-in kind's is at most its type's
-/// `ConfigValue::MAX_LEN` (those parsers do not check the length again; the derive asserts it,
-/// and a field parsed `with` a function, whose entry is its own, is bounded by its `max_len`).
+/// that entry fills, whose kind the row carries (its built-in kind, or [`FieldKind::CUSTOM`]
+/// for a field with an entry of its own, `Option` of a built-in kind included); the `max_len`
+/// of each row whose entry is a built-in family's or an `Option` of a built-in kind's is at
+/// most its type's `ConfigValue::MAX_LEN` (those parsers do not check the length again; the
+/// derive asserts it, and a field parsed `with` a function, whose entry is its own, is bounded
+/// by its `max_len`).
 ///
 /// `scratch` is the read buffer; its first `secret_bytes` (the schema's
 /// [`secret_scratch_bytes`]) are wiped when the read is over, however it ended, as they may

@@ -82,7 +82,7 @@ macro_rules! __ops_table_of {
 pub mod __private {
     pub use crate::__ops_table_of as ops_table_of;
     pub use crate::fetch::{
-        bytes_of, drops_fields, field_row, ops_count, ops_table, own_ops_count, receive_fields,
+        bytes_of, drops_fields, field_row, ops_count, own_ops_count, receive_fields,
         response_max_bytes, scratch_bytes, secret_scratch_bytes, send, split_ops, wait, DropFn,
         FieldEntry, FieldKind, FieldOps, FieldRow, FinishFn, MissingFn, OpsTable, ParseFn, Reader,
         ReportSink, SplitOps, TypeOps, ValidateFn,

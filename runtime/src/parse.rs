@@ -242,9 +242,9 @@ pub fn first_invalid_utf8(text: &[u8]) -> Option<usize> {
 /// How many bytes `text` starts with that are ASCII, counted four at a time (most config text
 /// is ASCII through and through); at most 3 short of the true count.
 fn ascii_prefix_len(text: &[u8]) -> usize {
+    let (words, _) = text.as_chunks::<4>();
     let mut at = 0;
-    for chunk in text.chunks_exact(4) {
-        let Ok(word) = <[u8; 4]>::try_from(chunk) else { break };
+    for &word in words {
         if u32::from_ne_bytes(word) & 0x8080_8080 != 0 {
             break;
         }

@@ -280,8 +280,9 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
         // `MaybeUninit<T>` it asks nothing of its bytes, and the placeholder owns nothing that
         // overwriting it would leak (the crate's own types only have one).
         let inner_slot = unsafe { &mut *inner.cast::<MaybeUninit<T>>() };
-        // On `Err` the caller treats the whole slot as uninitialized, and what the parse wrote
-        // there is wiped (`parse_into_by_kind`).
+        // On `Err` the caller treats the whole slot as uninitialized; what a family parser
+        // wrote there is wiped (`parse_into_by_kind`), and a type's own `parse_into` answers
+        // for what it wrote.
         answered_in_slot(crate::fetch::parse_into_by_kind(text, inner_slot), inner)?;
         Ok(value)
     }
