@@ -43,8 +43,9 @@ fn errors_about_secret_values_hold_no_value_bytes() {
     }
 }
 
-/// Runs the fetch core on `T` as its generated `receive_into` does, but with a read buffer the
-/// test owns, so it can look at it afterwards. Returns whether the fetch succeeded.
+/// Fetches a `T`: sends its request, waits, then reads the response through
+/// `common::receive_with_scratch`, into a read buffer the test owns so that it can look at it
+/// afterwards. Returns whether the fetch succeeded.
 fn fetch_with_buffer<T: MicrovisorConfig>(
     channel: &mut dyn microvisor_config::ConfigChannel,
     scratch: &mut [u8],

@@ -205,8 +205,6 @@ fn mqtt_refresh_is_atomic() {
     fake::reset(Script::normal());
     let other = mqtt::load_other_cloud();
     let script = Script { server_error_key: b"password", ..Script::normal() };
-    // Failed at the last key, every other field of the other cloud parsed: had any been
-    // written in place, the live settings would show it.
     let second = matches!(
         fetch_mqtt(script, None),
         Err(FetchError::Item { index: 7, key: "password", error: ItemError::ServerError })
