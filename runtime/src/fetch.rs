@@ -1261,27 +1261,26 @@ pub(crate) unsafe fn swap_bytes(a: *mut u8, b: *mut u8, len: usize) {
 }
 
 /// The read buffer a schema needs: one byte more than its longest `max_len`.
-#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
 pub const fn scratch_bytes(schema: &[KeySpec]) -> usize {
-    let mut longest = 0;
-    let mut i = 0;
-    while i < schema.len() {
-        if schema[i].max_len > longest {
-            longest = schema[i].max_len;
-        }
-        i += 1;
-    }
-    longest + 1
+    read_extent(schema, false)
 }
 
 /// How much of the read buffer a schema's secrets may fill: one byte more than the longest
 /// secret's `max_len`, or nothing if it has none. What the fetch wipes when it is over.
-#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
 pub const fn secret_scratch_bytes(schema: &[KeySpec]) -> usize {
-    let mut extent = 0;
+    read_extent(schema, true)
+}
+
+/// How much of the read buffer the keys of `schema` (its secrets only, if `secrets`) may fill:
+/// one byte more than their longest `max_len`, the byte that tells a cut value; at least one
+/// byte for the whole schema, nothing for secrets if it has none.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+const fn read_extent(schema: &[KeySpec], secrets: bool) -> usize {
+    let mut extent = if secrets { 0 } else { 1 };
     let mut i = 0;
     while i < schema.len() {
-        if matches!(schema[i].store, crate::Store::Secret) && schema[i].max_len + 1 > extent {
+        let counts = !secrets || matches!(schema[i].store, crate::Store::Secret);
+        if counts && schema[i].max_len + 1 > extent {
             extent = schema[i].max_len + 1;
         }
         i += 1;
