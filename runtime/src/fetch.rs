@@ -219,9 +219,9 @@ pub type DropFn = unsafe fn(*mut u8);
 pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
 
 /// A struct's ops table as the fetch loop reads it: one table per operation, entry `i` of each
-/// from entry `i` of the struct's [`FieldOps`] list ([`ops_table`]). Apart, so that an
-/// operation no entry has (no field with `validate`, none that needs a drop) is a table every
-/// load of which the optimiser folds to `None`, and which is then not linked. Every entry has a
+/// from entry `i` of the struct's [`FieldOps`] list (`ops_table`, through [`split_ops`]).
+/// Apart, so that an operation no entry has (no field with `validate`, none that needs a drop)
+/// is a table every load of which the optimiser folds to `None`, and which is then not linked. Every entry has a
 /// parser; only the struct's own entries, which come first, have the other operations: a
 /// family of built-in kinds has no missing value (such a field is required), drop or check, so
 /// those tables end where the families start, and a lookup past the end means "none". The table
@@ -373,8 +373,8 @@ impl FieldOps {
 
 /// One distinct kind of field of a struct, as the derive lists them at compile time: the
 /// type's kind, and the ops entry it needs (`None` for a built-in kind, which is filled by its
-/// family's entry). [`field_row`] and [`ops_table`] turn the list into the struct's two tables;
-/// the list itself is not kept.
+/// family's entry). [`field_row`] and [`split_ops`] turn the list into the struct's rows and
+/// ops tables; the list itself is not kept.
 #[derive(Clone, Copy, Debug)]
 pub struct FieldEntry {
     /// The [`FieldKind`] code.
