@@ -221,11 +221,12 @@ pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
 /// A struct's ops table as the fetch loop reads it: one table per operation, entry `i` of each
 /// from entry `i` of the struct's [`FieldOps`] list (`ops_table`, through [`split_ops`]).
 /// Apart, so that an operation no entry has (no field with `validate`, none that needs a drop)
-/// is a table every load of which the optimiser folds to `None`, and which is then not linked. Every entry has a
-/// parser; only the struct's own entries, which come first, have the other operations: a
-/// family of built-in kinds has no missing value (such a field is required), drop or check, so
-/// those tables end where the families start, and a lookup past the end means "none". The table
-/// of a struct whose fields are all of the crate's types is its parsers alone.
+/// is a table every load of which the optimiser folds to `None`, and which is then not linked.
+/// Every entry has a parser; only the struct's own entries, which come first, have the other
+/// operations: a family of built-in kinds has no missing value (such a field is required),
+/// drop or check, so those tables end where the families start, and a lookup past the end
+/// means "none". The table of a struct whose fields are all of the crate's types is its
+/// parsers alone.
 ///
 /// Its fields are private and [`OpsTable::new`] its only constructor, so that the tables have
 /// consistent lengths and `drops` says whether any entry has a drop.
