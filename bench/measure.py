@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns the nine benchmark builds into the table and bench/results.json (called by bench/run).
+"""Turns the twelve benchmark builds into the table and bench/results.json (called by bench/run).
 
     measure.py OUT_DIR RESULTS_JSON
 
@@ -12,7 +12,10 @@ thin):
 
 and mqtt-rust-text-as-bytes.{elf,out,trace}: mqtt's Rust fetch with its text fields as bytes
 (`MqttTextAsBytes`: no UTF-8 validation, which the C does not do either), reported beside the
-table and in the JSON as mqtt's "rust_text_as_bytes".
+table and in the JSON as mqtt's "rust_text_as_bytes"; and two-structs-{none,rust,c}.{elf,out,trace}:
+a firmware with both schemas' settings structs, fetched one after the other (each through its own
+channel), reported beside the table and in the JSON as "two_structs" (the three figures, each
+against two-structs-none, with the sum of the two schemas' own flash figures beside them).
 
 Figures, for rust, c and thin (the prototype of the README's proposal, reported beside the
 goals, not part of them), each against the `none` build of the same schema:
@@ -107,6 +110,22 @@ def measured(base):
             "fake": fake}
 
 
+def two_structs(out_dir, results):
+    """The figures of the firmware with both schemas' structs, against its own `none` build, and
+    for flash the sum of the one-struct builds' beside them: what sharing the fetch's core saves."""
+    raw = {imp: measured(f"{out_dir}/two-structs-{imp}") for imp in ("none", "rust", "c")}
+    entry = {}
+    for figure in ("flash", "stack", "instructions"):
+        if figure == "stack":
+            rust, c = raw["rust"]["stack"], raw["c"]["stack"]
+        else:
+            rust, c = (raw[i][figure] - raw["none"][figure] for i in ("rust", "c"))
+        entry[figure] = {"rust": rust, "c": c, "ratio": round(rust / c, 2) if c else None}
+    entry["flash"]["rust_one_struct_sum"] = sum(results[s]["flash"]["rust"] for s in SCHEMAS)
+    entry["flash"]["c_one_struct_sum"] = sum(results[s]["flash"]["c"] for s in SCHEMAS)
+    return entry
+
+
 def main():
     out_dir, results_path = sys.argv[1], sys.argv[2]
     results, rows, missed = {}, [], []
@@ -143,6 +162,7 @@ def main():
                 "instructions": bytes_["instructions"] - raw["none"]["instructions"],
             }
         results[schema] = entry
+    results["two_structs"] = two_structs(out_dir, results)
     with open(results_path, "w") as fh:
         json.dump(results, fh, indent=2)
         fh.write("\n")
@@ -162,6 +182,12 @@ def main():
     print(f"mqtt, rust with its text fields as bytes (no UTF-8 validation; the C checks only for NUL): "
           f"flash {bytes_['flash']} (c {mqtt['flash']['c']}), stack {bytes_['stack']}, "
           f"instructions {bytes_['instructions']}")
+    two = results["two_structs"]
+    print("both structs in one firmware (mqtt's and synthetic64's, one fetch each): "
+          + ", ".join(f"{figure} {two[figure]['rust']} (c {two[figure]['c']}, rust/c {two[figure]['ratio']})"
+                      for figure in ("flash", "stack", "instructions"))
+          + f"; flash of each alone, summed: rust {two['flash']['rust_one_struct_sum']}, "
+            f"c {two['flash']['c_one_struct_sum']}")
     print(f"goals (rust against c) missed: {', '.join(missed) if missed else 'none'}")
     print("thin: the prototype of bench/README.md's proposal (examples/firmware/src/thin.rs)")
     print(f"wrote {results_path}")

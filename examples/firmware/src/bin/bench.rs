@@ -8,7 +8,10 @@
 //! - none of them: nothing (the build the others are subtracted from);
 //! - `synthetic64`: the 64-key schema instead of the MQTT demo's;
 //! - `text-as-bytes`: with `bench-rust` on the MQTT schema, its text fields as bytes
-//!   (`MqttTextAsBytes`): the fetch without UTF-8 validation, measured for what that costs.
+//!   (`MqttTextAsBytes`): the fetch without UTF-8 validation, measured for what that costs;
+//! - `two-schemas`: both schemas' settings in one firmware, fetched one after the other, each
+//!   through its own channel (with `bench-rust`, `bench-c` or neither): what a second struct
+//!   adds when the fetch's core is shared.
 //!
 //! Everything else is the same in every build: the fake Microvisor (kept whole through a
 //! table of its entry points), the cloud's values, the measurement and the output. So the
@@ -35,7 +38,13 @@ compile_error!("pick one of `bench-rust`, `bench-c` and `bench-thin`");
 #[cfg(all(feature = "text-as-bytes", any(not(feature = "bench-rust"), feature = "synthetic64")))]
 compile_error!("`text-as-bytes` is a variant of `bench-rust` on the MQTT schema");
 
-#[cfg(not(feature = "synthetic64"))]
+#[cfg(all(
+    feature = "two-schemas",
+    any(feature = "synthetic64", feature = "text-as-bytes", feature = "bench-thin")
+))]
+compile_error!("`two-schemas` is both schemas, by `bench-rust`, `bench-c` or neither");
+
+#[cfg(not(any(feature = "synthetic64", feature = "two-schemas")))]
 #[allow(unused_imports)]
 mod schema {
     #[cfg(not(feature = "text-as-bytes"))]
@@ -52,7 +61,7 @@ mod schema {
     }
 }
 
-#[cfg(feature = "synthetic64")]
+#[cfg(all(feature = "synthetic64", not(feature = "two-schemas")))]
 #[allow(unused_imports)]
 mod schema {
     pub use microvisor_config_firmware::synthetic64::{
@@ -60,6 +69,24 @@ mod schema {
         Synthetic64 as Settings, ThinSynthetic64 as ThinSettings,
     };
     pub const NAME: &str = "synthetic64";
+}
+
+#[cfg(feature = "two-schemas")]
+#[allow(unused_imports)]
+mod schema {
+    pub use microvisor_config_firmware::mqtt::{
+        mqtt_config_fetch as c_fetch, CMqtt as CSettings, Mqtt as Settings,
+        ThinMqtt as ThinSettings,
+    };
+    pub use microvisor_config_firmware::synthetic64::{
+        synthetic64_config_fetch as c_fetch2, CSynthetic64 as CSettings2,
+        Synthetic64 as Settings2,
+    };
+    pub const NAME: &str = "mqtt+synthetic64";
+    pub fn load_cloud() -> bool {
+        microvisor_config_firmware::mqtt::load_cloud(true)
+            && microvisor_config_firmware::synthetic64::load_cloud()
+    }
 }
 
 #[cfg(feature = "bench-rust")]
@@ -78,15 +105,22 @@ mod imp {
     pub static LIVE: Global<Settings> = Global::new(Settings::empty());
     static STAGING: Global<MaybeUninit<Settings>> = Global::new(MaybeUninit::uninit());
 
+    #[cfg(feature = "two-schemas")]
+    static LIVE2: Global<super::schema::Settings2> =
+        Global::new(super::schema::Settings2::empty());
+    #[cfg(feature = "two-schemas")]
+    static STAGING2: Global<MaybeUninit<super::schema::Settings2>> =
+        Global::new(MaybeUninit::uninit());
+
     pub fn setup() -> bool {
         setup_rust_notifications().is_ok()
     }
 
-    /// Opens a channel and refreshes the live settings through the staging copy. The error is
-    /// kept (`black_box`), as the C's, which it writes through a pointer: a firmware reports
-    /// it, so the code that builds it counts.
-    pub fn fetch() -> bool {
-        // SAFETY: the only channel of the run.
+    /// Opens a channel and refreshes `live` through `staging`. The error is kept
+    /// (`black_box`), as the C's, which it writes through a pointer: a firmware reports it, so
+    /// the code that builds it counts.
+    fn refresh<S: MicrovisorConfig>(live: &mut S, staging: &mut MaybeUninit<S>) -> bool {
+        // SAFETY: the only channel open: a refresh closes its own before it returns.
         let mut channel = match unsafe { open_channel() } {
             Ok(channel) => channel,
             Err(status) => {
@@ -94,12 +128,23 @@ mod imp {
                 return false;
             }
         };
-        // SAFETY: thread mode; no other reference to LIVE or STAGING is live.
-        let result = unsafe { LIVE.get().refresh_with(&mut channel, STAGING.get()) };
+        let result = live.refresh_with(&mut channel, staging);
         core::hint::black_box(result).is_ok()
     }
 
+    /// Refreshes the live settings (of both schemas, with `two-schemas`).
+    pub fn fetch() -> bool {
+        // SAFETY: thread mode; no other reference to LIVE or STAGING is live.
+        let ok = unsafe { refresh(LIVE.get(), STAGING.get()) };
+        // SAFETY: as above, for the second schema's.
+        #[cfg(feature = "two-schemas")]
+        let ok = ok & unsafe { refresh(LIVE2.get(), STAGING2.get()) };
+        ok
+    }
+
     pub fn live() -> *const () {
+        #[cfg(feature = "two-schemas")]
+        core::hint::black_box(LIVE2.get_ptr());
         LIVE.get_ptr().cast()
     }
 }
@@ -122,14 +167,27 @@ mod imp {
         setup_c_notifications().is_ok()
     }
 
-    /// Calls the C fetch, which opens its channel and updates the live settings.
+    #[cfg(feature = "two-schemas")]
+    static LIVE2: Global<super::schema::CSettings2> =
+        Global::new(super::schema::CSettings2::empty());
+
+    /// Calls the C fetch, which opens its channel and updates the live settings (then that of
+    /// the second schema, with `two-schemas`).
     pub fn fetch() -> bool {
         let mut err = CfError::default();
         // SAFETY: thread mode; LIVE and `err` are valid for the call.
-        unsafe { c_fetch(NETWORK.load(Ordering::Relaxed), LIVE.get(), &mut err) == 0 }
+        let ok = unsafe { c_fetch(NETWORK.load(Ordering::Relaxed), LIVE.get(), &mut err) == 0 };
+        // SAFETY: as above, for the second schema's.
+        #[cfg(feature = "two-schemas")]
+        let ok = ok & unsafe {
+            super::schema::c_fetch2(NETWORK.load(Ordering::Relaxed), LIVE2.get(), &mut err) == 0
+        };
+        ok
     }
 
     pub fn live() -> *const () {
+        #[cfg(feature = "two-schemas")]
+        core::hint::black_box(LIVE2.get_ptr());
         LIVE.get_ptr().cast()
     }
 }
