@@ -306,6 +306,41 @@ pub fn set_script(script: Script) {
     unsafe { fake() }.script = script;
 }
 
+/// A key of the fake cloud as it is loaded, kept out of read-only data: `cloud_key!(b"host")`.
+///
+/// A key literal the cloud loader used as it is would sit in `.rodata`, in every build of the
+/// benchmark, and the optimiser would merge the same key in a settings struct's request into
+/// it: the fetch's key texts would then be counted in no build (the `none` build has them),
+/// while the C baseline's, in a string section of their own, are. In `.data`, as a static with
+/// interior mutability, it is not a constant the optimiser can merge with another, and each
+/// build's `.rodata` holds exactly the key texts its fetch needs.
+#[macro_export]
+macro_rules! cloud_key {
+    ($key:literal) => {{
+        static KEY: $crate::fake::CloudKey<{ $key.len() }> = $crate::fake::CloudKey::new(*$key);
+        KEY.bytes()
+    }};
+}
+
+/// The static of [`cloud_key!`].
+pub struct CloudKey<const N: usize>(core::cell::UnsafeCell<[u8; N]>);
+
+// SAFETY: never written: the cell is there only to keep the bytes out of read-only data.
+unsafe impl<const N: usize> Sync for CloudKey<N> {}
+
+impl<const N: usize> CloudKey<N> {
+    /// The key's bytes.
+    pub const fn new(key: [u8; N]) -> Self {
+        CloudKey(core::cell::UnsafeCell::new(key))
+    }
+
+    /// The key's bytes.
+    pub fn bytes(&'static self) -> &'static [u8] {
+        // SAFETY: never written (see above).
+        unsafe { &*self.0.get() }
+    }
+}
+
 /// Stores a value in the cloud; returns `false` if the cloud is full.
 pub fn insert(scope: u32, store: u32, key: &'static [u8], value: &[u8]) -> bool {
     insert_with(scope, store, key, value.len(), |out| {

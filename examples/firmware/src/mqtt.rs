@@ -178,16 +178,16 @@ const OTHER: CloudValues = CloudValues {
 fn load(values: &CloudValues) -> bool {
     let [ca_seed, cert_seed, key_seed] = values.hex_seeds;
     let mut ok = true;
-    ok &= fake::insert(DEVICE, CONFIG, b"broker-host", values.host);
-    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", values.port);
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"broker-host"), values.host);
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"broker-port"), values.port);
     if let Some(client_id) = values.client_id {
-        ok &= fake::insert(DEVICE, CONFIG, b"client-id", client_id);
+        ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"client-id"), client_id);
     }
-    ok &= cloud::insert_hex(DEVICE, CONFIG, b"root-CA", ROOT_CA_BYTES, ca_seed);
-    ok &= cloud::insert_hex(DEVICE, CONFIG, b"cert", CERT_BYTES, cert_seed);
-    ok &= cloud::insert_hex(DEVICE, SECRET, b"private_key", PRIVATE_KEY_BYTES, key_seed);
-    ok &= fake::insert(DEVICE, CONFIG, b"username", values.username);
-    ok &= fake::insert(DEVICE, SECRET, b"password", values.password);
+    ok &= cloud::insert_hex(DEVICE, CONFIG, crate::cloud_key!(b"root-CA"), ROOT_CA_BYTES, ca_seed);
+    ok &= cloud::insert_hex(DEVICE, CONFIG, crate::cloud_key!(b"cert"), CERT_BYTES, cert_seed);
+    ok &= cloud::insert_hex(DEVICE, SECRET, crate::cloud_key!(b"private_key"), PRIVATE_KEY_BYTES, key_seed);
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"username"), values.username);
+    ok &= fake::insert(DEVICE, SECRET, crate::cloud_key!(b"password"), values.password);
     ok
 }
 

@@ -485,130 +485,189 @@ impl CSynthetic64 {
 /// Fills the fake cloud with the schema's values (the optional keys of odd blocks missing).
 pub fn load_cloud() -> bool {
     let mut ok = true;
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-00-text", b"value-00-hz8bnr");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-01-u16", b"1000");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-02-hex", b"02205935");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-03-text", b"value-03--qo8mfb3znsi91w6tx57ldao3");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-04-text", b"value-04-kto.");
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-05-u32", b"0");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-00-text"), b"value-00-hz8bnr");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-01-u16"), b"1000");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-02-hex"), b"02205935");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        crate::cloud_key!(b"syn-03-text"),
+        b"value-03--qo8mfb3znsi91w6tx57ldao3",
+    );
+    ok &= fake::insert(DEVICE, SECRET, crate::cloud_key!(b"syn-04-text"), b"value-04-kto.");
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-05-u32"), b"0");
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-06-hex",
+        crate::cloud_key!(b"syn-06-hex"),
         b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5",
     );
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-07-i32", b"-123456");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-08-text", b"value-08-atk");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-09-u16", b"1977");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-10-hex", b"a298820cd9b9353ff0b8f931172e0b3f");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-12-text", b"value-12-yhyk7jsw.hnavojyfn70");
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-13-u32", b"7");
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-07-i32"), b"-123456");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-08-text"), b"value-08-atk");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-09-u16"), b"1977");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        crate::cloud_key!(b"syn-10-hex"),
+        b"a298820cd9b9353ff0b8f931172e0b3f",
+    );
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-14-hex",
+        crate::cloud_key!(b"syn-12-text"),
+        b"value-12-yhyk7jsw.hnavojyfn70",
+    );
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-13-u32"), b"7");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        crate::cloud_key!(b"syn-14-hex"),
         b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80",
     );
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-15-u8", b"201");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-16-text", b"value-16-bk4e30c9679jy2323bx");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-17-u16", b"2954");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-18-hex", b"0cc579e1200ea64a77c4927d8a55de1d");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-15-u8"), b"201");
     ok &= fake::insert(
         DEVICE,
         CONFIG,
-        b"syn-19-text",
+        crate::cloud_key!(b"syn-16-text"),
+        b"value-16-bk4e30c9679jy2323bx",
+    );
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-17-u16"), b"2954");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        crate::cloud_key!(b"syn-18-hex"),
+        b"0cc579e1200ea64a77c4927d8a55de1d",
+    );
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        crate::cloud_key!(b"syn-19-text"),
         b"value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx",
     );
-    ok &= fake::insert(DEVICE, SECRET, b"syn-20-text", b"value-20-2fy6n1_lkey2bb7zc4m");
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-21-u32", b"4000000000");
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-22-hex",
+        crate::cloud_key!(b"syn-20-text"),
+        b"value-20-2fy6n1_lkey2bb7zc4m",
+    );
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-21-u32"), b"4000000000");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        crate::cloud_key!(b"syn-22-hex"),
         b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984",
     );
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-23-i32", b"2147483647");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-24-text", b"value-24-jzw80x7_krwfxda2d7ph.");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-25-u16", b"3931");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-26-hex", b"4bb6c4e7e12ef93d52e870e2");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-28-text", b"value-28-2uddbg1l9dk");
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-29-u32", b"65536");
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-23-i32"), b"2147483647");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        crate::cloud_key!(b"syn-24-text"),
+        b"value-24-jzw80x7_krwfxda2d7ph.",
+    );
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-25-u16"), b"3931");
+    ok &=
+        fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-26-hex"), b"4bb6c4e7e12ef93d52e870e2");
+    ok &= fake::insert(DEVICE, SECRET, crate::cloud_key!(b"syn-28-text"), b"value-28-2uddbg1l9dk");
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-29-u32"), b"65536");
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-30-hex",
+        crate::cloud_key!(b"syn-30-hex"),
         b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2",
     );
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-32-text", b"value-32-frfajd4jv98hyrf5y-kyefxjfk");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-33-u16", b"4908");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-34-hex", b"8d58fe3b9c01203ecfa1e350");
     ok &= fake::insert(
         DEVICE,
         CONFIG,
-        b"syn-35-text",
+        crate::cloud_key!(b"syn-32-text"),
+        b"value-32-frfajd4jv98hyrf5y-kyefxjfk",
+    );
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-33-u16"), b"4908");
+    ok &=
+        fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-34-hex"), b"8d58fe3b9c01203ecfa1e350");
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        crate::cloud_key!(b"syn-35-text"),
         b"value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5",
     );
-    ok &= fake::insert(DEVICE, SECRET, b"syn-36-text", b"value-36-k.pdtz7czowy6hf");
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-37-u32", b"123456789");
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-38-hex",
+        crate::cloud_key!(b"syn-36-text"),
+        b"value-36-k.pdtz7czowy6hf",
+    );
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-37-u32"), b"123456789");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        crate::cloud_key!(b"syn-38-hex"),
         b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec",
     );
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-39-i32", b"-2147483648");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-40-text", b"value-40-0l--v1vz");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-41-u16", b"5885");
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-39-i32"), b"-2147483648");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-40-text"), b"value-40-0l--v1vz");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-41-u16"), b"5885");
     ok &= fake::insert(
         DEVICE,
         CONFIG,
-        b"syn-42-hex",
+        crate::cloud_key!(b"syn-42-hex"),
         b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd",
     );
-    ok &= fake::insert(DEVICE, SECRET, b"syn-44-text", b"value-44-0l-720cw.erakrbf47dhc");
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-45-u32", b"42");
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-46-hex",
+        crate::cloud_key!(b"syn-44-text"),
+        b"value-44-0l-720cw.erakrbf47dhc",
+    );
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-45-u32"), b"42");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        crate::cloud_key!(b"syn-46-hex"),
         b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3",
     );
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-47-u8", b"205");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-48-text", b"value-48-qbn.7s8fjb4io3");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-49-u16", b"6862");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-50-hex", b"16f03469d9e096aa");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-47-u8"), b"205");
+    ok &=
+        fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-48-text"), b"value-48-qbn.7s8fjb4io3");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-49-u16"), b"6862");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-50-hex"), b"16f03469d9e096aa");
     ok &= fake::insert(
         DEVICE,
         CONFIG,
-        b"syn-51-text",
+        crate::cloud_key!(b"syn-51-text"),
         b"value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd",
     );
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-52-text",
+        crate::cloud_key!(b"syn-52-text"),
         b"value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb",
     );
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-53-u32", b"4294967295");
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-53-u32"), b"4294967295");
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-54-hex",
+        crate::cloud_key!(b"syn-54-hex"),
         b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6",
     );
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-55-i32", b"0");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-56-text", b"value-56-8tfmd8kyty68rf");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-57-u16", b"7839");
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-58-hex", b"ef2faae9aa9b358e");
-    ok &= fake::insert(DEVICE, SECRET, b"syn-60-text", b"value-60-7enfwcklen5d4bj17.");
-    ok &= fake::insert(ACCOUNT, CONFIG, b"syn-61-u32", b"1");
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-55-i32"), b"0");
+    ok &=
+        fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-56-text"), b"value-56-8tfmd8kyty68rf");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-57-u16"), b"7839");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-58-hex"), b"ef2faae9aa9b358e");
     ok &= fake::insert(
         DEVICE,
         SECRET,
-        b"syn-62-hex",
+        crate::cloud_key!(b"syn-60-text"),
+        b"value-60-7enfwcklen5d4bj17.",
+    );
+    ok &= fake::insert(ACCOUNT, CONFIG, crate::cloud_key!(b"syn-61-u32"), b"1");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        crate::cloud_key!(b"syn-62-hex"),
         b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914",
     );
-    ok &= fake::insert(DEVICE, CONFIG, b"syn-63-u8", b"207");
+    ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"syn-63-u8"), b"207");
     ok
 }
 
