@@ -5,8 +5,10 @@
 //! constant functions of the runtime compute one row per field (`FIELD_ROWS`: offset, `max_len`,
 //! kind byte, ops entry) and the ops table (`FIELD_OPS`: the entries of the fields the runtime
 //! does not parse itself, then one per family of built-in kinds the struct uses, one table per
-//! operation), and a `receive_into` that puts the read buffer on the stack and calls the
-//! runtime's one non-generic loop, `__private::receive_fields`. Paths are absolute and go
+//! operation), and the read buffer's type (`Scratch`, `[u8; SCRATCH_BYTES]`). No code of the
+//! fetch: the trait's provided methods hand the struct's `PLAN`, built from these tables, to
+//! the runtime's non-generic cores (`fetch_fields`, `refresh_fields`, `receive_fields`), with
+//! the read buffer on their stack. Paths are absolute and go
 //! through the runtime's hidden `__private` module, so nothing in the user's scope (a `struct
 //! Result`, say) can change their meaning.
 
@@ -47,8 +49,8 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
     quote! {
         #errors
         #[automatically_derived]
-        // SAFETY: `receive_into` never returns (this impl only stands in for a derive that
-        // failed to compile).
+        // SAFETY: never run: this impl only stands in for a derive that failed to compile, so
+        // that its errors are all that is reported (its tables are empty, and describe nothing).
         unsafe impl #impl_generics ::microvisor_config::MicrovisorConfig for #ident #type_generics
         #where_clause
         {
@@ -56,19 +58,13 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[];
             const RESPONSE_MAX_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
             const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
+            type Scratch = [::microvisor_config::__private::core::primitive::u8; 0];
             type Outcomes = [::microvisor_config::FieldOutcome; 0];
             const NO_OUTCOMES: Self::Outcomes = [];
             const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[];
             const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[];
             const FIELD_OPS: ::microvisor_config::__private::OpsTable =
                 ::microvisor_config::__private::OpsTable::EMPTY;
-            fn receive_into(
-                _: &mut dyn ::microvisor_config::ConfigChannel,
-                _: ::microvisor_config::__private::core::option::Option<&mut ::microvisor_config::__private::ReportSink<'_>>,
-                _: &mut ::microvisor_config::__private::core::mem::MaybeUninit<Self>,
-            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::FetchError> {
-                ::microvisor_config::__private::core::unreachable!()
-            }
             fn check_item(
                 _: ::microvisor_config::__private::core::primitive::usize,
                 _: &[::microvisor_config::__private::core::primitive::u8],
@@ -437,9 +433,10 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let no_drop_impl = refuse_drop_impl(ident);
     quote! {
         #[automatically_derived]
-        // SAFETY: `receive_into` returns `Ok` only after `receive_fields` wrote every field of
-        // `__out` (it returns early on any failure and drops what it wrote); the keys are
-        // string literals; the struct has no `Drop` of its own (`refuse_drop_impl` below), and
+        // SAFETY: the tables are the struct's own, generated together from its fields, which
+        // is what `FetchPlan::new` asks (and on which `receive_fields` writes every field
+        // before it returns `Ok`, dropping what it wrote on any failure); the keys are string
+        // literals; the struct has no `Drop` of its own (`refuse_drop_impl` below), and
         // `FIELD_OPS` holds the drop of every field whose type has one beyond zeroing
         // (`FieldOps::drop`: each field's type's own, or the conservative `drop_of` of a field
         // with its own ops).
@@ -453,6 +450,8 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = ::microvisor_config::__private::scratch_bytes(
                 <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
             );
+            type Scratch = [::microvisor_config::__private::core::primitive::u8;
+                <Self as ::microvisor_config::MicrovisorConfig>::SCRATCH_BYTES];
 
             type Outcomes = [::microvisor_config::FieldOutcome; #field_count];
             const NO_OUTCOMES: Self::Outcomes =
@@ -465,34 +464,6 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             // are linked, and no table of an operation that none of its entries has.
             const FIELD_OPS: ::microvisor_config::__private::OpsTable =
                 ::microvisor_config::__private::ops_table_of!(#ident);
-
-            fn receive_into(
-                __channel: &mut dyn ::microvisor_config::ConfigChannel,
-                __report: ::microvisor_config::__private::core::option::Option<&mut ::microvisor_config::__private::ReportSink<'_>>,
-                __out: &mut ::microvisor_config::__private::core::mem::MaybeUninit<Self>,
-            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::FetchError> {
-                let mut __scratch =
-                    [0u8; <Self as ::microvisor_config::MicrovisorConfig>::SCRATCH_BYTES];
-                // SAFETY: `__out` is the caller's `MaybeUninit<Self>`, and the tables are this
-                // struct's, generated together from its fields: one row per key, in order, each
-                // row's offset a field of the type its ops entry handles.
-                unsafe {
-                    ::microvisor_config::__private::receive_fields(
-                        __channel,
-                        __report,
-                        ::microvisor_config::Request::of::<Self>(),
-                        <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS,
-                        <Self as ::microvisor_config::MicrovisorConfig>::FIELD_OPS,
-                        ::microvisor_config::__private::bytes_of(__out),
-                        &mut __scratch,
-                        const {
-                            ::microvisor_config::__private::secret_scratch_bytes(
-                                <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
-                            )
-                        },
-                    )
-                }
-            }
 
             fn check_item(
                 __index: ::microvisor_config::__private::core::primitive::usize,

@@ -12,14 +12,16 @@ use crate::report::{FetchReport, FieldOutcome};
 /// A settings struct fetched from the Microvisor cloud in one batched request.
 ///
 /// Derive it with `#[derive(MicrovisorConfig)]`; the crate documentation lists the attributes.
-/// The derive generates the tables, [`MicrovisorConfig::receive_into`] and
-/// [`MicrovisorConfig::check_item`]; everything else is provided here, once, for every struct.
+/// The derive generates the tables, the read buffer's type and
+/// [`MicrovisorConfig::check_item`]; everything else is provided here, once, for every struct,
+/// over the runtime's non-generic cores.
 ///
 /// # Safety
 ///
-/// Implement it only through the derive. The provided methods rely on `receive_into`
-/// returning `Ok` only once it has written every field of `out`, the fetch on every key of
-/// `KEYS` pointing at `'static` UTF-8 text (string literals), and a refresh on the struct
+/// Implement it only through the derive. The provided methods rely on the tables (`KEYS`,
+/// `FIELD_ROWS`, `FIELD_OPS`) describing the struct as `FetchPlan::new` asks, which makes the
+/// core write every field before it answers `Ok`, on every key of `KEYS` pointing at
+/// `'static` UTF-8 text (string literals), and a refresh on the struct
 /// having no `Drop` of its own and on `FIELD_OPS` naming the drop of every field whose drop
 /// does more than zero its bytes (a refresh of a struct without one overwrites the old
 /// settings).
@@ -39,6 +41,11 @@ pub unsafe trait MicrovisorConfig: Sized {
     /// byte that tells a value that fits from one that was cut.
     const SCRATCH_BYTES: usize;
 
+    /// Generated: `[u8; SCRATCH_BYTES]`, the read buffer's type, so that the provided methods
+    /// can place it on the stack (only its size is used).
+    #[doc(hidden)]
+    type Scratch;
+
     /// One [`FieldOutcome`] per field: `[FieldOutcome; N]` for a struct of `N` fields.
     type Outcomes: AsRef<[FieldOutcome]> + AsMut<[FieldOutcome]>;
 
@@ -57,6 +64,22 @@ pub unsafe trait MicrovisorConfig: Sized {
     /// Generated: how each kind of field is filled; rows point into it.
     #[doc(hidden)]
     const FIELD_OPS: crate::__private::OpsTable;
+
+    /// What the non-generic fetch needs of this struct, in one constant.
+    #[doc(hidden)]
+    const PLAN: &'static fetch::FetchPlan = &{
+        // SAFETY: the tables are this struct's own, generated together by the derive, its only
+        // implementor (the trait's contract).
+        unsafe {
+            fetch::FetchPlan::new(
+                Self::KEYS,
+                Self::FIELD_ROWS,
+                Self::FIELD_OPS,
+                size_of::<Self>(),
+                fetch::secret_scratch_bytes(Self::SCHEMA),
+            )
+        }
+    };
 
     /// Fetches every field through `channel`: one request, one wait, one read per item. The
     /// channel is closed when this returns, on success and on error.
@@ -123,9 +146,9 @@ pub unsafe trait MicrovisorConfig: Sized {
         channel: &mut C,
         staging: &mut MaybeUninit<Self>,
     ) -> Result<(), FetchError> {
-        let fresh: *mut Self = Self::fetch_into(channel, staging)?;
-        let (live, fresh) = ((self as *mut Self).cast::<u8>(), fresh.cast::<u8>());
         if const { fetch::drops_fields(Self::FIELD_OPS) } {
+            let fresh: *mut Self = Self::fetch_into(channel, staging)?;
+            let (live, fresh) = ((self as *mut Self).cast::<u8>(), fresh.cast::<u8>());
             // SAFETY: two whole values of one type, one borrowed mutably, the other in
             // `staging` (borrowed mutably too): valid for `size_of::<Self>()` bytes each, not
             // overlapping. A bitwise swap, as `core::mem::swap`, by a loop every struct shares.
@@ -137,14 +160,24 @@ pub unsafe trait MicrovisorConfig: Sized {
                 staging.assume_init_drop();
                 fetch::wipe(staging.as_mut_ptr().cast(), size_of::<Self>());
             }
+            Ok(())
         } else {
-            // SAFETY: the two values as above. What the old settings' drop glue would do is
+            let mut scratch = MaybeUninit::<Self::Scratch>::uninit();
+            // SAFETY: `staging` is a `MaybeUninit<Self>`, `self` a whole value not overlapping
+            // it, and the plan is this struct's. What the old settings' drop glue would do is
             // zero their secrets, which the move overwrites: no field needs a drop of its own
             // (`FIELD_OPS` names every one that does, the trait's contract), and the struct
             // itself has no `Drop` (the derive refuses one).
-            unsafe { fetch::move_and_wipe(live, fresh, size_of::<Self>()) };
+            unsafe {
+                fetch::refresh_fields(
+                    channel,
+                    Self::PLAN,
+                    (self as *mut Self).cast(),
+                    staging.as_mut_ptr().cast(),
+                    fetch::bytes_of(&mut scratch),
+                )
+            }
         }
-        Ok(())
     }
 
     /// Fetches, and reports the outcome of every field: after the first bad field the others
@@ -189,23 +222,43 @@ pub unsafe trait MicrovisorConfig: Sized {
         channel: &mut dyn ConfigChannel,
         out: &mut MaybeUninit<Self>,
     ) -> Result<(), FetchError> {
-        fetch::send(channel, Request::of::<Self>())?;
-        fetch::wait(channel)?;
-        Self::receive_into(channel, None, out)
+        let mut scratch = MaybeUninit::<Self::Scratch>::uninit();
+        // SAFETY: `out` is a `MaybeUninit<Self>`, and the plan is this struct's.
+        unsafe {
+            fetch::fetch_fields(
+                channel,
+                Self::PLAN,
+                out.as_mut_ptr().cast(),
+                fetch::bytes_of(&mut scratch),
+            )
+        }
     }
 
-    /// Generated: reads and parses a response that has arrived into `out`, field by field,
-    /// closing the channel when done. `Ok` means every field of `out` is written; on `Err`
-    /// none is left (those written are dropped). Call `fetch`, or [`Pending::receive`].
+    /// Reads and parses a response that has arrived into `out`, field by field, closing the
+    /// channel when done. `Ok` means every field of `out` is written; on `Err` none is left
+    /// (those written are dropped). Call `fetch`, or [`Pending::receive`].
     ///
     /// # Errors
     ///
     /// As [`MicrovisorConfig::fetch`], but for sending and waiting.
+    #[doc(hidden)]
     fn receive_into(
         channel: &mut dyn ConfigChannel,
         report: Option<&mut ReportSink<'_>>,
         out: &mut MaybeUninit<Self>,
-    ) -> Result<(), FetchError>;
+    ) -> Result<(), FetchError> {
+        let mut scratch = MaybeUninit::<Self::Scratch>::uninit();
+        // SAFETY: `out` is a `MaybeUninit<Self>`, and the plan is this struct's.
+        unsafe {
+            fetch::receive_fields(
+                channel,
+                report,
+                Self::PLAN,
+                out.as_mut_ptr().cast(),
+                fetch::bytes_of(&mut scratch),
+            )
+        }
+    }
 
     /// Generated: parses `text` as field `index`'s value (with its `with` parser and
     /// `validate` check) and drops it: the verdict a cloud checker needs for each field. An

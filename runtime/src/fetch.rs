@@ -886,11 +886,108 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
     })
 }
 
-/// Reads a response that has arrived into the struct whose bytes are `out` ([`bytes_of`] its
-/// `MaybeUninit`), field by field, as `rows` and `ops` describe it, and closes the channel. `Ok`
-/// means every field is written; on `Err` none is left. A fetch that stopped at an item drops
-/// those written, then wipes all of `out`, so no secret it read stays there, whole or
-/// half-parsed; a response that failed as a whole wrote nothing.
+/// Everything the fetch needs of one settings struct, in one constant per struct
+/// (`MicrovisorConfig::PLAN`): its request, its field rows and ops table, its size and how much
+/// of the read buffer its secrets may fill. The non-generic cores below take a reference to it,
+/// so a struct's own code is one call with a few arguments, however many structs a firmware
+/// has, and the tables are read where the cores are shared, as the C baseline's schema struct.
+#[derive(Clone, Copy, Debug)]
+pub struct FetchPlan {
+    request: Request<'static>,
+    rows: &'static [FieldRow],
+    ops: OpsTable,
+    /// `size_of` the struct.
+    size: usize,
+    /// The schema's [`secret_scratch_bytes`].
+    secret_bytes: usize,
+}
+
+impl FetchPlan {
+    /// The plan of a struct of `size` bytes.
+    ///
+    /// # Safety
+    ///
+    /// `keys` is the struct's request (`MicrovisorConfig::KEYS`: every key a `'static` UTF-8
+    /// string) and `rows` its fields, in the same order: each row's `ops` is an entry of `ops`
+    /// (looked up unchecked), and its offset a field of the type that entry fills, whose kind
+    /// the row carries (its built-in kind, or [`FieldKind::CUSTOM`] for a field with an entry
+    /// of its own, `Option` of a built-in kind included); the `max_len` of each row whose entry
+    /// is a built-in family's or an `Option` of a built-in kind's is at most its type's
+    /// `ConfigValue::MAX_LEN` (those parsers do not check the length again; the derive asserts
+    /// it, and a field parsed `with` a function, whose entry is its own, is bounded by its
+    /// `max_len`); `secret_bytes` covers every secret's `max_len` plus one.
+    pub const unsafe fn new(
+        keys: &'static [crate::ffi::MvConfigKeyToFetch],
+        rows: &'static [FieldRow],
+        ops: OpsTable,
+        size: usize,
+        secret_bytes: usize,
+    ) -> Self {
+        // SAFETY: the keys are `'static` strings (the contract).
+        let request = unsafe { Request::from_raw(keys) };
+        FetchPlan { request, rows, ops, size, secret_bytes }
+    }
+
+    /// The struct's request.
+    pub const fn request(&self) -> Request<'static> {
+        self.request
+    }
+}
+
+/// Sends the request of `plan`, waits for the response and reads it into the struct at `out`
+/// ([`receive_fields`]): a whole blocking fetch, for every struct.
+///
+/// # Errors
+///
+/// As [`send`], [`wait`] and [`receive_fields`].
+///
+/// # Safety
+///
+/// As [`receive_fields`].
+pub unsafe fn fetch_fields(
+    channel: &mut dyn ConfigChannel,
+    plan: &FetchPlan,
+    out: *mut u8,
+    scratch: &mut [MaybeUninit<u8>],
+) -> Result<(), FetchError> {
+    send(channel, plan.request)?;
+    wait(channel)?;
+    // SAFETY: the caller's contract.
+    unsafe { receive_fields(channel, None, plan, out, scratch) }
+}
+
+/// Fetches into `staging` ([`fetch_fields`]), then moves the new settings over those at `live`
+/// and wipes `staging` ([`move_and_wipe`]): the refresh of a struct none of whose fields needs a
+/// drop ([`drops_fields`]). On error `live` is untouched.
+///
+/// # Errors
+///
+/// As [`fetch_fields`].
+///
+/// # Safety
+///
+/// As [`receive_fields`] for `staging`; `live` holds a value of the struct, which needs no
+/// drop, and does not overlap `staging`.
+pub unsafe fn refresh_fields(
+    channel: &mut dyn ConfigChannel,
+    plan: &FetchPlan,
+    live: *mut u8,
+    staging: *mut u8,
+    scratch: &mut [MaybeUninit<u8>],
+) -> Result<(), FetchError> {
+    // SAFETY: the caller's contract.
+    unsafe {
+        fetch_fields(channel, plan, staging, scratch)?;
+        move_and_wipe(live, staging, plan.size);
+    }
+    Ok(())
+}
+
+/// Reads a response that has arrived into the struct at `out`, field by field, as `plan`
+/// describes it, and closes the channel. `Ok` means every field is written; on `Err` none is
+/// left. A fetch that stopped at an item drops those written, then wipes all of `out`, so no
+/// secret it read stays there, whole or half-parsed; a response that failed as a whole wrote
+/// nothing.
 ///
 /// # Errors
 ///
@@ -899,34 +996,28 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
 ///
 /// # Safety
 ///
-/// `out` is the place of the struct, all its bytes, aligned for it; `request` is the struct's
-/// request (`Request::of`: its keys UTF-8 text) and `rows` its fields, in the same order: each
-/// row's `ops` is an entry of `ops` (looked up unchecked), and its offset a field of the type
-/// that entry fills, whose kind the row carries (its built-in kind, or [`FieldKind::CUSTOM`]
-/// for a field with an entry of its own, `Option` of a built-in kind included); the `max_len`
-/// of each row whose entry is a built-in family's or an `Option` of a built-in kind's is at
-/// most its type's `ConfigValue::MAX_LEN` (those parsers do not check the length again; the
-/// derive asserts it, and a field parsed `with` a function, whose entry is its own, is bounded
-/// by its `max_len`).
-///
-/// `scratch` is the read buffer; its first `secret_bytes` (the schema's
-/// [`secret_scratch_bytes`]) are wiped when the read is over, however it ended, as they may
-/// have held a secret.
-#[allow(clippy::too_many_arguments)] // one call, generated
+/// `out` is the place of the struct `plan` describes, all its bytes, aligned for it (the plan's
+/// own contract covers the tables). `scratch` is the read buffer; its first `secret_bytes` (the
+/// schema's [`secret_scratch_bytes`]) are wiped when the read is over, however it ended, as
+/// they may have held a secret.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
     report: Option<&mut ReportSink<'_>>,
-    request: Request<'static>,
-    rows: &'static [FieldRow],
-    ops: OpsTable,
-    out: &mut [MaybeUninit<u8>],
-    scratch: &mut [u8],
-    secret_bytes: usize,
+    plan: &FetchPlan,
+    out: *mut u8,
+    scratch: &mut [MaybeUninit<u8>],
 ) -> Result<(), FetchError> {
-    let mut reader = Reader { channel, scratch, secret_extent: secret_bytes };
-    let (out_size, out) = (out.len(), out.as_mut_ptr().cast::<u8>());
+    // Zeroed here, once the response is in, rather than by every struct's own code: a channel
+    // is handed initialized bytes to write into.
+    let (len, at) = (scratch.len(), scratch.as_mut_ptr().cast::<u8>());
+    // SAFETY: the buffer's own bytes, all zeroed before they are seen as `u8`s.
+    let scratch = unsafe {
+        at.write_bytes(0, len);
+        core::slice::from_raw_parts_mut(at, len)
+    };
+    let mut reader = Reader { channel, scratch, secret_extent: plan.secret_bytes };
     // SAFETY: the caller's contract.
-    unsafe { read_fields(&mut reader, report, request, rows, ops, out, out_size) }
+    unsafe { read_fields(&mut reader, report, plan.request, plan.rows, plan.ops, out, plan.size) }
     // `reader` is dropped here, whichever way the read ended: the channel's close and the read
     // buffer's wipe are in the code once, not at every return.
 }

@@ -84,8 +84,8 @@ pub mod __private {
     pub use crate::fetch::{
         bytes_of, drops_fields, field_row, ops_count, own_ops_count, receive_fields,
         response_max_bytes, scratch_bytes, secret_scratch_bytes, send, split_ops, wait, DropFn,
-        FieldEntry, FieldKind, FieldOps, FieldRow, FinishFn, MissingFn, OpsTable, ParseFn, Reader,
-        ReportSink, SplitOps, TypeOps, ValidateFn,
+        FetchPlan, FieldEntry, FieldKind, FieldOps, FieldRow, FinishFn, MissingFn, OpsTable,
+        ParseFn, Reader, ReportSink, SplitOps, TypeOps, ValidateFn,
     };
     pub use crate::value::CLOUD_MAX_VALUE_LEN;
     pub use core;

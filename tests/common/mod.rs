@@ -77,18 +77,11 @@ pub fn receive_with_scratch<T: MicrovisorConfig>(
     out: &mut core::mem::MaybeUninit<T>,
     scratch: &mut [u8],
 ) -> Result<(), microvisor_config::FetchError> {
-    use microvisor_config::__private::{bytes_of, receive_fields, secret_scratch_bytes};
-    // SAFETY: `out` is a `MaybeUninit<T>`, and the request and tables are `T`'s own.
-    unsafe {
-        receive_fields(
-            channel,
-            report,
-            microvisor_config::Request::of::<T>(),
-            T::FIELD_ROWS,
-            T::FIELD_OPS,
-            bytes_of(out),
-            scratch,
-            secret_scratch_bytes(T::SCHEMA),
-        )
-    }
+    use microvisor_config::__private::receive_fields;
+    // SAFETY: the same bytes, seen as bytes that may be uninitialized: the core writes only
+    // initialized bytes into them, so they stay valid `u8`s for the test to read afterwards.
+    let scratch =
+        unsafe { core::slice::from_raw_parts_mut(scratch.as_mut_ptr().cast(), scratch.len()) };
+    // SAFETY: `out` is a `MaybeUninit<T>`, and the plan is `T`'s own.
+    unsafe { receive_fields(channel, report, T::PLAN, out.as_mut_ptr().cast(), scratch) }
 }
