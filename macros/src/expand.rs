@@ -405,7 +405,9 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             }
         };
         let member = field.ident;
-        rows.push(quote! {
+        // At the field's name: `field_row` refuses a field past 64 KiB into the struct (the rows
+        // hold 16-bit offsets), and its error then points here.
+        rows.push(quote_spanned! {member.span()=>
             ::microvisor_config::__private::field_row(
                 <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
                 #entry_index,

@@ -25,11 +25,14 @@ use crate::parse;
 use crate::report::FieldOutcome;
 use crate::value::ConfigValue;
 
-/// One field of a settings struct, as the fetch loop sees it: 8 bytes.
+/// One field of a settings struct, as the fetch loop sees it: 6 bytes, so a struct of 64
+/// fields has 384 bytes of rows (the request beside them is 16 bytes a key, as the system call
+/// reads it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldRow {
-    /// `offset_of!` the field in the struct.
-    pub offset: u32,
+    /// `offset_of!` the field in the struct: a settings struct is at most 64 KiB (as the C
+    /// baseline's, whose rows hold the offset in 16 bits too), checked at compile time.
+    pub offset: u16,
     /// The longest text accepted (at most 4096 in the rows the derive generates).
     pub max_len: u16,
     /// The field type's [`FieldKind`] code: a type the loop parses itself, or
@@ -450,7 +453,9 @@ const fn own_ops_before(entries: &[FieldEntry], end: usize) -> usize {
 /// # Panics
 ///
 /// At compile time, if the struct needs more than 256 ops entries (the derive refuses such a
-/// struct first) or the field is past 4 GiB or `max_len` past `u16::MAX`.
+/// struct first), if `max_len` is past `u16::MAX` (the derive refuses past the cloud's 4096
+/// first), or if the field starts past 64 KiB into the struct: the one error here a struct can
+/// meet.
 #[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
 pub const fn field_row(
     entries: &[FieldEntry],
@@ -465,8 +470,14 @@ pub const fn field_row(
         let families_before = families_used(entries) & ((1 << family(kind)) - 1);
         (kind, own_ops_count(entries) + families_before.count_ones() as usize)
     };
-    assert!(ops <= u8::MAX as usize && offset <= u32::MAX as usize && max_len <= u16::MAX as usize);
-    FieldRow { offset: offset as u32, max_len: max_len as u16, kind, ops: ops as u8 }
+    assert!(ops <= u8::MAX as usize && max_len <= u16::MAX as usize);
+    assert!(
+        offset <= u16::MAX as usize,
+        "MicrovisorConfig: a field starts past 64 KiB into the struct; a settings struct's \
+         fields must lie within its first 64 KiB (give a large field a smaller capacity, or \
+         split the struct)"
+    );
+    FieldRow { offset: offset as u16, max_len: max_len as u16, kind, ops: ops as u8 }
 }
 
 /// How many entries the ops table of `entries` has.
