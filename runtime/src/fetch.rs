@@ -232,7 +232,8 @@ pub type ValidateFn = unsafe fn(*const u8) -> Result<(), ParseError>;
 /// parsers alone.
 ///
 /// Its fields are private and [`OpsTable::new`] its only constructor, so that the tables have
-/// consistent lengths and `drops` says whether any entry has a drop.
+/// consistent lengths and `drop_written` and `validate_field` are set exactly when an entry
+/// has a drop or a check.
 #[derive(Clone, Copy, Debug)]
 pub struct OpsTable {
     /// [`FieldOps::parse`] of each entry.
@@ -243,9 +244,19 @@ pub struct OpsTable {
     drop: &'static [Option<DropFn>],
     /// [`FieldOps::validate`] of each of the struct's own entries.
     validate: &'static [Option<ValidateFn>],
-    /// Whether any entry of `drop` is `Some`: [`drops_fields`], known without a loop.
-    drops: bool,
+    /// [`drop_written`] if any entry of `drop` is `Some` ([`drops_fields`], known without a
+    /// loop). Through a pointer, so that a fetch core shared by several structs links the loop
+    /// only if one of them has a field to drop.
+    drop_written: Option<DropWrittenFn>,
+    /// [`validate_field`] if any entry of `validate` is `Some`, for the same reason.
+    validate_field: Option<ValidateFieldFn>,
 }
+
+/// [`OpsTable`]'s `drop_written`.
+type DropWrittenFn = unsafe fn(&FetchPlan, *mut u8, usize);
+
+/// [`OpsTable`]'s `validate_field`.
+type ValidateFieldFn = unsafe fn(&OpsTable, usize, *mut u8) -> Result<(), ParseError>;
 
 impl OpsTable {
     /// No entries: the table of a struct the derive refused (so that its errors are all
@@ -267,13 +278,16 @@ impl OpsTable {
     ) -> Self {
         let own = missing.len();
         assert!(drop.len() == own && validate.len() == own && own <= parse.len());
-        let mut drops = false;
+        let (mut drops, mut validates) = (false, false);
         let mut i = 0;
         while i < own {
             drops |= drop[i].is_some();
+            validates |= validate[i].is_some();
             i += 1;
         }
-        OpsTable { parse, missing, drop, validate, drops }
+        let drop_written = if drops { Some(drop_written as DropWrittenFn) } else { None };
+        let validate_field = if validates { Some(validate_field as ValidateFieldFn) } else { None };
+        OpsTable { parse, missing, drop, validate, drop_written, validate_field }
     }
 }
 
@@ -1028,7 +1042,7 @@ pub unsafe fn receive_fields(
     };
     let mut reader = Reader { channel, scratch, secret_extent: plan.secret_bytes };
     // SAFETY: the caller's contract.
-    unsafe { read_fields(&mut reader, report, plan.request, plan.rows, plan.ops, out, plan.size) }
+    unsafe { read_fields(&mut reader, report, plan, out) }
     // `reader` is dropped here, whichever way the read ended: the channel's close and the read
     // buffer's wipe are in the code once, not at every return.
 }
@@ -1042,19 +1056,17 @@ pub unsafe fn receive_fields(
 unsafe fn read_fields(
     reader: &mut Reader<'_>,
     mut report: Option<&mut ReportSink<'_>>,
-    request: Request<'static>,
-    rows: &'static [FieldRow],
-    ops: OpsTable,
+    plan: &FetchPlan,
     out: *mut u8,
-    out_size: usize,
 ) -> Result<(), FetchError> {
+    let rows = plan.rows;
     // A response that failed as a whole has no items to judge: the report keeps every field
     // `NotRead`, as `FieldOutcome::NotRead` says.
     check_response(&mut *reader.channel, rows.len())?;
     // Undoes the fields written so far when the fetch stops at a field: on the error path
     // below, and if a parser of the user's panics where panics unwind, so that a secret
     // already read is still wiped.
-    let mut written = Written { rows, ops, out, out_size, stopped_at: 0 };
+    let mut written = Written { plan, out, stopped_at: 0 };
     let mut index = 0;
     let (failed, error) = loop {
         written.stopped_at = index;
@@ -1066,7 +1078,7 @@ unsafe fn read_fields(
         // SAFETY: the row's offset is a field of the struct at `out` (the contract).
         let slot = unsafe { out.add(row.offset as usize) };
         // SAFETY: `slot` is a field of the row's type, holding no value yet.
-        match unsafe { reader.fill(index, row, ops, slot) } {
+        match unsafe { reader.fill(index, row, &plan.ops, slot) } {
             Ok(outcome) => {
                 if let Some(report) = &mut report {
                     report.record(index, outcome);
@@ -1083,57 +1095,81 @@ unsafe fn read_fields(
         (report.finish)(reader, report, rows, failed + 1);
     }
     // SAFETY: the struct's own request (the contract).
-    let key = unsafe { key_text(request, failed) };
+    let key = unsafe { key_text(plan.request, failed) };
     Err(FetchError::Item { index: failed as u32, key, error })
 }
 
 /// The fields a fetch has written: dropping it undoes them (see [`unwind_fields`]).
-struct Written {
-    rows: &'static [FieldRow],
-    ops: OpsTable,
+struct Written<'p> {
+    plan: &'p FetchPlan,
     out: *mut u8,
-    out_size: usize,
     /// The field being filled: those before it hold values.
     stopped_at: usize,
 }
 
-impl Drop for Written {
+impl Drop for Written<'_> {
     fn drop(&mut self) {
         // SAFETY: `read_fields` keeps `stopped_at` at the field being filled (or that failed),
         // every one before it written, and forgets this guard once the struct is whole.
-        unsafe { unwind_fields(self.rows, self.ops, self.out, self.out_size, self.stopped_at) };
+        unsafe { unwind_fields(self.plan, self.out, self.stopped_at) };
     }
 }
 
 /// Undoes a fetch that failed at field `failed`: drops the fields before it, then wipes the
-/// struct's `out_size` bytes (as the C baseline wipes its staging struct). One wipe of the whole
-/// struct rather than of each `Secret` field: whatever a field's type, and however far its parse
-/// got, nothing read is left behind, and the loop needs no knowledge of which fields are secret.
+/// struct's bytes (as the C baseline wipes its staging struct). One wipe of the whole struct
+/// rather than of each `Secret` field: whatever a field's type, and however far its parse got,
+/// nothing read is left behind, and the loop needs no knowledge of which fields are secret.
 ///
 /// # Safety
 ///
 /// As [`receive_fields`]; the fields before `failed` hold values, which are not used again.
-unsafe fn unwind_fields(
-    rows: &[FieldRow],
-    ops: OpsTable,
-    out: *mut u8,
-    out_size: usize,
-    failed: usize,
-) {
-    // A table without drops (a constant, once inlined) skips the loop, which would otherwise
-    // stay in the code as an empty count to `failed`.
-    let rows = if drops_fields(ops) { rows } else { &[] };
-    for row in rows.iter().take(failed) {
+unsafe fn unwind_fields(plan: &FetchPlan, out: *mut u8, failed: usize) {
+    // A struct none of whose fields has a drop of its own has no loop to run.
+    if let Some(drop_written) = plan.ops.drop_written {
+        // SAFETY: the caller's contract.
+        unsafe { drop_written(plan, out, failed) };
+    }
+    // SAFETY: the struct's bytes (the contract); what was in them was dropped above or needs
+    // no drop.
+    unsafe { wipe(out, plan.size) };
+}
+
+/// Drops the fields before `failed` of the struct at `out` that have a drop of their own:
+/// [`OpsTable`]'s `drop_written`, linked only if a struct has such a field.
+///
+/// # Safety
+///
+/// As [`unwind_fields`].
+unsafe fn drop_written(plan: &FetchPlan, out: *mut u8, failed: usize) {
+    for row in plan.rows.iter().take(failed) {
         // Built-in kinds have no drop.
-        if let Some(&Some(drop)) = ops.drop.get(usize::from(row.ops)) {
+        if let Some(&Some(drop)) = plan.ops.drop.get(usize::from(row.ops)) {
             // SAFETY: a field of the struct (the contract), written (it comes before the
             // failed one); nothing else drops it, since the struct never became whole.
             unsafe { drop(out.add(row.offset as usize)) };
         }
     }
-    // SAFETY: the struct's bytes (the contract); what was in them was dropped above or needs
-    // no drop.
-    unsafe { wipe(out, out_size) };
+}
+
+/// Checks the field of entry `entry` at `slot` with the entry's `validate`, if it has one, and
+/// drops it if the check fails: [`OpsTable`]'s `validate_field`, linked only if a struct has a
+/// field with `validate`.
+///
+/// # Safety
+///
+/// `slot` holds a value of the entry's type, which on `Err` is dropped and no longer does.
+unsafe fn validate_field(ops: &OpsTable, entry: usize, slot: *mut u8) -> Result<(), ParseError> {
+    if let Some(&Some(validate)) = ops.validate.get(entry) {
+        // SAFETY: the field holds a value (the contract).
+        if let Err(error) = unsafe { validate(slot) } {
+            if let Some(&Some(drop)) = ops.drop.get(entry) {
+                // SAFETY: written, and not used again: the fetch fails.
+                unsafe { drop(slot) };
+            }
+            return Err(error);
+        }
+    }
+    Ok(())
 }
 
 /// The bytes of the place `out`: what [`receive_fields`] is handed.
@@ -1193,7 +1229,7 @@ impl Reader<'_> {
         &mut self,
         index: usize,
         row: &FieldRow,
-        ops: OpsTable,
+        ops: &OpsTable,
         slot: *mut u8,
     ) -> Result<FieldOutcome, ItemError> {
         let text = self.read(index, row.max_len)?;
@@ -1213,15 +1249,9 @@ impl Reader<'_> {
                 _ => return Err(ItemError::NotFound),
             },
         };
-        if let Some(&Some(validate)) = ops.validate.get(entry) {
+        if let Some(validate_field) = ops.validate_field {
             // SAFETY: the field was written just above.
-            if let Err(error) = unsafe { validate(slot) } {
-                if let Some(&Some(drop)) = ops.drop.get(entry) {
-                    // SAFETY: written above, and not used again: the fetch fails.
-                    unsafe { drop(slot) };
-                }
-                return Err(ItemError::Invalid(error));
-            }
+            unsafe { validate_field(ops, entry, slot) }.map_err(ItemError::Invalid)?;
         }
         Ok(outcome)
     }
@@ -1295,7 +1325,7 @@ unsafe fn key_text(request: Request<'static>, index: usize) -> &'static str {
 /// Whether any entry of an ops table drops its field: whether a refresh must drop the old
 /// settings (by their drop glue), or may overwrite them.
 pub const fn drops_fields(ops: OpsTable) -> bool {
-    ops.drops
+    ops.drop_written.is_some()
 }
 
 /// Moves the `len` bytes at `from` over those at `to`, then wipes `from`: the commit of a
