@@ -1311,15 +1311,25 @@ impl Drop for Reader<'_> {
 }
 
 /// The key of item `index`, for an error, `""` if there is no such key (a request of the
-/// struct's own table always has it). Not checked for UTF-8 again: no loop on the error path.
+/// struct's own table always has it). Read straight from the entry, not through
+/// `Request::key`'s checks for a null or empty key, and not checked for UTF-8 again: each key
+/// is a string literal.
 ///
 /// # Safety
 ///
-/// The request's keys are UTF-8 text: the struct's own request (`Request::of`), whose keys are
-/// string literals by the `MicrovisorConfig` contract, as `receive_fields`'s contract says.
+/// Every key of the request is a `'static` UTF-8 string, its pointer and length: the struct's
+/// own request (`MicrovisorConfig::KEYS`, string literals by the trait's contract), as
+/// [`FetchPlan::new`]'s contract says.
 unsafe fn key_text(request: Request<'static>, index: usize) -> &'static str {
-    // SAFETY: the caller's contract.
-    request.key(index).map_or("", |key| unsafe { core::str::from_utf8_unchecked(key) })
+    request.keys().get(index).map_or("", |entry| {
+        // SAFETY: the caller's contract: a string literal's pointer and length.
+        unsafe {
+            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                entry.key.data,
+                entry.key.length as usize,
+            ))
+        }
+    })
 }
 
 /// Whether any entry of an ops table drops its field: whether a refresh must drop the old
