@@ -211,8 +211,9 @@ pub unsafe trait MicrovisorConfig: Sized {
         crate::fetch_async::<Self, C>(channel)
     }
 
-    /// The non-generic body of [`MicrovisorConfig::fetch_into`]: one copy per struct,
-    /// whatever the channel types.
+    /// The body of [`MicrovisorConfig::fetch_into`] behind a `dyn` channel: one copy per
+    /// struct, whatever the channel types, which places the read buffer and calls the shared
+    /// core (`fetch_fields`) with the struct's plan.
     ///
     /// # Errors
     ///
