@@ -952,11 +952,6 @@ impl FetchPlan {
         let request = unsafe { Request::from_raw(keys) };
         FetchPlan { request, rows, ops, size, secret_bytes }
     }
-
-    /// The struct's request.
-    pub const fn request(&self) -> Request<'static> {
-        self.request
-    }
 }
 
 /// Sends the request of `plan`, waits for the response and reads it into the struct at `out`
@@ -1022,9 +1017,9 @@ pub unsafe fn refresh_fields(
 /// # Safety
 ///
 /// `out` is the place of the struct `plan` describes, all its bytes, aligned for it (the plan's
-/// own contract covers the tables). `scratch` is the read buffer; its first `secret_bytes` (the
-/// schema's [`secret_scratch_bytes`]) are wiped when the read is over, however it ended, as
-/// they may have held a secret.
+/// own contract covers the tables). `scratch` is the read buffer, whatever it holds: it is
+/// zeroed first, and its first `secret_bytes` (the schema's [`secret_scratch_bytes`]) are wiped
+/// when the read is over, however it ended, as they may have held a secret.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
     report: Option<&mut ReportSink<'_>>,
