@@ -65,17 +65,21 @@ impl NotificationCenter {
     /// Forgets the events seen for `tag` (done when a channel opens, before its request
     /// leaves, so the response's event cannot be lost to a late clear).
     pub fn clear(&self, tag: u32) {
-        self.events_of(tag).store(0, Ordering::Release);
+        if let Some(events) = self.events_of(tag) {
+            events.store(0, Ordering::Release);
+        }
     }
 
     /// Whether `CHANNELDATAREADABLE` was seen for `tag`, clearing it.
     pub fn take_readable(&self, tag: u32) -> bool {
-        self.events_of(tag).fetch_and(!READABLE, Ordering::AcqRel) & READABLE != 0
+        self.events_of(tag)
+            .is_some_and(|events| events.fetch_and(!READABLE, Ordering::AcqRel) & READABLE != 0)
     }
 
     /// Whether `CHANNELNOTCONNECTED` was seen for `tag`.
     pub fn not_connected(&self, tag: u32) -> bool {
-        self.events_of(tag).load(Ordering::Acquire) & NOT_CONNECTED != 0
+        self.events_of(tag)
+            .is_some_and(|events| events.load(Ordering::Acquire) & NOT_CONNECTED != 0)
     }
 
     /// What has become of the response awaited on `tag`'s channel: arrived (the event taken),
@@ -105,24 +109,27 @@ impl NotificationCenter {
             // Other events concern nobody waiting here.
             _ => return,
         };
-        // No channel of this center has such a tag (`DeviceChannel::open` refuses them): the
-        // event is someone else's, and must not be credited to tag 31, whose slot it shares.
-        if tag >= 32 {
-            return;
+        // A tag above 31 has no slot: no channel of this center has one (`DeviceChannel::open`
+        // refuses them), so the event is someone else's.
+        if let Some(events) = self.events_of(tag) {
+            events.fetch_or(event, Ordering::AcqRel);
+            self.wake(tag);
         }
-        self.events_of(tag).fetch_or(event, Ordering::AcqRel);
-        self.wake(tag);
     }
 
     #[cfg(feature = "async")]
     fn wake(&self, tag: u32) {
-        slot_of(&self.wakers, tag).wake();
+        if let Some(waker) = self.wakers.get(tag as usize) {
+            waker.wake();
+        }
     }
 
     /// Sets the task [`NotificationCenter::wake`] wakes for `tag`.
     #[cfg(feature = "async")]
     fn register(&self, tag: u32, waker: &core::task::Waker) {
-        slot_of(&self.wakers, tag).register(waker);
+        if let Some(slot) = self.wakers.get(tag as usize) {
+            slot.register(waker);
+        }
     }
 
     #[cfg(not(feature = "async"))]
@@ -134,19 +141,11 @@ const READABLE: u8 = 0b01;
 const NOT_CONNECTED: u8 = 0b10;
 
 impl NotificationCenter {
-    /// The events of `tag`.
-    fn events_of(&self, tag: u32) -> &AtomicU8 {
-        slot_of(&self.events, tag)
+    /// The events of `tag`; none for a tag above 31, which no channel has (`DeviceChannel::open`
+    /// refuses them): its events are ignored, and it has none to clear or take.
+    fn events_of(&self, tag: u32) -> Option<&AtomicU8> {
+        self.events.get(tag as usize)
     }
-}
-
-/// The slot of `tag` in one of [`NotificationCenter`]'s per-tag arrays, events and wakers
-/// alike. No channel has a tag above 31 (`DeviceChannel::open` refuses them) and
-/// `record_event` ignores their events; the public `clear`, `take_readable` and `not_connected`
-/// would look at tag 31's slot for one.
-fn slot_of<T>(slots: &[T; 32], tag: u32) -> &T {
-    let [.., last] = slots;
-    slots.get(tag as usize).unwrap_or(last)
 }
 
 /// A notification center of `N` records (`N` ≥ 2: Microvisor wants at least 32 bytes), for a
