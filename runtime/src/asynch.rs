@@ -30,7 +30,8 @@ impl<C: AsyncConfigChannel + ?Sized> AsyncConfigChannel for &mut C {
 
 /// Fetches `T` through `channel`, awaiting the response instead of blocking.
 ///
-/// Cancel-safe: dropping the future before it completes closes the channel. The read buffer
+/// Cancel-safe: dropping the future once polled, before it completes, closes the channel (a
+/// future never polled has sent nothing, and leaves the channel as it was). The read buffer
 /// exists only inside the last, synchronous step (which wipes what held a secret), so no
 /// cancellation can leave it behind.
 ///

@@ -93,8 +93,8 @@ pub unsafe trait MicrovisorConfig: Sized {
     fn fetch<C: ConfigChannel>(channel: &mut C) -> Result<Self, FetchError> {
         let mut out = MaybeUninit::uninit();
         Self::fetch_into_dyn(channel, &mut out)?;
-        // SAFETY: `fetch_into_dyn` answered `Ok`, so `receive_into` wrote every field (the
-        // trait's contract).
+        // SAFETY: `fetch_into_dyn` answered `Ok`, so the core wrote every field (the plan's
+        // contract, which the trait's holds).
         Ok(unsafe { out.assume_init() })
     }
 
@@ -279,7 +279,8 @@ pub(crate) fn receive<T: MicrovisorConfig>(
 ) -> Result<T, FetchError> {
     let mut out = MaybeUninit::uninit();
     T::receive_into(channel, report, &mut out)?;
-    // SAFETY: `receive_into` answered `Ok`, so it wrote every field (the trait's contract).
+    // SAFETY: `receive_into` answered `Ok`, so the core wrote every field (the plan's contract,
+    // which the trait's holds).
     Ok(unsafe { out.assume_init() })
 }
 

@@ -1167,8 +1167,8 @@ unsafe fn validate_field(ops: &OpsTable, entry: usize, slot: *mut u8) -> Result<
     Ok(())
 }
 
-/// The bytes of the place `out`: what [`receive_fields`] is handed.
-pub fn bytes_of<T>(out: &mut MaybeUninit<T>) -> &mut [MaybeUninit<u8>] {
+/// The bytes of the place `out`: what the cores are handed, for the struct and its read buffer.
+pub(crate) fn bytes_of<T>(out: &mut MaybeUninit<T>) -> &mut [MaybeUninit<u8>] {
     // SAFETY: the place's `size_of::<T>()` bytes, exclusively borrowed for the lifetime of the
     // answer; any bytes are valid for `MaybeUninit<u8>`, and the answer cannot write anything
     // that `MaybeUninit<T>` would not hold.
@@ -1229,7 +1229,7 @@ impl Reader<'_> {
     ) -> Result<FieldOutcome, ItemError> {
         let text = self.read(index, row.max_len)?;
         let entry = usize::from(row.ops);
-        // SAFETY: the row's entry is in the table (the contract of `receive_fields`), whose
+        // SAFETY: the row's entry is in the table (`FetchPlan::new`'s contract), whose
         // parsers are one for each entry (`OpsTable`).
         let parse = unsafe { *ops.parse.get_unchecked(entry) };
         let outcome = match text {

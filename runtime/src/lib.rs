@@ -19,7 +19,8 @@ mod parse;
 mod report;
 mod types;
 mod value;
-#[cfg(feature = "async")]
+// The device channel's (`target_os = "none"`); on the host, built for its tests only.
+#[cfg(all(feature = "async", any(target_os = "none", test)))]
 mod waker;
 
 #[cfg(target_os = "none")]
@@ -82,10 +83,10 @@ macro_rules! __ops_table_of {
 pub mod __private {
     pub use crate::__ops_table_of as ops_table_of;
     pub use crate::fetch::{
-        bytes_of, drops_fields, field_row, ops_count, own_ops_count, receive_fields,
-        response_max_bytes, scratch_bytes, secret_scratch_bytes, send, split_ops, wait, DropFn,
-        FetchPlan, FieldEntry, FieldKind, FieldOps, FieldRow, FinishFn, MissingFn, OpsTable,
-        ParseFn, Reader, ReportSink, SplitOps, TypeOps, ValidateFn,
+        drops_fields, field_row, ops_count, own_ops_count, receive_fields, response_max_bytes,
+        scratch_bytes, send, split_ops, wait, DropFn, FetchPlan, FieldEntry, FieldKind, FieldOps,
+        FieldRow, FinishFn, MissingFn, OpsTable, ParseFn, Reader, ReportSink, SplitOps, TypeOps,
+        ValidateFn,
     };
     pub use crate::value::CLOUD_MAX_VALUE_LEN;
     pub use core;

@@ -1,6 +1,4 @@
 //! The waker slot the device channel's notification center keeps per tag (feature `async`).
-// The device channel's (`target_os = "none"`); on the host, only its tests use it.
-#![cfg_attr(not(target_os = "none"), allow(dead_code))]
 
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU32, Ordering};
