@@ -5,12 +5,15 @@
 //! constant functions of the runtime compute one row per field (`FIELD_ROWS`: offset, `max_len`,
 //! kind byte, ops entry) and the ops table (`FIELD_OPS`: the entries of the fields the runtime
 //! does not parse itself, then one per family of built-in kinds the struct uses, one table per
-//! operation), and the read buffer's type (`Scratch`, `[u8; SCRATCH_BYTES]`). No code of the
-//! fetch: the trait's provided methods hand the struct's `PLAN`, built from these tables, to
-//! the runtime's non-generic cores (`fetch_fields`, `refresh_fields`, `receive_fields`), with
-//! the read buffer on their stack. Paths are absolute and go
-//! through the runtime's hidden `__private` module, so nothing in the user's scope (a `struct
-//! Result`, say) can change their meaning.
+//! operation), and the read buffer's type (`Scratch`, `[u8; SCRATCH_BYTES]`). Besides the
+//! tables: `check_item` (a field's text judged without keeping it, for reports and cloud
+//! checks), constant assertions (`max_len` within the type's bound; the rows evaluated, so a
+//! field past 64 KiB is an error at once) and the refusal of a `Drop` impl. No code of the
+//! fetch: the trait's provided methods place the read buffer and hand it, with the struct's
+//! `PLAN` built from these tables, to the runtime's non-generic cores (`fetch_fields`,
+//! `refresh_fields`, `receive_fields`). Paths are absolute and go through the runtime's hidden
+//! `__private` module, so nothing in the user's scope (a `struct Result`, say) can change their
+//! meaning.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
@@ -405,13 +408,28 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             }
         };
         let member = field.ident;
-        // At the field's name: `field_row` refuses a field past 64 KiB into the struct (the rows
-        // hold 16-bit offsets), and its error then points here.
+        // The rows hold 16-bit offsets: a field past 64 KiB into the struct is refused here, at
+        // its name and by its name, before `field_row` (which checks it too) is called.
+        let past_64_kib = format!(
+            "field `{}` starts past 64 KiB into `{ident}`: a settings struct's fields must lie \
+             within its first 64 KiB (the fetch's rows hold 16-bit offsets); give a large field \
+             a smaller capacity, or split the struct",
+            field.name,
+        );
         rows.push(quote_spanned! {member.span()=>
             ::microvisor_config::__private::field_row(
                 <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
                 #entry_index,
-                ::microvisor_config::__private::core::mem::offset_of!(#ident, #member),
+                {
+                    let offset = ::microvisor_config::__private::core::mem::offset_of!(#ident, #member);
+                    if offset
+                        > ::microvisor_config::__private::core::primitive::u16::MAX
+                            as ::microvisor_config::__private::core::primitive::usize
+                    {
+                        ::microvisor_config::__private::core::panic!(#past_64_kib);
+                    }
+                    offset
+                },
                 #max_len,
             )
         });
@@ -441,7 +459,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         // literals; the struct has no `Drop` of its own (`refuse_drop_impl` below), and
         // `FIELD_OPS` holds the drop of every field whose type has one beyond zeroing
         // (`FieldOps::drop`: each field's type's own, or the conservative `drop_of` of a field
-        // with its own ops).
+        // parsed `with` a function).
         unsafe impl ::microvisor_config::MicrovisorConfig for #ident {
             const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[#(#keys),*];
             const SCHEMA: &'static [::microvisor_config::KeySpec] = &[#(#specs),*];
@@ -478,6 +496,10 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             }
         }
         #(#asserts)*
+        // The rows evaluated with the struct, whether or not a fetch of it is compiled: their
+        // checks (a field past 64 KiB) are then errors at once, under `cargo check` too.
+        const _: &[::microvisor_config::__private::FieldRow] =
+            <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS;
         #no_drop_impl
     }
 }

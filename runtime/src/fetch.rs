@@ -468,8 +468,8 @@ const fn own_ops_before(entries: &[FieldEntry], end: usize) -> usize {
 ///
 /// At compile time, if the struct needs more than 256 ops entries (the derive refuses such a
 /// struct first), if `max_len` is past `u16::MAX` (the derive refuses past the cloud's 4096
-/// first), or if the field starts past 64 KiB into the struct: the one error here a struct can
-/// meet.
+/// first), or if the field starts past 64 KiB into the struct (the derive refuses that first,
+/// naming the field).
 #[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
 pub const fn field_row(
     entries: &[FieldEntry],
