@@ -130,22 +130,14 @@ impl ContainerAttrs {
                 SCOPE => out.scope.set(cx, span, parse_scope(cx, meta)?),
                 STORE => out.store.set(cx, span, parse_store(cx, meta)?),
                 RENAME_ALL => out.rename_all.set(cx, span, parse_rename_rule(cx, meta)?),
-                _ => {
-                    let hint = if FIELD_WORDS.contains(&word.as_str()) {
-                        format!("; `{word}` belongs on a field")
-                    } else {
-                        did_you_mean(&word, CONTAINER_WORDS)
-                    };
-                    cx.error_at(
-                        span,
-                        format!(
-                            "unknown config attribute `{word}` on a struct; expected one of: \
-                             {}{hint}",
-                            CONTAINER_WORDS.join(", ")
-                        ),
-                    );
-                    skip_value(meta)?;
-                }
+                _ => unknown_word(
+                    cx,
+                    meta,
+                    &word,
+                    " on a struct",
+                    CONTAINER_WORDS,
+                    Elsewhere { words: FIELD_WORDS, place: "a field" },
+                )?,
             }
             Ok(())
         });
@@ -195,21 +187,14 @@ impl FieldAttrs {
                 PLAIN => out.plain.set(cx, span, flag(cx, meta, PLAIN)?),
                 WITH => out.with.set(cx, span, parse_path(cx, meta, WITH)?),
                 VALIDATE => out.validate.set(cx, span, parse_path(cx, meta, VALIDATE)?),
-                _ => {
-                    let hint = if CONTAINER_WORDS.contains(&word.as_str()) {
-                        format!("; `{word}` belongs on the struct")
-                    } else {
-                        did_you_mean(&word, FIELD_WORDS)
-                    };
-                    cx.error_at(
-                        span,
-                        format!(
-                            "unknown config attribute `{word}`; expected one of: {}{hint}",
-                            FIELD_WORDS.join(", ")
-                        ),
-                    );
-                    skip_value(meta)?;
-                }
+                _ => unknown_word(
+                    cx,
+                    meta,
+                    &word,
+                    "",
+                    FIELD_WORDS,
+                    Elsewhere { words: CONTAINER_WORDS, place: "the struct" },
+                )?,
             }
             Ok(())
         });
@@ -300,18 +285,40 @@ pub fn for_each_config_meta(
     }
 }
 
-/// Reports a word that is not the one config attribute allowed `place` (`on a variant`), and
-/// skips its value.
+/// The words of the other place an attribute may be written (a field's, for a struct's), to
+/// tell a word written in the wrong place from a misspelt one.
+pub struct Elsewhere {
+    pub words: &'static [&'static str],
+    /// Where they go: `a field`, `the struct`.
+    pub place: &'static str,
+}
+
+/// Reports a word that is none of the config attributes `allowed` at `place` (` on a variant`,
+/// or nothing for a field), with a hint: where it belongs if it is a word of `elsewhere`, else
+/// the allowed word it is closest to. Skips its value, so parsing can go on.
 pub fn unknown_word(
     cx: &Ctxt,
     meta: &ParseNestedMeta<'_>,
     word: &str,
     place: &str,
-    allowed: &str,
+    allowed: &[&str],
+    elsewhere: Elsewhere,
 ) -> syn::Result<()> {
+    let hint = if elsewhere.words.contains(&word) {
+        format!("; `{word}` belongs on {}", elsewhere.place)
+    } else if allowed.len() > 1 {
+        did_you_mean(word, allowed)
+    } else {
+        // The one word allowed is named just before.
+        String::new()
+    };
+    let expected = match allowed {
+        [one] => format!("`{one}`"),
+        _ => format!("one of: {}", allowed.join(", ")),
+    };
     cx.error_at(
         meta.path.span(),
-        format!("unknown config attribute `{word}` {place}; expected `{allowed}`"),
+        format!("unknown config attribute `{word}`{place}; expected {expected}{hint}"),
     );
     skip_value(meta)
 }

@@ -54,7 +54,11 @@ impl RenameRule {
             RenameRule::Upper => variant.to_uppercase(),
             RenameRule::Pascal => variant.to_owned(),
             // Every other case is a field's case of the words, once they are in snake_case.
-            _ => self.apply(&snake()),
+            RenameRule::Camel
+            | RenameRule::Snake
+            | RenameRule::ScreamingSnake
+            | RenameRule::Kebab
+            | RenameRule::ScreamingKebab => self.apply(&snake()),
         }
     }
 

@@ -8,7 +8,9 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::spanned::Spanned;
 
-use crate::attr::{for_each_config_meta, parse_lit_str, parse_rename_rule, unknown_word, Slot};
+use crate::attr::{
+    for_each_config_meta, parse_lit_str, parse_rename_rule, unknown_word, Elsewhere, Slot,
+};
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 use crate::symbol::{NAME, RENAME_ALL};
@@ -58,7 +60,13 @@ fn read<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Vec<Variant<'a>>> 
             );
             continue;
         }
-        let (name, span) = match variant_name(cx, &variant.attrs) {
+        let name = variant_name(cx, &variant.attrs);
+        if name.is_malformed() {
+            // Reported already: the identifier it would fall back to could also clash with
+            // another variant's name, a second error for one mistake.
+            continue;
+        }
+        let (name, span) = match name.into_value() {
             Some(lit) => (lit.value(), lit.span()),
             None => {
                 let ident = variant.ident.to_string();
@@ -80,22 +88,36 @@ fn rename_rule(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<RenameRule> {
             rule.set(cx, meta.path.span(), parse_rename_rule(cx, meta)?);
             Ok(())
         }
-        _ => unknown_word(cx, meta, &word, "on an enum", RENAME_ALL),
+        _ => unknown_word(
+            cx,
+            meta,
+            &word,
+            " on an enum",
+            &[RENAME_ALL],
+            Elsewhere { words: &[NAME], place: "a variant" },
+        ),
     });
     rule.into_value()
 }
 
-/// A variant's `name`.
-fn variant_name(cx: &Ctxt, attrs: &[syn::Attribute]) -> Option<syn::LitStr> {
+/// A variant's `name`, as written (maybe not at all, maybe malformed).
+fn variant_name(cx: &Ctxt, attrs: &[syn::Attribute]) -> Slot<syn::LitStr> {
     let mut name = Slot::new(NAME);
     for_each_config_meta(cx, attrs, |meta, word| match word.as_str() {
         NAME => {
             name.set(cx, meta.path.span(), parse_lit_str(cx, meta, NAME)?);
             Ok(())
         }
-        _ => unknown_word(cx, meta, &word, "on a variant", NAME),
+        _ => unknown_word(
+            cx,
+            meta,
+            &word,
+            " on a variant",
+            &[NAME],
+            Elsewhere { words: &[RENAME_ALL], place: "the enum" },
+        ),
     });
-    name.into_value()
+    name
 }
 
 /// A name is the whole text of a value: empty or alike names could never be told apart.
