@@ -15,7 +15,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Stores the lowercase hex of `bytes` pseudo-random bytes (a DER file as the vendor's tools
 /// upload it); the same `seed` gives the same bytes.
-pub fn insert_hex(scope: u32, store: u32, key: &'static [u8], bytes: usize, seed: u32) -> bool {
+pub fn insert_hex(scope: u32, store: u32, key: fake::LoadedKey, bytes: usize, seed: u32) -> bool {
     fake::insert_with(scope, store, key, 2 * bytes, |out| {
         let mut state = seed | 1;
         for pair in out.chunks_exact_mut(2) {

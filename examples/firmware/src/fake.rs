@@ -313,12 +313,13 @@ pub fn set_script(script: Script) {
 /// it: the fetch's key texts would then be counted in no build (the `none` build has them),
 /// while the C baseline's, in a string section of their own, are. In `.data`, as a static with
 /// interior mutability, it is not a constant the optimiser can merge with another, and each
-/// build's `.rodata` holds exactly the key texts its fetch needs.
+/// build's `.rodata` holds exactly the key texts its fetch needs. The loaders take only a
+/// [`LoadedKey`], which only this makes, so a plain literal cannot slip back in.
 #[macro_export]
 macro_rules! cloud_key {
     ($key:literal) => {{
         static KEY: $crate::fake::CloudKey<{ $key.len() }> = $crate::fake::CloudKey::new(*$key);
-        KEY.bytes()
+        KEY.key()
     }};
 }
 
@@ -329,20 +330,24 @@ pub struct CloudKey<const N: usize>(core::cell::UnsafeCell<[u8; N]>);
 unsafe impl<const N: usize> Sync for CloudKey<N> {}
 
 impl<const N: usize> CloudKey<N> {
-    /// The key's bytes.
+    /// Holds `key`.
     pub const fn new(key: [u8; N]) -> Self {
         CloudKey(core::cell::UnsafeCell::new(key))
     }
 
-    /// The key's bytes.
-    pub fn bytes(&'static self) -> &'static [u8] {
+    /// The key, for the loaders.
+    pub fn key(&'static self) -> LoadedKey {
         // SAFETY: never written (see above).
-        unsafe { &*self.0.get() }
+        LoadedKey(unsafe { &*self.0.get() })
     }
 }
 
+/// A key the cloud is loaded under: made only by [`cloud_key!`], from a key in `.data`.
+#[derive(Clone, Copy)]
+pub struct LoadedKey(&'static [u8]);
+
 /// Stores a value in the cloud; returns `false` if the cloud is full.
-pub fn insert(scope: u32, store: u32, key: &'static [u8], value: &[u8]) -> bool {
+pub fn insert(scope: u32, store: u32, key: LoadedKey, value: &[u8]) -> bool {
     insert_with(scope, store, key, value.len(), |out| {
         fake_copy(out.as_mut_ptr(), value.as_ptr(), out.len().min(value.len()));
     })
@@ -352,10 +357,11 @@ pub fn insert(scope: u32, store: u32, key: &'static [u8], value: &[u8]) -> bool 
 pub fn insert_with(
     scope: u32,
     store: u32,
-    key: &'static [u8],
+    key: LoadedKey,
     len: usize,
     fill: impl FnOnce(&mut [u8]),
 ) -> bool {
+    let LoadedKey(key) = key;
     // SAFETY: thread mode; no other reference is live.
     let fake = unsafe { fake() };
     let at = fake.arena_used;

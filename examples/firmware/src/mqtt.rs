@@ -185,7 +185,13 @@ fn load(values: &CloudValues) -> bool {
     }
     ok &= cloud::insert_hex(DEVICE, CONFIG, crate::cloud_key!(b"root-CA"), ROOT_CA_BYTES, ca_seed);
     ok &= cloud::insert_hex(DEVICE, CONFIG, crate::cloud_key!(b"cert"), CERT_BYTES, cert_seed);
-    ok &= cloud::insert_hex(DEVICE, SECRET, crate::cloud_key!(b"private_key"), PRIVATE_KEY_BYTES, key_seed);
+    ok &= cloud::insert_hex(
+        DEVICE,
+        SECRET,
+        crate::cloud_key!(b"private_key"),
+        PRIVATE_KEY_BYTES,
+        key_seed,
+    );
     ok &= fake::insert(DEVICE, CONFIG, crate::cloud_key!(b"username"), values.username);
     ok &= fake::insert(DEVICE, SECRET, crate::cloud_key!(b"password"), values.password);
     ok

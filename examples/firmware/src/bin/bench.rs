@@ -1,6 +1,7 @@
-//! The benchmark firmware: one fetch of one schema by one implementation, measured.
+//! The benchmark firmware: one fetch of one schema (or one of each, `two-schemas`) by one
+//! implementation, measured.
 //!
-//! Features pick what it does (bench/run builds every combination):
+//! Features pick what it does (bench/variants lists the combinations bench/run builds):
 //! - `bench-rust`: the runtime (`DeviceChannel::open`, then `refresh_with` of the live
 //!   settings through a static staging copy, as the C baseline stages);
 //! - `bench-c`: the C baseline (`mqtt_config_fetch` / `synthetic64_config_fetch`);
@@ -76,11 +77,9 @@ mod schema {
 mod schema {
     pub use microvisor_config_firmware::mqtt::{
         mqtt_config_fetch as c_fetch, CMqtt as CSettings, Mqtt as Settings,
-        ThinMqtt as ThinSettings,
     };
     pub use microvisor_config_firmware::synthetic64::{
-        synthetic64_config_fetch as c_fetch2, CSynthetic64 as CSettings2,
-        Synthetic64 as Settings2,
+        synthetic64_config_fetch as c_fetch2, CSynthetic64 as CSettings2, Synthetic64 as Settings2,
     };
     pub const NAME: &str = "mqtt+synthetic64";
     pub fn load_cloud() -> bool {
@@ -106,8 +105,7 @@ mod imp {
     static STAGING: Global<MaybeUninit<Settings>> = Global::new(MaybeUninit::uninit());
 
     #[cfg(feature = "two-schemas")]
-    static LIVE2: Global<super::schema::Settings2> =
-        Global::new(super::schema::Settings2::empty());
+    static LIVE2: Global<super::schema::Settings2> = Global::new(super::schema::Settings2::empty());
     #[cfg(feature = "two-schemas")]
     static STAGING2: Global<MaybeUninit<super::schema::Settings2>> =
         Global::new(MaybeUninit::uninit());
@@ -179,9 +177,10 @@ mod imp {
         let ok = unsafe { c_fetch(NETWORK.load(Ordering::Relaxed), LIVE.get(), &mut err) == 0 };
         // SAFETY: as above, for the second schema's.
         #[cfg(feature = "two-schemas")]
-        let ok = ok & unsafe {
-            super::schema::c_fetch2(NETWORK.load(Ordering::Relaxed), LIVE2.get(), &mut err) == 0
-        };
+        let ok = ok
+            & unsafe {
+                super::schema::c_fetch2(NETWORK.load(Ordering::Relaxed), LIVE2.get(), &mut err) == 0
+            };
         ok
     }
 

@@ -222,12 +222,27 @@ fn mqtt_refresh_is_atomic() {
 fn mqtt_key_not_found() {
     fake::reset(Script::normal());
     // Everything but `cert`.
-    let mut ok = fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
-    ok &= fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
-    ok &= fake::insert(DEVICE, CONFIG, b"root-CA", b"3082");
-    ok &= fake::insert(DEVICE, SECRET, b"private_key", b"abcd");
-    ok &= fake::insert(DEVICE, CONFIG, b"username", b"u");
-    ok &= fake::insert(DEVICE, SECRET, b"password", b"p");
+    let mut ok = fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-host"),
+        b"mqtt.broker.example.com",
+    );
+    ok &= fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-port"),
+        b"8883",
+    );
+    ok &= fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"root-CA"), b"3082");
+    ok &= fake::insert(
+        DEVICE,
+        SECRET,
+        microvisor_config_firmware::cloud_key!(b"private_key"),
+        b"abcd",
+    );
+    ok &= fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"username"), b"u");
+    ok &= fake::insert(DEVICE, SECRET, microvisor_config_firmware::cloud_key!(b"password"), b"p");
     let expected = FetchError::Item { index: 4, key: "cert", error: ItemError::NotFound };
     expect_error("error: a required key that is not found", Script::normal(), None, expected);
     if !ok {
@@ -247,7 +262,7 @@ fn mqtt_too_long() {
     // offered, and the runtime must see that the extra byte was reached.
     fake::reset(Script::normal());
     let long = [b'h'; 129];
-    fake::insert(DEVICE, CONFIG, b"broker-host", &long);
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"broker-host"), &long);
     mqtt_rest_of_cloud();
     let expected = FetchError::Item {
         index: 0,
@@ -258,7 +273,12 @@ fn mqtt_too_long() {
 
     // Exactly 128 bytes fits.
     fake::reset(Script::normal());
-    fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 128]);
+    fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-host"),
+        &[b'h'; 128],
+    );
     mqtt_rest_of_cloud();
     let fits = fetch_mqtt(Script::normal(), None).is_ok()
         // SAFETY: thread mode; no other reference to LIVE is live.
@@ -268,24 +288,29 @@ fn mqtt_too_long() {
 
 /// Everything of the MQTT cloud but `broker-host`.
 fn mqtt_rest_of_cloud() {
-    fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"broker-port"), b"8883");
     mqtt_keys_after_port(b"3082");
 }
 
 /// The MQTT cloud's keys after `broker-port`, with `root_ca` as the root CA's text.
 fn mqtt_keys_after_port(root_ca: &[u8]) {
-    fake::insert(DEVICE, CONFIG, b"client-id", b"dev-1");
-    fake::insert(DEVICE, CONFIG, b"root-CA", root_ca);
-    fake::insert(DEVICE, CONFIG, b"cert", b"3082ffff");
-    fake::insert(DEVICE, SECRET, b"private_key", b"abcd");
-    fake::insert(DEVICE, CONFIG, b"username", b"u");
-    fake::insert(DEVICE, SECRET, b"password", b"p");
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"client-id"), b"dev-1");
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"root-CA"), root_ca);
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"cert"), b"3082ffff");
+    fake::insert(DEVICE, SECRET, microvisor_config_firmware::cloud_key!(b"private_key"), b"abcd");
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"username"), b"u");
+    fake::insert(DEVICE, SECRET, microvisor_config_firmware::cloud_key!(b"password"), b"p");
 }
 
 fn mqtt_invalid_values() {
     fake::reset(Script::normal());
-    fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
-    fake::insert(DEVICE, CONFIG, b"broker-port", b"70000");
+    fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-host"),
+        b"mqtt.broker.example.com",
+    );
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"broker-port"), b"70000");
     let expected = FetchError::Item {
         index: 1,
         key: "broker-port",
@@ -295,8 +320,13 @@ fn mqtt_invalid_values() {
     expect_error("error: a port out of the u16 range", Script::normal(), None, expected);
 
     fake::reset(Script::normal());
-    fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
-    fake::insert(DEVICE, CONFIG, b"broker-port", b"88x3");
+    fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-host"),
+        b"mqtt.broker.example.com",
+    );
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"broker-port"), b"88x3");
     mqtt_keys_after_port(b"3082");
     let expected = FetchError::Item {
         index: 1,
@@ -308,8 +338,13 @@ fn mqtt_invalid_values() {
 
 fn mqtt_not_hex() {
     fake::reset(Script::normal());
-    fake::insert(DEVICE, CONFIG, b"broker-host", b"mqtt.broker.example.com");
-    fake::insert(DEVICE, CONFIG, b"broker-port", b"8883");
+    fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-host"),
+        b"mqtt.broker.example.com",
+    );
+    fake::insert(DEVICE, CONFIG, microvisor_config_firmware::cloud_key!(b"broker-port"), b"8883");
     mqtt_keys_after_port(b"30g2");
     let expected = FetchError::Item {
         index: 3,
@@ -435,7 +470,8 @@ fn secret_wiped() {
     // Nor is a field that is not secret: the staging copy is zeroed whole.
     let root_ca = live.root_ca.get(..16).unwrap_or(&[]);
     let staging_zeroed = root_ca.len() == 16 && !measure::stack_holds(root_ca);
-    // The control: the search does see what a dead frame left.
+    // The control: the search does see what a dead frame left, as deep as the refreshes'
+    // staging copies and read buffers reached.
     let marker = *b"stack-search-ok!";
     leave_on_stack(&marker);
     let seen = measure::stack_holds(&marker);
@@ -448,11 +484,16 @@ fn secret_wiped() {
     );
 }
 
-/// Leaves `marker` in a dead frame below the caller's, deep enough for `stack_holds` to search.
+/// Leaves `marker` in a dead frame below the caller's, at its deep end: past where a refresh of
+/// `Mqtt` puts its staging copy and read buffer, so that finding it shows `stack_holds`
+/// searches as deep as those went (the search's window is `measure::WINDOW`).
 #[inline(never)]
 fn leave_on_stack(marker: &[u8; 16]) {
-    let mut frame = [[0u8; 16]; 64];
-    frame[8] = *marker;
+    const DEPTH: usize = (size_of::<Mqtt>() + Mqtt::SCRATCH_BYTES + 1024).div_ceil(16);
+    const _: () = assert!(DEPTH * 16 + 1024 < measure::WINDOW);
+    let mut frame = [[0u8; 16]; DEPTH];
+    // The lowest address of the frame: the deepest.
+    frame[0] = *marker;
     core::hint::black_box(&mut frame);
 }
 
@@ -579,7 +620,12 @@ fn c_mqtt() {
     report("c baseline: the demo schema is fetched, every value checked", values && tidy(1));
 
     fake::reset(Script::normal());
-    fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 129]);
+    fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-host"),
+        &[b'h'; 129],
+    );
     mqtt_rest_of_cloud();
     // SAFETY: as above.
     let rc =
@@ -610,7 +656,12 @@ fn thin() {
     report("thin prototype: the demo schema is fetched, every value checked", values && tidy(1));
 
     fake::reset(Script::normal());
-    fake::insert(DEVICE, CONFIG, b"broker-host", &[b'h'; 129]);
+    fake::insert(
+        DEVICE,
+        CONFIG,
+        microvisor_config_firmware::cloud_key!(b"broker-host"),
+        &[b'h'; 129],
+    );
     mqtt_rest_of_cloud();
     // SAFETY: as above.
     let result = on_new_channel(|mut channel| unsafe {
