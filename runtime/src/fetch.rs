@@ -923,7 +923,7 @@ pub struct FetchPlan {
     ops: OpsTable,
     /// `size_of` the struct.
     size: usize,
-    /// The schema's [`secret_scratch_bytes`].
+    /// The schema's `secret_scratch_bytes`.
     secret_bytes: usize,
 }
 
@@ -1018,7 +1018,7 @@ pub unsafe fn refresh_fields(
 ///
 /// `out` is the place of the struct `plan` describes, all its bytes, aligned for it (the plan's
 /// own contract covers the tables). `scratch` is the read buffer, whatever it holds: it is
-/// zeroed first, and its first `secret_bytes` (the schema's [`secret_scratch_bytes`]) are wiped
+/// zeroed first, and its first `secret_bytes` (the schema's `secret_scratch_bytes`) are wiped
 /// when the read is over, however it ended, as they may have held a secret.
 pub unsafe fn receive_fields(
     channel: &mut dyn ConfigChannel,
