@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns the twelve benchmark builds into the table and bench/results.json (called by bench/run).
+"""Turns the fourteen benchmark builds into the table and bench/results.json (called by bench/run).
 
     measure.py OUT_DIR RESULTS_JSON
 
@@ -10,9 +10,13 @@ thin):
   S-I.trace   QEMU's log of every instruction it executed (-d exec,nochain, one instruction per
               translation block): one "Trace ..." line per instruction, with the PC
 
-and mqtt-rust-text-as-bytes.{elf,out,trace}: mqtt's Rust fetch with its text fields as bytes
-(`MqttTextAsBytes`: no UTF-8 validation, which the C does not do either), reported beside the
-table and in the JSON as mqtt's "rust_text_as_bytes"; and two-structs-{none,rust,c}.{elf,out,trace}:
+and S-rust-text-as-bytes.{elf,out,trace}: each schema's Rust fetch with its text fields as bytes
+(`MqttTextAsBytes`, `Synthetic64TextAsBytes`: no UTF-8 validation, which the C does not do
+either), reported beside the table and in the JSON as the schema's "rust_text_as_bytes";
+synthetic64-rust-field-defaults.{elf,out,trace}:
+synthetic64's Rust fetch with two integer fields given a `default` (each then an ops entry of its
+own), reported beside the table and in the JSON as synthetic64's "rust_field_defaults"; and
+two-structs-{none,rust,c}.{elf,out,trace}:
 a firmware with both schemas' settings structs, fetched one after the other (each through its own
 channel), reported beside the table and in the JSON as "two_structs" (the three figures, each
 against two-structs-none, with the sum of the two schemas' own flash figures beside them).
@@ -144,7 +148,9 @@ def main():
     out_dir, results_path = sys.argv[1], sys.argv[2]
     results, rows, missed = {}, [], []
     for schema in SCHEMAS:
-        imps = ["none", "rust", "c", "thin"] + (["rust-text-as-bytes"] if schema == "mqtt" else [])
+        extras = {"mqtt": ["rust-text-as-bytes"],
+                  "synthetic64": ["rust-text-as-bytes", "rust-field-defaults"]}[schema]
+        imps = ["none", "rust", "c", "thin"] + extras
         raw = {imp: measured(f"{out_dir}/{schema}-{imp}") for imp in imps}
         same_exchange(raw, [imp for imp in imps if imp != "none"], schema)
         entry = {}
@@ -163,10 +169,9 @@ def main():
             if not goal:
                 missed.append(f"{schema} {name}")
         entry["fake_instructions"] = {i: raw[i]["fake"] for i in ("rust", "c", "thin")}
-        if schema == "mqtt":
-            entry["rust_text_as_bytes"] = {
-                name: figure(raw, "rust-text-as-bytes", name)
-                for name in ("flash", "stack", "instructions")
+        for extra in extras:
+            entry[extra.replace("-", "_")] = {
+                name: figure(raw, extra, name) for name in ("flash", "stack", "instructions")
             }
         results[schema] = entry
     results["two_structs"] = two_structs(out_dir, results)
@@ -185,10 +190,15 @@ def main():
         fake = results[schema]["fake_instructions"]
         print(f"{schema}: the fake Microvisor executed {fake['rust']} instructions for rust, "
               f"{fake['c']} for c (not counted above)")
-    bytes_, mqtt = results["mqtt"]["rust_text_as_bytes"], results["mqtt"]
-    print(f"mqtt, rust with its text fields as bytes (no UTF-8 validation; the C checks only for NUL): "
-          f"flash {bytes_['flash']} (c {mqtt['flash']['c']}), stack {bytes_['stack']}, "
-          f"instructions {bytes_['instructions']}")
+    for schema in SCHEMAS:
+        bytes_, entry = results[schema]["rust_text_as_bytes"], results[schema]
+        print(f"{schema}, rust with its text fields as bytes (no UTF-8 validation; the C checks only "
+              f"for NUL): flash {bytes_['flash']} (c {entry['flash']['c']}), stack {bytes_['stack']}, "
+              f"instructions {bytes_['instructions']}")
+    defaults, syn = results["synthetic64"]["rust_field_defaults"], results["synthetic64"]
+    print(f"synthetic64, rust with a u16 and an i32 field given a `default` (an ops entry each): "
+          f"flash {defaults['flash']} (+{defaults['flash'] - syn['flash']['rust']}), "
+          f"stack {defaults['stack']}, instructions {defaults['instructions']}")
     two = results["two_structs"]
     print("both structs in one firmware (mqtt's and synthetic64's, one fetch each): "
           + ", ".join(f"{figure} {two[figure]['rust']} (c {two[figure]['c']}, rust/c {two[figure]['ratio']})"

@@ -11,7 +11,9 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use common::*;
 use microvisor_config::sim::ChannelFault;
-use microvisor_config::{FetchError, ItemError, MicrovisorConfig, Scope, Store, WaitError};
+use microvisor_config::{
+    FetchError, ItemError, MicrovisorConfig, MvStatus, Scope, Store, WaitError,
+};
 
 /// Counts its wakes: the simplest executor that can tell a notification from a busy loop.
 #[derive(Default)]
@@ -157,4 +159,20 @@ fn polling_without_a_request_is_channel_closed() {
     let (_, waker) = waker();
     let mut cx = Context::from_waker(&waker);
     assert_eq!(channel.poll_response(&mut cx), Poll::Ready(Err(WaitError::ChannelClosed)));
+}
+
+/// A future whose wait failed closes its channel as it answers, not when it is dropped: a
+/// caller that keeps the finished future does not keep the channel open.
+#[test]
+fn a_failed_wait_closes_the_channel_as_the_future_answers() {
+    let cloud = cloud();
+    let mut channel = WaitFails(cloud.open_channel(), MvStatus::MICROVISORBUSY);
+    let (_, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(Mqtt::fetch_async(&mut channel));
+    let Poll::Ready(result) = future.as_mut().poll(&mut cx) else {
+        panic!("a failed wait answers at once");
+    };
+    assert_eq!(result.unwrap_err(), FetchError::Wait(WaitError::Status(MvStatus::MICROVISORBUSY)));
+    assert_eq!(cloud.channels_closed(), 1, "closed before the future is dropped");
 }

@@ -11,7 +11,8 @@ use common::{load, Small, SMALL};
 use microvisor_config::heapless::String;
 use microvisor_config::sim::{self, CheckReport, Cloud, Place, Status};
 use microvisor_config::{
-    FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Secret, WaitError,
+    FetchError, FieldOutcome, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Secret,
+    WaitError,
 };
 
 /// The example's own struct, so that the committed cloud files are checked against it.
@@ -251,6 +252,18 @@ fn a_response_too_large_says_both_sizes() {
         ),
         "{shown}"
     );
+}
+
+/// A response counts every item the request names, found or not (a key not found is an item
+/// too), and one that would exactly fill the receive buffer fits: no note.
+#[test]
+fn response_sizes_count_every_item_and_a_full_buffer_fits() {
+    let report = load("[device.config]\nhost = \"mqtt.example.com\"\n").check::<Small>();
+    // 8 header bytes, 2 × 8 item bytes, 16 value bytes (`port` not found).
+    assert_eq!(report.response_bytes(), 8 + 2 * 8 + 16);
+    let report = load(&format!("{SMALL}[faults]\nreceive_buffer = 45\n")).check::<Small>();
+    assert_eq!(report.full_response_bytes(), 45);
+    assert!(!report.to_string().contains("note:"), "{report}");
 }
 
 #[test]
@@ -494,4 +507,135 @@ fn the_examples_template_filled_from_the_example_cloud_passes() -> Result<(), Ch
         assert!(cloud.get(spec.scope, spec.store, spec.key).is_some(), "{}", spec.key);
     }
     cloud.check::<boot::Settings>().into_result()
+}
+
+// --- A missing key's value, checked -------------------------------------------------------
+
+fn not_zero(value: &u8) -> Result<(), ParseError> {
+    if *value == 0 {
+        Err(ParseError::Custom("must not be zero"))
+    } else {
+        Ok(())
+    }
+}
+
+fn some(value: &Option<u8>) -> Result<(), ParseError> {
+    value.map(drop).ok_or(ParseError::Custom("must be set"))
+}
+
+/// A field whose default, and one whose `None`, fails its own `validate` check; one that
+/// passes it; and a field before them to make a fetch fail first.
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct CheckedDefaults {
+    first: u8,
+    #[config(default = 0, validate = not_zero)]
+    zero_default: u8,
+    #[config(validate = some)]
+    must_be_set: Option<u8>,
+    #[config(default = 7, validate = not_zero)]
+    good_default: u8,
+}
+
+/// The fetch checks the value a missing key gives a field, default or `None`, with the
+/// field's `validate`; so do the reporting fetch (also after an earlier field failed) and the
+/// cloud check, which all agree.
+#[test]
+fn a_missing_keys_value_is_checked_as_the_fetch_checks_it() {
+    let zero = ItemError::Invalid(ParseError::Custom("must not be zero"));
+    let unset = ItemError::Invalid(ParseError::Custom("must be set"));
+    assert_eq!(CheckedDefaults::check_missing(1), Err(ParseError::Custom("must not be zero")));
+    assert_eq!(CheckedDefaults::check_missing(2), Err(ParseError::Custom("must be set")));
+    assert_eq!(
+        (CheckedDefaults::check_missing(0), CheckedDefaults::check_missing(3)),
+        (Ok(()), Ok(()))
+    );
+    for first in ["1", "x"] {
+        let cloud = load(&format!("[device.config]\nfirst = \"{first}\"\n"));
+        let fetched = CheckedDefaults::fetch(&mut cloud.open_channel());
+        let expected =
+            if first == "1" { zero } else { ItemError::Invalid(ParseError::NotDecimal { at: 0 }) };
+        assert_eq!(fetched.unwrap_err().item_error(), Some(&expected), "first = {first}");
+        let report = CheckedDefaults::fetch_report(&mut cloud.open_channel());
+        let outcomes: Vec<FieldOutcome> = report.fields().map(|(_, outcome)| *outcome).collect();
+        let first_outcome =
+            if first == "1" { FieldOutcome::Ok } else { FieldOutcome::Failed(expected) };
+        assert_eq!(
+            outcomes,
+            [
+                first_outcome,
+                FieldOutcome::Failed(zero),
+                FieldOutcome::Failed(unset),
+                FieldOutcome::Defaulted
+            ],
+            "first = {first}"
+        );
+    }
+    let report = load("[device.config]\nfirst = \"1\"\n").check::<CheckedDefaults>();
+    assert_eq!(
+        status(&report, "zero_default"),
+        &Status::DefaultInvalid(ParseError::Custom("must not be zero"))
+    );
+    assert_eq!(
+        status(&report, "must_be_set"),
+        &Status::DefaultInvalid(ParseError::Custom("must be set"))
+    );
+    assert_eq!(status(&report, "good_default"), &Status::DefaultUsed);
+    let shown = report.to_string();
+    assert!(
+        shown.contains("BAD DEFAULT")
+            && shown.contains("not set, and its default 0 fails its check: must not be zero"),
+        "{shown}"
+    );
+}
+
+/// An `Option` however it is spelled: through an alias, or inside a `Secret`.
+type MaybeByte = Option<u8>;
+
+fn secret_some(value: &Secret<Option<u8>>) -> Result<(), ParseError> {
+    some(value.expose_secret())
+}
+
+/// Optional fields whose type is not written `Option<..>`, each with a check that `None` fails.
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct SpelledOptions {
+    first: u8,
+    #[config(validate = some)]
+    aliased: MaybeByte,
+    #[config(store = secret, validate = secret_some)]
+    secret: Secret<Option<u8>>,
+}
+
+/// The `None` a missing key gives an `Option` is checked by the report and the cloud check as
+/// the fetch checks it, whatever the type's spelling: what the type's own `missing()` gives,
+/// not what its name looks like.
+#[test]
+fn a_missing_options_none_is_checked_however_the_option_is_spelled() {
+    let unset = ItemError::Invalid(ParseError::Custom("must be set"));
+    assert_eq!(SpelledOptions::check_missing(1), Err(ParseError::Custom("must be set")));
+    assert_eq!(SpelledOptions::check_missing(2), Err(ParseError::Custom("must be set")));
+    let cloud = load("[device.config]\nfirst = \"1\"\n");
+    let fetched = SpelledOptions::fetch(&mut cloud.open_channel());
+    assert_eq!(fetched.unwrap_err().item_error(), Some(&unset));
+    // After a first field that failed, the report judges the rest by `check_missing`.
+    let failed = load("[device.config]\nfirst = \"x\"\n");
+    let report = SpelledOptions::fetch_report(&mut failed.open_channel());
+    let outcomes: Vec<FieldOutcome> = report.fields().map(|(_, outcome)| *outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            FieldOutcome::Failed(ItemError::Invalid(ParseError::NotDecimal { at: 0 })),
+            FieldOutcome::Failed(unset),
+            FieldOutcome::Failed(unset),
+        ]
+    );
+    let report = cloud.check::<SpelledOptions>();
+    for key in ["aliased", "secret"] {
+        assert_eq!(
+            status(&report, key),
+            &Status::DefaultInvalid(ParseError::Custom("must be set")),
+            "{key}"
+        );
+    }
 }

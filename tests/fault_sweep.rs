@@ -4,8 +4,10 @@
 //! longer than the buffer (`sim::Truncation`).
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic, clippy::needless_range_loop)]
 
+mod common;
 mod reliability;
 
+use common::WaitFails;
 use microvisor_config::ffi::MvConfigResponseData;
 use microvisor_config::sim::{response_bytes, ChannelFault, Cloud, Fault, SimChannel, Truncation};
 use microvisor_config::{
@@ -305,27 +307,6 @@ fn every_channel_fault() {
     assert_eq!(values(&settings)[1], Val::Unsigned(1883));
 }
 
-/// A channel that answers `wait_response` with a status: the simulator has no such fault.
-struct WaitFails<'a>(SimChannel<'a>, MvStatus);
-
-impl ConfigChannel for WaitFails<'_> {
-    fn send_request(&mut self, request: microvisor_config::Request<'_>) -> Result<(), MvStatus> {
-        self.0.send_request(request)
-    }
-    fn wait_response(&mut self) -> Result<(), WaitError> {
-        Err(WaitError::Status(self.1))
-    }
-    fn read_response_data(&mut self) -> Result<MvConfigResponseData, MvStatus> {
-        self.0.read_response_data()
-    }
-    fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
-        self.0.read_item(index, buf)
-    }
-    fn close(&mut self) {
-        self.0.close();
-    }
-}
-
 #[test]
 fn a_wait_that_fails_with_a_status() {
     for status in [MvStatus::INVALIDHANDLE, MvStatus::PARAMETERFAULT, UNKNOWN_STATUS] {
@@ -336,10 +317,19 @@ fn a_wait_that_fails_with_a_status() {
     }
 }
 
-/// Counts the items read.
+/// Counts the items read, and looks at the read buffer it is handed first, as a channel may: a
+/// `&mut [u8]` is for reading too.
 struct Counting<'a> {
     inner: SimChannel<'a>,
     items_read: usize,
+    /// Whether every byte of the buffer the first read was handed was zero.
+    first_buffer_zeroed: Option<bool>,
+}
+
+impl<'a> Counting<'a> {
+    fn new(inner: SimChannel<'a>) -> Self {
+        Counting { inner, items_read: 0, first_buffer_zeroed: None }
+    }
 }
 
 impl ConfigChannel for Counting<'_> {
@@ -354,6 +344,7 @@ impl ConfigChannel for Counting<'_> {
     }
     fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
         self.items_read += 1;
+        self.first_buffer_zeroed.get_or_insert_with(|| buf.iter().all(|&byte| byte == 0));
         self.inner.read_item(index, buf)
     }
     fn close(&mut self) {
@@ -368,7 +359,7 @@ impl ConfigChannel for Counting<'_> {
 #[test]
 fn a_response_that_failed_as_a_whole_reads_no_item_even_when_reporting() {
     for (case, cloud, expected) in channel_faults() {
-        let mut channel = Counting { inner: cloud.open_channel(), items_read: 0 };
+        let mut channel = Counting::new(cloud.open_channel());
         let report = Rich::fetch_report(&mut channel);
         assert_eq!(report.result().unwrap_err(), &expected, "{case}");
         assert_eq!(channel.items_read, 0, "{case}: items read");
@@ -377,14 +368,28 @@ fn a_response_that_failed_as_a_whole_reads_no_item_even_when_reporting() {
     }
 }
 
-/// The report names the faulty field with the same error, and still judges every other one.
+/// The read buffer is zeroed before a channel sees it: a channel may read what it is handed
+/// (under Miri, `scripts/miri`, reading a buffer left uninitialized is an error of its own).
+#[test]
+fn a_channel_is_handed_a_zeroed_read_buffer() {
+    let cloud = other_cloud(Truncation::ReportWritten);
+    let mut channel = Counting::new(cloud.open_channel());
+    Rich::fetch(&mut channel).unwrap();
+    assert_eq!(channel.items_read, FIELDS);
+    assert_eq!(channel.first_buffer_zeroed, Some(true));
+}
+
+/// The report names the faulty field with the same error, and still judges every other one,
+/// reading each item once: the judging goes on from the item after the faulty one.
 #[test]
 fn the_report_names_each_item_fault() {
     for index in 0..FIELDS {
         let spec = &Rich::SCHEMA[index];
         let mut cloud = other_cloud(Truncation::ReportFullLength);
         cloud.fail(spec.scope, spec.store, spec.key, Fault::UnknownResult(7));
-        let report = Rich::fetch_report(&mut cloud.open_channel());
+        let mut channel = Counting::new(cloud.open_channel());
+        let report = Rich::fetch_report(&mut channel);
+        assert_eq!(channel.items_read, FIELDS, "items read when {} fails", spec.key);
         let error = ItemError::UnknownResult(7);
         assert_eq!(report.result().unwrap_err(), &item_error(index, error));
         for (i, (_, outcome)) in report.fields().enumerate() {

@@ -275,11 +275,17 @@ fn a_second_fetch_on_one_channel_is_request_already_sent() {
     assert_eq!(cloud.requests_sent(), 2);
 }
 
+/// Whatever state the channel is in after its request, another is REQUESTALREADYSENT: the
+/// response arrived or not, read or not.
 #[test]
 fn the_simulator_answers_request_already_sent() {
     let cloud = cloud();
     let mut channel = cloud.open_channel();
     channel.send_request(Request::of::<Mqtt>()).unwrap();
+    assert_eq!(channel.send_request(Request::of::<Mqtt>()), Err(MvStatus::REQUESTALREADYSENT));
+    channel.wait_response().unwrap();
+    assert_eq!(channel.send_request(Request::of::<Mqtt>()), Err(MvStatus::REQUESTALREADYSENT));
+    channel.read_response_data().unwrap();
     assert_eq!(channel.send_request(Request::of::<Mqtt>()), Err(MvStatus::REQUESTALREADYSENT));
     // And the fetch on it reports it, closing the channel.
     assert_eq!(
@@ -302,24 +308,72 @@ fn the_response_is_readable_only_after_the_wait() {
     assert_eq!(channel.read_item(7, &mut buf), Err(MvStatus::INDEXINVALID));
 }
 
-#[test]
-fn the_simulator_rejects_keys_outside_printable_ascii() {
+/// What the simulator answers a request of one device config key `key`.
+fn send_one_key(key: &[u8]) -> Result<(), MvStatus> {
     use microvisor_config::ffi::{
         MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvConfigKeyToFetch, MvSizedString,
     };
-    let key = "caf\u{e9}";
     let keys = [MvConfigKeyToFetch {
         scope: MvConfigKeyFetchScope::DEVICE,
         store: MvConfigKeyFetchStore::CONFIG,
         key: MvSizedString { data: key.as_ptr(), length: key.len() as u32 },
     }];
-    // SAFETY: the key points at `key`, a string literal.
+    // SAFETY: the key points at `key`, alive for the call.
     let request = unsafe { Request::from_raw(&keys) };
     let cloud = Cloud::new();
     let mut channel = cloud.open_channel();
-    assert_eq!(channel.send_request(request), Err(MvStatus::INVALIDCONFIGKEY));
-    // It counts as sent.
+    let answer = channel.send_request(request);
+    // Refused or not, it counts as sent.
     assert_eq!(channel.send_request(request), Err(MvStatus::REQUESTALREADYSENT));
+    answer
+}
+
+#[test]
+fn the_simulator_takes_keys_of_printable_ascii_up_to_100_bytes() {
+    assert_eq!(send_one_key("caf\u{e9}".as_bytes()), Err(MvStatus::INVALIDCONFIGKEY));
+    for outside in [&b"a\x7f"[..], b"a\x1f", b"tab\t"] {
+        assert_eq!(send_one_key(outside), Err(MvStatus::INVALIDCONFIGKEY), "{outside:?}");
+    }
+    assert_eq!(send_one_key(b" ~"), Ok(()));
+    assert_eq!(send_one_key(&[b'k'; 100]), Ok(()));
+    assert_eq!(send_one_key(&[b'k'; 101]), Err(MvStatus::INVALIDCONFIGKEY));
+}
+
+/// A response too large for the receive buffer carries no items; a request of exactly the
+/// most keys Microvisor takes is taken.
+#[test]
+fn the_simulator_answers_limits_as_microvisor() {
+    use microvisor_config::ffi::MvConfigFetchResult;
+    let mut cloud = cloud();
+    cloud.receive_buffer(64);
+    let mut channel = cloud.open_channel();
+    channel.send_request(Request::of::<Mqtt>()).unwrap();
+    channel.wait_response().unwrap();
+    let data = channel.read_response_data().unwrap();
+    assert_eq!((data.result, data.num_items), (MvConfigFetchResult::RESPONSETOOLARGE, 0));
+    let mut cloud = self::cloud();
+    cloud.max_keys(Mqtt::SCHEMA.len());
+    assert!(fetch(&cloud).is_ok());
+}
+
+/// `key()` names a key only for an item's error; `source()` is the item's or the wait's error.
+#[test]
+fn errors_name_their_key_and_cause() {
+    use std::error::Error as _;
+    for whole in [
+        FetchError::ResponseTooLarge,
+        FetchError::Wait(WaitError::Timeout),
+        FetchError::Send(MvStatus::TOOMANYCONFIGKEYS),
+    ] {
+        assert_eq!(whole.key(), None, "{whole:?}");
+    }
+    let item = FetchError::Item { index: 1, key: "broker-port", error: ItemError::NotFound };
+    assert_eq!(item.key(), Some("broker-port"));
+    let cause = |error: &FetchError| error.source().map(ToString::to_string);
+    assert_eq!(cause(&item), Some(ItemError::NotFound.to_string()));
+    let wait = FetchError::Wait(WaitError::Timeout);
+    assert_eq!(cause(&wait), Some(WaitError::Timeout.to_string()));
+    assert_eq!(cause(&FetchError::ResponseTooLarge), None);
 }
 
 #[test]

@@ -36,6 +36,12 @@ fn invalid<T: MicrovisorConfig + core::fmt::Debug>(text: &[u8]) -> ItemError {
     }
 }
 
+/// A `validate` check that accepts every value: what gives a field an ops entry of its own
+/// without changing what it holds.
+fn accept<T>(_: &T) -> Result<(), ParseError> {
+    Ok(())
+}
+
 fn parse_error(error: ItemError) -> ParseError {
     match error {
         ItemError::Invalid(e) => e,
@@ -117,6 +123,10 @@ fn bool_is_exactly_true_or_false() {
         assert!(matches!(invalid::<Bool>(bad), ItemError::Invalid(_) | ItemError::TooLong { .. }));
     }
     assert_eq!(parse_error(invalid::<Bool>(b"TRUE")), ParseError::NotBool);
+    // Within bool's five bytes, a word that starts as one of the two is neither.
+    for bad in [&b"trues"[..], b"true1", b"fals", b"falsE"] {
+        assert_eq!(parse_error(invalid::<Bool>(bad)), ParseError::NotBool, "{bad:?}");
+    }
     assert_eq!(parse_error(invalid::<Bool>(b"")), ParseError::Empty);
 }
 
@@ -125,8 +135,10 @@ fn floats_are_finite_decimals() {
     assert_eq!(fetch::<F32>(b"-0.5").unwrap().v, -0.5);
     assert_eq!(fetch::<F64>(b"2.5e3").unwrap().v, 2500.0);
     assert_eq!(fetch::<F64>(b"3").unwrap().v, 3.0);
-    assert_eq!(parse_error(invalid::<F64>(b"inf")), ParseError::NotFloat);
-    assert_eq!(parse_error(invalid::<F64>(b"NaN")), ParseError::NotFloat);
+    for not_finite in [&b"inf"[..], b"NaN", b"infinity", b"-inf"] {
+        assert_eq!(parse_error(invalid::<F64>(not_finite)), ParseError::NotFloat);
+        assert_eq!(parse_error(invalid::<F32>(not_finite)), ParseError::NotFloat);
+    }
     assert_eq!(parse_error(invalid::<F32>(b"1e39")), ParseError::NotFloat);
     assert_eq!(parse_error(invalid::<F64>(b"1,5")), ParseError::NotFloat);
     assert_eq!(parse_error(invalid::<F64>(b"")), ParseError::Empty);
@@ -172,6 +184,16 @@ fn base64_is_strict_and_padded() {
     assert_eq!(parse_error(invalid::<B64>(b"aGVsbG8")), ParseError::NotBase64 { at: 7 });
     assert_eq!(parse_error(invalid::<B64>(b"aGVs\nbG8")), ParseError::NotBase64 { at: 4 });
     assert_eq!(parse_error(invalid::<B64>(b"aGVsbG9=")), ParseError::NotBase64 { at: 6 });
+    // Its `Debug` shows the length alone.
+    assert_eq!(format!("{:?}", fetch::<B64>(b"aGVsbG8=").unwrap().v), "Base64(5 bytes)");
+    // Stray bits under the padding, each of the last character's unused low bits (two under
+    // one pad, four under two): "aGk=" is "hi".
+    assert_eq!(&*fetch::<B64>(b"aGk=").unwrap().v, b"hi");
+    for (bad, at) in
+        [(&b"aGl="[..], 2), (b"aGm=", 2), (b"aB==", 1), (b"aC==", 1), (b"aE==", 1), (b"aI==", 1)]
+    {
+        assert_eq!(parse_error(invalid::<B64>(bad)), ParseError::NotBase64 { at }, "{bad:?}");
+    }
 }
 
 one_field!(Opt, Option<u16>);
@@ -185,6 +207,154 @@ fn option_is_none_when_not_found_and_parsed_when_present() {
     assert_eq!(fetch::<Opt>(b"7").unwrap().v, Some(7));
     assert_eq!(parse_error(invalid::<Opt>(b"x")), ParseError::NotDecimal { at: 0 });
     assert!(OptSecret::fetch(&mut cloud.open_channel()).unwrap().v.is_none());
+}
+
+/// Optional fields of every built-in kind, those the loop fills by their row (`Option` kinds:
+/// tag, then payload) and those with an ops entry of their own (a two-byte alignment, a niche,
+/// a `Secret` payload), fetched present at the edges of their ranges, missing, and with a bad
+/// value, which names its key; the report says a missing one was defaulted.
+#[test]
+fn optional_fields_of_every_built_in_kind() {
+    use microvisor_config::FieldOutcome;
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Optionals {
+        byte: Option<u8>,
+        signed_byte: Option<i8>,
+        port: Option<u16>,
+        offset: Option<i16>,
+        word: Option<u32>,
+        signed_word: Option<i32>,
+        text: Option<String<8>>,
+        bytes: Option<Vec<u8, 4>>,
+        hex: Option<Hex<4>>,
+        flag: Option<bool>,
+        #[config(store = secret)]
+        secret_byte: Secret<Option<u8>>,
+        #[config(store = secret)]
+        secret_text: Option<Secret<String<8>>>,
+        plain: u8,
+    }
+    let present = [
+        ("byte", &b"255"[..]),
+        ("signed_byte", b"-128"),
+        ("port", b"65535"),
+        ("offset", b"-32768"),
+        ("word", b"4294967295"),
+        ("signed_word", b"-2147483648"),
+        ("text", "caf\u{e9}".as_bytes()),
+        ("bytes", b"\x00\xff"),
+        ("hex", b"DEADbeef"),
+        ("flag", b"false"),
+    ];
+    let cloud = |values: &[(&str, &[u8])], secrets: bool| {
+        let mut cloud = Cloud::new();
+        cloud.insert(Scope::Device, Store::Config, "plain", "7");
+        for (key, value) in values {
+            cloud.insert(Scope::Device, Store::Config, key, value);
+        }
+        if secrets {
+            cloud.insert(Scope::Device, Store::Secret, "secret_byte", "0");
+            cloud.insert(Scope::Device, Store::Secret, "secret_text", "hunter2");
+        }
+        cloud
+    };
+    let o = Optionals::fetch(&mut cloud(&present, true).open_channel()).unwrap();
+    assert_eq!(
+        (o.byte, o.signed_byte, o.port, o.offset),
+        (Some(255), Some(-128), Some(65535), Some(-32768))
+    );
+    assert_eq!((o.word, o.signed_word), (Some(u32::MAX), Some(i32::MIN)));
+    assert_eq!(o.text.as_deref(), Some("caf\u{e9}"));
+    assert_eq!(o.bytes.as_deref(), Some(&b"\x00\xff"[..]));
+    assert_eq!(o.hex.as_deref(), Some(&[0xde, 0xad, 0xbe, 0xef][..]));
+    assert_eq!(o.flag, Some(false));
+    assert_eq!(*o.secret_byte.expose_secret(), Some(0));
+    assert_eq!(o.secret_text.as_ref().map(|s| s.expose_secret().as_str()), Some("hunter2"));
+    assert_eq!(o.plain, 7);
+
+    let o = Optionals::fetch(&mut cloud(&[], false).open_channel()).unwrap();
+    assert_eq!((o.byte, o.signed_byte, o.port, o.offset), (None, None, None, None));
+    assert_eq!((o.word, o.signed_word, o.flag), (None, None, None));
+    assert!(o.text.is_none() && o.bytes.is_none() && o.hex.is_none());
+    assert!(o.secret_byte.expose_secret().is_none() && o.secret_text.is_none());
+    assert_eq!(o.plain, 7);
+    let report = Optionals::fetch_report(&mut cloud(&[], false).open_channel());
+    let outcomes: std::vec::Vec<FieldOutcome> =
+        report.fields().map(|(_, outcome)| *outcome).collect();
+    let mut expected = [FieldOutcome::Defaulted; 13];
+    expected[12] = FieldOutcome::Ok;
+    assert_eq!(outcomes, expected);
+
+    let bad = [
+        ("byte", &b"256"[..], ParseError::OutOfRange),
+        ("signed_byte", b"-", ParseError::NotDecimal { at: 1 }),
+        ("port", b"65536", ParseError::OutOfRange),
+        ("word", b"4294967296", ParseError::OutOfRange),
+        ("signed_word", b"2147483648", ParseError::OutOfRange),
+        ("text", b"ab\xff", ParseError::NotUtf8 { at: 2 }),
+        ("hex", b"abc", ParseError::OddLength),
+        ("flag", b"no", ParseError::NotBool),
+    ];
+    for (key, value, error) in bad {
+        let result = Optionals::fetch(&mut cloud(&[(key, value)], false).open_channel());
+        match result {
+            Err(FetchError::Item { key: k, error: ItemError::Invalid(e), .. }) => {
+                assert_eq!((k, e), (key, error));
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+    }
+}
+
+/// `Option`s behind another wrapper, with an entry of their own (`validate`), nested, and an
+/// `Option` the loop fills by its row beside fields with a check: each type's own parser, the
+/// loop's tag written only where the row says so.
+#[test]
+fn wrapped_and_checked_options() {
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Wrapped {
+        #[config(store = secret, validate = accept)]
+        secret_text: Secret<Option<String<8>>>,
+        #[config(store = secret, validate = accept)]
+        secret_byte: Secret<Option<u8>>,
+        nested: Option<Option<u8>>,
+        #[config(validate = accept)]
+        checked: Option<u8>,
+        row: Option<String<8>>,
+        word: Option<u32>,
+    }
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Secret, "secret_text", "hunter2");
+    cloud.insert(Scope::Device, Store::Secret, "secret_byte", "255");
+    for (key, value) in [("nested", "7"), ("checked", "0"), ("row", "caf\u{e9}"), ("word", "9")] {
+        cloud.insert(Scope::Device, Store::Config, key, value);
+    }
+    let w = Wrapped::fetch(&mut cloud.open_channel()).unwrap();
+    assert_eq!(w.secret_text.expose_secret().as_deref(), Some("hunter2"));
+    assert_eq!(*w.secret_byte.expose_secret(), Some(255));
+    assert_eq!((w.nested, w.checked, w.word), (Some(Some(7)), Some(0), Some(9)));
+    assert_eq!(w.row.as_deref(), Some("caf\u{e9}"));
+    let w = Wrapped::fetch(&mut Cloud::new().open_channel()).unwrap();
+    assert!(w.secret_text.expose_secret().is_none() && w.secret_byte.expose_secret().is_none());
+    assert_eq!((w.nested, w.checked, w.word), (None, None, None));
+    assert!(w.row.is_none());
+    for (store, key, value, error) in [
+        (Store::Secret, "secret_text", &b"\xff"[..], ParseError::NotUtf8 { at: 0 }),
+        (Store::Secret, "secret_byte", b"256", ParseError::OutOfRange),
+        (Store::Config, "nested", b"x", ParseError::NotDecimal { at: 0 }),
+        (Store::Config, "checked", b"-1", ParseError::NotDecimal { at: 0 }),
+    ] {
+        let mut cloud = Cloud::new();
+        cloud.insert(Scope::Device, store, key, value);
+        match Wrapped::fetch(&mut cloud.open_channel()) {
+            Err(FetchError::Item { key: k, error: ItemError::Invalid(e), .. }) => {
+                assert_eq!((k, e), (key, error));
+            }
+            other => panic!("{key}: {other:?}"),
+        }
+    }
 }
 
 #[test]
@@ -310,13 +480,76 @@ fn a_failed_validation_leaves_refresh_atomic() {
     assert_eq!((custom.duty_cycle, custom.poll_seconds, custom.backlight_level), (75, 30, 10));
 }
 
-/// An `Option` of integers of each width with `validate` (an entry of its own, whose
-/// parse is the `Option`'s): parsed at its own width and sign, the next field untouched.
+/// The two other families, `bool` and raw bytes, with entries of their own: parsed as plain
+/// fields are.
 #[test]
-fn optional_integers_with_their_own_entries_keep_their_width() {
-    fn accept<T>(_: &T) -> Result<(), ParseError> {
-        Ok(())
+fn bool_and_bytes_with_their_own_entries_parse_as_plain_fields() {
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Own {
+        #[config(key = "flag", default = true)]
+        flag: bool,
+        #[config(key = "raw", validate = accept)]
+        raw: Vec<u8, 4>,
     }
+    let cloud = |flag: &str, raw: &[u8]| {
+        let mut cloud = Cloud::new();
+        cloud.insert(Scope::Device, Store::Config, "flag", flag);
+        cloud.insert(Scope::Device, Store::Config, "raw", raw);
+        cloud
+    };
+    let own = Own::fetch(&mut cloud("false", b"\x00\xff").open_channel()).unwrap();
+    assert_eq!((own.flag, own.raw.as_slice()), (false, &[0x00, 0xff][..]));
+    let own = Own::fetch(&mut cloud("true", b"").open_channel()).unwrap();
+    assert_eq!((own.flag, own.raw.as_slice()), (true, &[][..]));
+    let result = Own::fetch(&mut cloud("yes", b"").open_channel());
+    assert!(
+        matches!(
+            result,
+            Err(FetchError::Item {
+                key: "flag",
+                error: ItemError::Invalid(ParseError::NotBool),
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+}
+
+/// `validate` checks the value the field gets, a default included: a default that fails its
+/// check is the key's error, as a parsed value that fails it is.
+#[test]
+fn validate_checks_a_default_too() {
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Checked {
+        #[config(key = "v", default = 0, validate = nonzero)]
+        v: u16,
+    }
+    let result = Checked::fetch(&mut Cloud::new().open_channel());
+    assert!(
+        matches!(
+            result,
+            Err(FetchError::Item {
+                key: "v",
+                error: ItemError::Invalid(ParseError::Custom("must not be zero")),
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Config, "v", "3");
+    assert_eq!(Checked::fetch(&mut cloud.open_channel()).unwrap().v, 3);
+}
+
+/// An `Option` of integers of each width with `validate` (an entry of its own, whose
+/// parse is the `Option`'s): parsed at its own width and sign (the range's edges are taken,
+/// one past them refused), and the plain fields beside them read right. (Not a check that a
+/// store stays within its field: fields are fetched in order, so a later one would overwrite
+/// what a too-wide store spilled into it.)
+#[test]
+fn optional_integers_with_their_own_entries_parse_at_their_width() {
     #[derive(MicrovisorConfig, Debug)]
     #[config(scope = device, store = config)]
     struct Narrow {
@@ -366,4 +599,81 @@ fn optional_integers_with_their_own_entries_keep_their_width() {
             "{key}: {result:?}"
         );
     }
+}
+
+/// Fields of built-in kinds with `default` or `validate`, an entry of their own whose parser is
+/// their family's, handed a row of their own kind (not the entry's): integers parsed at their
+/// own width and sign (the range's edges taken, one past them refused), text checked to be
+/// UTF-8, hex decoded, a missing key given its default.
+#[test]
+fn built_in_kinds_with_their_own_entries_parse_as_plain_fields() {
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Own {
+        #[config(key = "byte", default = 1)]
+        byte: u8,
+        #[config(key = "port", validate = accept)]
+        port: u16,
+        #[config(key = "offset", default = -1)]
+        offset: i16,
+        #[config(key = "count", validate = accept)]
+        count: i32,
+        #[config(key = "name", validate = accept)]
+        name: String<8>,
+        #[config(key = "id", default = Hex::new())]
+        id: Hex<2>,
+        #[config(key = "secret", store = secret, validate = accept)]
+        secret: Secret<i8>,
+    }
+    const LOW: [&str; 7] = ["0", "0", "-32768", "-2147483648", "", "", "-128"];
+    const HIGH: [&str; 7] = ["255", "65535", "32767", "2147483647", "caf\u{e9}", "beef", "127"];
+    const PAST: [&[u8]; 7] =
+        [b"256", b"65536", b"-32769", b"2147483648", b"caf\xe9", b"bee", b"-129"];
+    const KEYS: [&str; 7] = ["byte", "port", "offset", "count", "name", "id", "secret"];
+    let cloud = |values: [&[u8]; 7]| {
+        let mut cloud = Cloud::new();
+        for (key, value) in KEYS.into_iter().zip(values) {
+            let store = if key == "secret" { Store::Secret } else { Store::Config };
+            cloud.insert(Scope::Device, store, key, value);
+        }
+        cloud
+    };
+    let low = Own::fetch(&mut cloud(LOW.map(str::as_bytes)).open_channel()).unwrap();
+    assert_eq!((low.byte, low.port, low.offset, low.count), (0, 0, -32768, i32::MIN));
+    assert_eq!(
+        (low.name.as_str(), low.id.as_bytes(), *low.secret.expose_secret()),
+        ("", &[][..], -128)
+    );
+    let high = Own::fetch(&mut cloud(HIGH.map(str::as_bytes)).open_channel()).unwrap();
+    assert_eq!((high.byte, high.port, high.offset, high.count), (255, 65535, 32767, i32::MAX));
+    assert_eq!(high.name.as_str(), "caf\u{e9}");
+    assert_eq!((high.id.as_bytes(), *high.secret.expose_secret()), (&[0xbe, 0xef][..], 127));
+    for (i, key) in KEYS.into_iter().enumerate() {
+        let mut values = HIGH.map(str::as_bytes);
+        values[i] = PAST[i];
+        let expected = match key {
+            "name" => ParseError::NotUtf8 { at: 3 },
+            "id" => ParseError::OddLength,
+            _ => ParseError::OutOfRange,
+        };
+        let result = Own::fetch(&mut cloud(values).open_channel());
+        assert!(
+            matches!(
+                &result,
+                Err(FetchError::Item { key: k, error: ItemError::Invalid(e), .. })
+                    if *k == key && *e == expected
+            ),
+            "{key}: {result:?}"
+        );
+    }
+    // Without the keys that have a default, those fields take it.
+    let mut without = Cloud::new();
+    for (key, value) in KEYS.into_iter().zip(HIGH) {
+        if !matches!(key, "byte" | "offset" | "id") {
+            let store = if key == "secret" { Store::Secret } else { Store::Config };
+            without.insert(Scope::Device, store, key, value);
+        }
+    }
+    let defaults = Own::fetch(&mut without.open_channel()).unwrap();
+    assert_eq!((defaults.byte, defaults.offset, defaults.id.as_bytes()), (1, -1, &[][..]));
 }

@@ -2,7 +2,7 @@
 //! when a fetch stops half-way, and a value outside its slot is refused.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::mem::MaybeUninit;
 
 use microvisor_config::sim::Cloud;
@@ -11,16 +11,17 @@ use microvisor_config::{
 };
 
 thread_local! {
-    static DROPS: Cell<usize> = const { Cell::new(0) };
+    /// The value of each `Counted` dropped, in order.
+    static DROPPED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A value that counts its drops.
+/// A value that counts its drops, and records which value each one dropped.
 #[derive(Debug)]
 struct Counted(u8);
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        DROPS.with(|drops| drops.set(drops.get() + 1));
+        DROPPED.with(|dropped| dropped.borrow_mut().push(self.0));
     }
 }
 
@@ -60,7 +61,7 @@ struct Liar {
 }
 
 fn drops() -> usize {
-    DROPS.with(Cell::get)
+    DROPPED.with(|dropped| dropped.borrow().len())
 }
 
 #[test]
@@ -79,6 +80,35 @@ fn a_fetch_that_stops_half_way_drops_what_it_wrote_once() {
     let before = drops();
     Settings::fetch(&mut cloud.open_channel()).unwrap_err();
     assert_eq!(drops() - before, 1, "only the first field was written");
+}
+
+/// A field whose value was parsed and then failed its `validate` check holds a value: the
+/// failed fetch drops it, once, with the fields before it.
+#[test]
+fn a_value_that_fails_its_check_is_dropped_once() {
+    fn below_ten(value: &Counted) -> Result<(), ParseError> {
+        if value.0 < 10 {
+            Ok(())
+        } else {
+            Err(ParseError::Custom("ten or more"))
+        }
+    }
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Checked {
+        first: Counted,
+        #[config(validate = below_ten)]
+        checked: Counted,
+    }
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Config, "first", "1");
+    cloud.insert(Scope::Device, Store::Config, "checked", "12");
+    let before = DROPPED.with(|dropped| dropped.borrow().len());
+    let error = Checked::fetch(&mut cloud.open_channel()).unwrap_err();
+    assert_eq!(error.key(), Some("checked"));
+    // The checked value as its check fails, then the field before it as the fetch unwinds.
+    let dropped = DROPPED.with(|dropped| dropped.borrow()[before..].to_vec());
+    assert_eq!(dropped, [12, 1], "each value once");
 }
 
 #[test]
@@ -108,10 +138,15 @@ fn refresh_with_staging_drops_the_old_settings_there() {
     let mut settings = Settings::fetch(&mut cloud.open_channel()).unwrap();
     cloud.insert(Scope::Device, Store::Config, "first", "7");
     let before = drops();
+    let dropped_before = DROPPED.with(|dropped| dropped.borrow().len());
     let mut staging = MaybeUninit::uninit();
     settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
-    assert_eq!(settings.first.0, 7);
+    assert_eq!((settings.first.0, settings.second.0), (7, 2));
     assert_eq!(drops() - before, 2, "the old settings were dropped");
+    // The old values, 1 and 2, not the new 7 (which a commit that copied the new settings over
+    // the old and then dropped the staging copy would drop, while still using it).
+    let dropped = DROPPED.with(|dropped| dropped.borrow()[dropped_before..].to_vec());
+    assert_eq!(dropped, [1, 2]);
 }
 
 // A field of a type with a `Drop` of its own, reached through `Option`, `default` or `with`,
@@ -251,7 +286,7 @@ struct TextWith {
 }
 
 #[test]
-fn a_refresh_drops_the_old_settings_only_when_a_field_needs_it() {
+fn a_refresh_takes_the_drop_path_only_when_a_field_needs_a_drop() {
     use microvisor_config::__private::drops_fields;
     assert!(!drops_fields(WrappersOfDropless::FIELD_OPS), "Option, Secret of drop-less types");
     assert!(!drops_fields(OwnTypes::FIELD_OPS), "the crate's own types");

@@ -122,11 +122,17 @@ fn env_values_are_read() {
 fn file_values_lose_trailing_line_breaks_only() {
     let dir = scratch_dir("file-values");
     std::fs::write(dir.join("key.hex"), "30 77\n0201\r\n\n").unwrap();
-    std::fs::write(dir.join("cloud.toml"), "[device.secret]\nkey = { file = \"key.hex\" }\n")
-        .unwrap();
+    // Other trailing white space is the value's.
+    std::fs::write(dir.join("padded.txt"), "pad \t\n").unwrap();
+    std::fs::write(
+        dir.join("cloud.toml"),
+        "[device.secret]\nkey = { file = \"key.hex\" }\npadded = { file = \"padded.txt\" }\n",
+    )
+    .unwrap();
     // Relative to the cloud file's folder, whatever the current directory.
     let cloud = Cloud::from_toml_file(dir.join("cloud.toml")).unwrap();
     assert_eq!(cloud.get(Scope::Device, Store::Secret, "key").unwrap(), b"30 77\n0201");
+    assert_eq!(cloud.get(Scope::Device, Store::Secret, "padded").unwrap(), b"pad \t");
 }
 
 #[test]

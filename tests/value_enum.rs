@@ -84,3 +84,25 @@ fn an_enum_generated_by_a_macro_reads_like_a_written_one() {
     assert_eq!(Pasted::parse(b"US_EAST"), Ok(Pasted::UsEast));
     assert_eq!(Pasted::parse(b"ap"), Ok(Pasted::AsiaPacific));
 }
+
+/// A name may be any UTF-8 text; the longest bounds the value in bytes, not characters, so a
+/// name of non-ASCII letters is read whole (and not refused as too long).
+#[test]
+fn names_are_bounded_in_bytes() {
+    #[derive(ConfigValue, Debug, PartialEq)]
+    enum Lang {
+        #[config(name = "fran\u{e7}ais")]
+        French,
+        #[config(name = "en")]
+        English,
+    }
+    #[derive(MicrovisorConfig, Debug)]
+    #[config(scope = device, store = config)]
+    struct Locale {
+        lang: Lang,
+    }
+    assert_eq!(Lang::MAX_LEN, "fran\u{e7}ais".len());
+    let mut cloud = Cloud::new();
+    cloud.insert(Scope::Device, Store::Config, "lang", "fran\u{e7}ais");
+    assert_eq!(Locale::fetch(&mut cloud.open_channel()).unwrap().lang, Lang::French);
+}

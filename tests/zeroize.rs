@@ -252,12 +252,7 @@ fn the_read_buffer_is_wiped_on_the_reporting_path() {
     channel.send_request(microvisor_config::Request::of::<Rich>()).unwrap();
     channel.wait_response().unwrap();
     {
-        let mut report = ReportSink {
-            outcomes: &mut outcomes,
-            check: Rich::check_item,
-            schema: Rich::SCHEMA,
-            finish: |reader, report, rows, from| reader.finish_report(report, rows, from),
-        };
+        let mut report = ReportSink::of::<Rich>(&mut outcomes);
         let mut out = MaybeUninit::<Rich>::uninit();
         let result =
             common::receive_with_scratch(&mut channel, Some(&mut report), &mut out, &mut scratch);

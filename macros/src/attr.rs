@@ -574,6 +574,14 @@ mod tests {
         assert_eq!(did_you_mean("camelcase", &cases), "; did you mean `camelCase`?");
     }
 
+    /// Two edits away is still near; a swap of neighbours is one edit, so a swap and one more
+    /// edit is two.
+    #[test]
+    fn two_edits_and_a_swap_are_near() {
+        assert_eq!(did_you_mean("maxln", FIELD_WORDS), "; did you mean `max_len`?");
+        assert_eq!(did_you_mean("defualts", FIELD_WORDS), "; did you mean `default`?");
+    }
+
     #[test]
     fn stays_quiet_when_nothing_is_near() {
         assert_eq!(did_you_mean("fleet", SCOPES), "");

@@ -53,9 +53,16 @@ impl RenameRule {
             RenameRule::Lower => variant.to_lowercase(),
             RenameRule::Upper => variant.to_uppercase(),
             RenameRule::Pascal => variant.to_owned(),
+            // Only the first letter lowered, the rest kept as written (an `_` in the name too),
+            // as serde does: not the snake_case words put back together.
+            RenameRule::Camel => {
+                let mut chars = variant.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_lowercase().collect::<String>() + chars.as_str()
+                })
+            }
             // Every other case is a field's case of the words, once they are in snake_case.
-            RenameRule::Camel
-            | RenameRule::Snake
+            RenameRule::Snake
             | RenameRule::ScreamingSnake
             | RenameRule::Kebab
             | RenameRule::ScreamingKebab => self.apply(&snake()),
@@ -134,8 +141,31 @@ mod tests {
         assert_eq!(Snake.apply_to_variant("AsiaPacific"), "asia_pacific");
         assert_eq!(ScreamingSnake.apply_to_variant("AsiaPacific"), "ASIA_PACIFIC");
         assert_eq!(Camel.apply_to_variant("UsEast"), "usEast");
+        // serde lowers the first letter and keeps the rest, an underscore included.
+        assert_eq!(Camel.apply_to_variant("Us_East"), "us_East");
+        assert_eq!(Snake.apply_to_variant("Us_East"), "us__east");
         assert_eq!(Pascal.apply_to_variant("UsEast"), "UsEast");
         assert_eq!(Lower.apply_to_variant("UsEast"), "useast");
         assert_eq!(Upper.apply_to_variant("Eu"), "EU");
+    }
+
+    /// A digit is part of its word, as in serde: no break before it, and the letter after it
+    /// is not capitalised.
+    #[test]
+    fn digits_stay_in_their_word() {
+        assert_eq!(Snake.apply_to_variant("Http2"), "http2");
+        assert_eq!(Kebab.apply_to_variant("Tls13"), "tls13");
+        assert_eq!(Pascal.apply("v_2nd"), "V2nd");
+        assert_eq!(Camel.apply("v_2nd"), "v2nd");
+        assert_eq!(Camel.apply("tls_1_3"), "tls13");
+    }
+
+    /// A rule is named exactly as serde names it: no other capitals.
+    #[test]
+    fn rule_names_are_exact() {
+        assert!(super::RenameRule::from_str("camelCase").is_some());
+        for wrong in ["camelcase", "KEBAB-CASE", "Snake_Case", "lowerCase"] {
+            assert!(super::RenameRule::from_str(wrong).is_none(), "{wrong}");
+        }
     }
 }

@@ -7,7 +7,8 @@
 //! does not parse itself, then one per family of built-in kinds the struct uses, one table per
 //! operation), and the read buffer's type (`Scratch`, `[u8; SCRATCH_BYTES]`). Besides the
 //! tables: `check_item` (a field's text judged without keeping it, for reports and cloud
-//! checks), constant assertions (`max_len` within the type's bound; the rows evaluated, so a
+//! checks) and `check_missing` (the value a missing key gives a field, judged by its
+//! `validate`), constant assertions (`max_len` within the type's bound; the rows evaluated, so a
 //! field past 64 KiB is an error at once) and the refusal of a `Drop` impl. No code of the
 //! fetch: the trait's provided methods place the read buffer and hand it, with the struct's
 //! `PLAN` built from these tables, to the runtime's non-generic cores (`fetch_fields`,
@@ -71,6 +72,11 @@ fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
             fn check_item(
                 _: ::microvisor_config::__private::core::primitive::usize,
                 _: &[::microvisor_config::__private::core::primitive::u8],
+            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
+                ::microvisor_config::__private::core::result::Result::Ok(())
+            }
+            fn check_missing(
+                _: ::microvisor_config::__private::core::primitive::usize,
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
                 ::microvisor_config::__private::core::result::Result::Ok(())
             }
@@ -230,8 +236,7 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
             unsafe { __slot.cast::<#ty>().write(#value) }
         }
     };
-    let (with, default, validate) =
-        (field.attrs.with.get(), default_value(field), validator(field));
+    let (with, validate) = (field.attrs.with.get(), validator(field));
     let parse = match with {
         Some(_) => {
             let parsed = parse_text(field);
@@ -251,26 +256,20 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
         }
         None => quote_spanned!(ty.span()=> #plain.parse),
     };
-    // A missing key writes the default, or `None` for an `Option` field parsed `with` a
-    // function of `T`; otherwise it is required.
-    let writes = |value: TokenStream| {
-        let store = write(value);
-        quote! {
-            |__slot: *mut #private::core::primitive::u8| -> #private::core::primitive::bool {
-                #store;
-                true
+    let missing = match missing_of(field) {
+        Missing::Value(value) => {
+            let store = write(value);
+            quote! {
+                |__slot: *mut #private::core::primitive::u8| -> #private::core::primitive::bool {
+                    #store;
+                    true
+                }
             }
         }
-    };
-    let missing = match (default, with) {
-        (Some(default), _) => writes(default),
-        (None, Some(_)) if field.is_option() => {
-            writes(quote!(#private::core::option::Option::None))
-        }
-        (None, Some(_)) => quote! {
+        Missing::Required => quote! {
             |_: *mut #private::core::primitive::u8| -> #private::core::primitive::bool { false }
         },
-        (None, None) => quote_spanned!(ty.span()=> #plain.missing),
+        Missing::TypesOwn => quote_spanned!(ty.span()=> #plain.missing),
     };
     let validate = match validate {
         Some(check) => quote! {
@@ -328,6 +327,53 @@ fn check_field(field: &Field<'_>) -> TokenStream {
     }
 }
 
+/// What a key that is not found gives a field.
+enum Missing {
+    /// This value: the field's default, or `None` for an `Option` field parsed `with` a
+    /// function of `T` (whose `T` need not be a `ConfigValue`).
+    Value(TokenStream),
+    /// Nothing: the key is required (a field parsed `with` a function, without a default).
+    Required,
+    /// What the field's type says, `ConfigValue::missing()`: `None` for an `Option`, however
+    /// it is spelled (an alias, inside a `Secret`), and nothing for most types.
+    TypesOwn,
+}
+
+/// What a missing key gives `field`: decided here once, for the fetch's entry (`field_entry`)
+/// and for the check of that value (`check_missing_field`), so the two cannot disagree.
+fn missing_of(field: &Field<'_>) -> Missing {
+    match (default_value(field), field.attrs.with.get()) {
+        (Some(default), _) => Missing::Value(default),
+        (None, Some(_)) if field.is_option() => {
+            Missing::Value(quote!(::microvisor_config::__private::core::option::Option::None))
+        }
+        (None, Some(_)) => Missing::Required,
+        (None, None) => Missing::TypesOwn,
+    }
+}
+
+/// The expression that checks the value a missing key gives the field ([`missing_of`]) with
+/// its `validate`, for `check_missing`: what the fetch checks when it writes that value. `None`
+/// for a field without a check or for a required key (a missing required key is `NotFound`,
+/// not a value).
+fn check_missing_field(field: &Field<'_>) -> Option<TokenStream> {
+    let check = validator(field)?;
+    let private = quote!(::microvisor_config::__private);
+    match missing_of(field) {
+        Missing::Value(value) => Some(quote!((#check)(&#value))),
+        Missing::Required => None,
+        Missing::TypesOwn => {
+            let ty = field.ty;
+            Some(quote! {
+                match <#ty as ::microvisor_config::ConfigValue>::missing() {
+                    #private::core::option::Option::Some(__value) => (#check)(&__value),
+                    #private::core::option::Option::None => #private::core::result::Result::Ok(()),
+                }
+            })
+        }
+    }
+}
+
 /// A const assertion that an explicit `max_len` fits the field's type. It cannot be checked in
 /// the macro: only the compiler knows `<T as ConfigValue>::MAX_LEN`. The struct is not generic,
 /// so the constant is evaluated by `cargo check` as well as `cargo build`; the error is at the
@@ -370,6 +416,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let mut entry_keys: Vec<String> = Vec::new();
     let mut asserts = Vec::new();
     let mut checks = Vec::new();
+    let mut missing_checks = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
         // Checked by `valid`: every field has a key, a scope and a store here.
         let (Some(key), Some(scope), Some(store)) =
@@ -436,6 +483,9 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         asserts.extend(max_len_fits_type(field));
         let check = check_field(field);
         checks.push(quote!(#index => #check));
+        if let Some(check) = check_missing_field(field) {
+            missing_checks.push(quote!(#index => #check));
+        }
     }
     let field_count = keys.len();
     if entries.len() > 256 {
@@ -491,6 +541,15 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
             ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
                 match __index {
                     #(#checks,)*
+                    _ => ::microvisor_config::__private::core::result::Result::Ok(()),
+                }
+            }
+
+            fn check_missing(
+                __index: ::microvisor_config::__private::core::primitive::usize,
+            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
+                match __index {
+                    #(#missing_checks,)*
                     _ => ::microvisor_config::__private::core::result::Result::Ok(()),
                 }
             }

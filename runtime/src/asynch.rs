@@ -59,7 +59,8 @@ pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
 }
 
 /// The future of [`fetch_async`]: `receive` reads the response into the settings. Dropping it
-/// closes the channel.
+/// once it has been polled (the request sent) closes the channel; one never polled sent nothing
+/// and leaves the channel as it was.
 struct FetchAsync<'c, C: ConfigChannel, R> {
     channel: &'c mut C,
     request: crate::Request<'static>,

@@ -199,7 +199,8 @@ pub unsafe trait MicrovisorConfig: Sized {
     }
 
     /// Fetches every field awaiting the response (feature `async`): woken by the channel's
-    /// notification, and cancel-safe (dropping the future closes the channel).
+    /// notification, and cancel-safe (dropping the future once polled closes the channel; one
+    /// never polled has sent nothing).
     ///
     /// # Errors
     ///
@@ -269,6 +270,16 @@ pub unsafe trait MicrovisorConfig: Sized {
     ///
     /// Why `text` is not a valid value for that field.
     fn check_item(index: usize, text: &[u8]) -> Result<(), ParseError>;
+
+    /// Generated: checks the value field `index` gets when its key is missing (its `default`,
+    /// or `None` for an `Option`) with its `validate` check, as a fetch does when it writes
+    /// that value. `Ok` for a field without a check or without such a value, and for an index
+    /// past the last field.
+    ///
+    /// # Errors
+    ///
+    /// What the field's check says of that value.
+    fn check_missing(index: usize) -> Result<(), ParseError>;
 }
 
 /// Receives a response that has arrived into a new value: the shared tail of the shapes that

@@ -4,14 +4,16 @@
 //! per field (where the field lives, how long its text may be, and its [`FieldKind`]). One loop,
 //! [`receive_fields`], reads item after item into the read buffer and writes each value straight
 //! into its field's place. The field types the crate knows (`heapless::String`/`Vec`, `Hex`,
-//! integers, `bool`, and `Secret` of those) are parsed here by their kind code, by one `match`
-//! over non-generic parsers: a struct's fields cost a table row each, whatever their types and
-//! capacities. Other types (`Option`, floats, `Base64`, your own, fields with `with`, `default`
-//! or `validate`) go through a [`FieldOps`] entry of their own, one per distinct type; that of
-//! an `Option` of a built-in kind writes `Some` and hands the payload to the kind's parser. All
-//! the protocol logic (response checks, item reads, length checks, secret wiping, closing,
-//! dropping what was written when a fetch stops half-way) lives here once, however many structs
-//! and fields a firmware has.
+//! integers, `bool`, `Secret` of those, and `Option` of most of them) are parsed here by their
+//! kind code, by a parser per family of kinds: a struct's fields cost a table row each,
+//! whatever their types and capacities; for an `Option` the loop writes the tag, then hands the
+//! payload to its family's parser. Other types (floats, `Base64`, your own, an `Option` the
+//! loop does not lay out, fields with `with`, `default` or `validate`) go through a
+//! [`FieldOps`] entry of their own, one per distinct type; that of an `Option` of a built-in
+//! kind writes `Some` and hands the payload to the kind's parser. All the protocol logic
+//! (response checks, item reads, length checks, secret wiping, closing, dropping what was
+//! written when a fetch stops half-way) lives here once, however many structs and fields a
+//! firmware has.
 
 use core::marker::PhantomData;
 use core::mem::{align_of, size_of, ManuallyDrop, MaybeUninit};
@@ -38,7 +40,7 @@ pub struct FieldRow {
     /// The field type's [`FieldKind`] code: a type the loop parses itself, or
     /// [`FieldKind::CUSTOM`] for one with an entry of its own.
     pub kind: u8,
-    /// Which entry of the struct's [`FieldOps`] table fills it: its type's own, or its family's.
+    /// Which entry of the struct's [`OpsTable`] fills it: its type's own, or its family's.
     pub ops: u8,
 }
 
@@ -64,6 +66,16 @@ mod code {
     pub const I32: u8 = U32 | SIGNED;
     /// The bit that tells a signed integer kind from an unsigned one.
     pub const SIGNED: u8 = 4;
+    /// `Option` of a built-in kind, laid out as a tag, then the payload (see `option_code`):
+    /// this bit, [`OPTION_BYTE_TAG`] or not, and the payload's code in the [`PAYLOAD`] bits.
+    /// The loop writes the tag and hands the payload's place to the payload's family parser,
+    /// which reads only the [`PAYLOAD`] bits.
+    pub const OPTION: u8 = 0x80;
+    /// With [`OPTION`]: the tag is one byte, before a payload aligned to one byte; without it,
+    /// a word (a `usize`), before a payload aligned to a word.
+    pub const OPTION_BYTE_TAG: u8 = 0x40;
+    /// The bits of a kind that are a built-in kind's own code.
+    pub const PAYLOAD: u8 = 0x0f;
 }
 
 /// How the fetch loop fills a field of type `T`: the code of a built-in kind it parses itself,
@@ -73,35 +85,104 @@ mod code {
 /// constructors of the built-in kinds are private, each on the one type whose layout it
 /// describes. The `ConfigValue::FIELD_KIND` constant that carries it cannot be given a kind of
 /// another type.
-pub struct FieldKind<T>(u8, PhantomData<fn() -> T>);
+pub struct FieldKind<T> {
+    code: u8,
+    /// The code of `Option<T>`: an `Option` kind if `T` is of a built-in kind and the `Option`
+    /// is laid out as the loop writes it (`option_code`), else `CUSTOM`.
+    option: u8,
+    _type: PhantomData<fn() -> T>,
+}
 
 impl<T> FieldKind<T> {
     /// Filled through the type's [`FieldOps`] entry.
-    pub const CUSTOM: Self = FieldKind(code::CUSTOM, PhantomData);
+    pub const CUSTOM: Self =
+        FieldKind { code: code::CUSTOM, option: code::CUSTOM, _type: PhantomData };
 
     /// The code a [`FieldRow`] carries.
     pub const fn code(&self) -> u8 {
-        self.0
+        self.code
     }
 
-    /// Whether the loop parses this type itself.
-    pub const fn is_builtin(&self) -> bool {
-        self.0 != code::CUSTOM
+    /// Whether a family parser may be handed a place of this type: a built-in kind, not an
+    /// `Option` of one (whose tag only the loop writes, before it hands the payload to the
+    /// payload's family). What keeps an `Option` kind out of `parse_by_family`,
+    /// `parse_into_by_kind` and the entries built on them, which would parse into the tag.
+    pub const fn is_parsed_by_family(&self) -> bool {
+        self.code != code::CUSTOM && self.code & code::OPTION == 0
     }
 
-    /// A built-in kind.
+    /// Whether the loop fills a field of this type by its row alone, with no ops entry: a
+    /// built-in kind, or an `Option` of one.
+    pub const fn is_parsed_by_loop(&self) -> bool {
+        self.code != code::CUSTOM
+    }
+
+    /// A built-in kind. `some` is `Some` of `T`'s placeholder, whose first byte is initialized
+    /// (a zero length, a zero): the `Option`'s layout is read from it (`option_code`).
     ///
     /// # Safety
     ///
     /// `code` describes `T`'s layout (see `code`).
-    const unsafe fn new(code: u8) -> Self {
-        FieldKind(code, PhantomData)
+    const unsafe fn new(code: u8, some: &ManuallyDrop<Option<T>>) -> Self {
+        FieldKind { code, option: option_code(code, some), _type: PhantomData }
+    }
+}
+
+/// The code of `Option<T>`, `T` of built-in kind `code`: an `Option` kind ([`code::OPTION`])
+/// if the `Option` is laid out as the loop writes one — a tag as wide as `T`'s alignment, one
+/// byte or a word (`usize`), 1 for `Some` and 0 for `None`, then the payload — and `CUSTOM`
+/// otherwise (the `Option` then has an ops entry, [`parse_option`]): a payload aligned to two
+/// bytes (`u16`, `i16`), or to four on a 64-bit host (`u32`, `i32`; on the device four is a
+/// word), or a type with a niche (`bool`: `None` is 2). `some` is `Some` of `T`'s placeholder.
+///
+/// Rust does not promise `Option`'s layout, so it is checked for every type at compile time:
+/// its size is `T`'s plus `T`'s alignment, so the payload starts at the start or one alignment
+/// in; the first byte of `some` is 1, where a payload at the start would hold the
+/// placeholder's zero, so the payload is one alignment in and the tag before it; and the
+/// first byte of `None` is 0. The tag may be one byte with padding after it rather than a
+/// word (rustc widens it to the payload's alignment): the loop writes the whole width, which
+/// gives the tag's byte and zeroes the padding. That holds on a little-endian target only, as
+/// both of ours are: on a big-endian one, a one-byte tag before padding would take the high
+/// byte of the word written, so there every `Option` stays `CUSTOM`. A layout with padding
+/// before the tag, which rustc does not make, would fail to compile here (compile-time
+/// evaluation refuses to read such a byte) rather than build a wrong loop.
+const fn option_code<T>(code: u8, some: &ManuallyDrop<Option<T>>) -> u8 {
+    let align = align_of::<T>();
+    if code == code::CUSTOM
+        || code & code::OPTION != 0
+        || cfg!(target_endian = "big")
+        || (align != 1 && align != size_of::<usize>())
+        || align_of::<Option<T>>() != align
+        || size_of::<Option<T>>() != size_of::<T>() + align
+    {
+        return code::CUSTOM;
+    }
+    // SAFETY: the first byte of a value two bytes long or more (sizes checked above): the
+    // tag's, or the payload's, which `some`'s placeholder initializes.
+    let some_tag = unsafe { *(some as *const ManuallyDrop<Option<T>>).cast::<u8>() };
+    if some_tag != 1 {
+        return code::CUSTOM;
+    }
+    let none = ManuallyDrop::new(None::<T>);
+    // SAFETY: as above; the payload is one alignment in (`some_tag`), so this is the tag's.
+    let none_tag = unsafe { *(&none as *const ManuallyDrop<Option<T>>).cast::<u8>() };
+    if none_tag != 0 {
+        return code::CUSTOM;
+    }
+    let tag = if align == 1 { code::OPTION_BYTE_TAG } else { 0 };
+    code::OPTION | tag | code
+}
+
+impl<T> FieldKind<Option<T>> {
+    /// The kind of `Option<T>` (see [`option_code`]).
+    pub(crate) const fn option(inner: FieldKind<T>) -> Self {
+        FieldKind { code: inner.option, option: code::CUSTOM, _type: PhantomData }
     }
 }
 
 impl<T> core::fmt::Debug for FieldKind<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("FieldKind").field(&self.0).finish()
+        f.debug_tuple("FieldKind").field(&self.code).finish()
     }
 }
 
@@ -128,7 +209,7 @@ impl<const N: usize> FieldKind<heapless::String<N>> {
     pub(crate) const fn text() -> Self {
         if len_then_bytes(&ManuallyDrop::new(heapless::String::<N>::new()), N) {
             // SAFETY: checked just above.
-            unsafe { Self::new(code::TEXT) }
+            unsafe { Self::new(code::TEXT, &ManuallyDrop::new(Some(heapless::String::new()))) }
         } else {
             Self::CUSTOM
         }
@@ -139,7 +220,7 @@ impl<const N: usize> FieldKind<heapless::Vec<u8, N>> {
     pub(crate) const fn bytes() -> Self {
         if len_then_bytes(&ManuallyDrop::new(heapless::Vec::<u8, N>::new()), N) {
             // SAFETY: checked just above.
-            unsafe { Self::new(code::BYTES) }
+            unsafe { Self::new(code::BYTES, &ManuallyDrop::new(Some(heapless::Vec::new()))) }
         } else {
             Self::CUSTOM
         }
@@ -149,34 +230,42 @@ impl<const N: usize> FieldKind<heapless::Vec<u8, N>> {
 impl<const N: usize> FieldKind<crate::Hex<N>> {
     pub(crate) const fn hex() -> Self {
         // SAFETY: `Hex<N>` is `repr(C)`: a `usize` length, then `N` bytes.
-        unsafe { Self::new(code::HEX) }
+        unsafe { Self::new(code::HEX, &ManuallyDrop::new(Some(crate::Hex::new()))) }
     }
 }
 
 impl FieldKind<bool> {
     pub(crate) const fn boolean() -> Self {
         // SAFETY: a `bool` is one byte, 0 or 1.
-        unsafe { Self::new(code::BOOL) }
+        unsafe { Self::new(code::BOOL, &ManuallyDrop::new(Some(false))) }
     }
 }
 
 /// The kind of an integer type: `U8 + n` or `I8 + n` for one of `1 << n` bytes, up to four.
-pub(crate) const unsafe fn integer_kind<T>(signed: bool) -> FieldKind<T> {
+/// `zero` is `Some(0)`.
+pub(crate) const unsafe fn integer_kind<T>(
+    signed: bool,
+    zero: &ManuallyDrop<Option<T>>,
+) -> FieldKind<T> {
     let log2_width = size_of::<T>().trailing_zeros() as u8;
     if size_of::<T>() > 4 {
         return FieldKind::CUSTOM;
     }
     // SAFETY: the caller's contract: `T` is a primitive integer, signed as said.
-    unsafe { FieldKind::new(if signed { code::I8 } else { code::U8 } + log2_width) }
+    unsafe { FieldKind::new(if signed { code::I8 } else { code::U8 } + log2_width, zero) }
 }
 
 impl<T> FieldKind<crate::Secret<T>> {
     /// A `Secret<T>` is laid out as its `T` (`repr(transparent)`), and parsed as it: a fetch
     /// that fails wipes the whole struct it was filling, so the loop need not tell secrets.
+    ///
+    /// `Option<Secret<T>>` keeps an ops entry of its own ([`parse_option`]): `repr(transparent)`
+    /// promises `Secret<T>` the layout of `T`, not `Option<Secret<T>>` that of `Option<T>`,
+    /// and there is no placeholder of a `Secret` to check it on at compile time.
     pub(crate) const fn secret(inner: FieldKind<T>) -> Self {
-        // SAFETY: `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is (`CUSTOM`
-        // stays `CUSTOM`).
-        unsafe { Self::new(inner.0) }
+        // `Secret<T>` is `repr(transparent)` over `T`, whose kind `inner` is (`CUSTOM` stays
+        // `CUSTOM`; an `Option` kind stays one: `Secret<Option<T>>` is laid out as `Option<T>`).
+        FieldKind { code: inner.code, option: code::CUSTOM, _type: PhantomData }
     }
 }
 
@@ -202,14 +291,14 @@ pub struct FieldOps {
     pub validate: Option<ValidateFn>,
 }
 
-/// [`FieldOps::parse`]: parses the text into the place of the field of the row, which holds no
-/// value before; `Ok` means it now holds one. The row tells the integer families' parsers the
-/// field's kind; a type's own parser needs nothing of it (that of an `Option` of a built-in kind
-/// hands a row on to the kind's parser).
+/// [`FieldOps::parse`]: parses the text into the place of a field, which holds no value before;
+/// `Ok` means it now holds one. The row tells the integer families' parsers the field's kind;
+/// no parser reads its `max_len`, and a type's own parser nothing of it.
 ///
 /// Its safety contract: the place is valid for writes of the field's type and aligned for it,
-/// and the text is at most the row's `max_len` bytes, which is at most the type's
-/// `ConfigValue::MAX_LEN` (the built-in families write it without checking its length again).
+/// and the text is at most that type's `ConfigValue::MAX_LEN` bytes (the built-in families
+/// write it without checking its length again). The fetch loop's read bounds the text by the
+/// row's `max_len`, which `FetchPlan::new`'s contract keeps within that `MAX_LEN`.
 pub type ParseFn = unsafe fn(&[u8], *mut u8, &FieldRow) -> Result<(), ParseError>;
 
 /// [`FieldOps::missing`]: writes the missing value, if the type has one.
@@ -306,19 +395,28 @@ pub struct SplitOps<const N: usize, const OWN: usize> {
     pub validate: [Option<ValidateFn>; OWN],
 }
 
-/// The [`FieldOps`] of a plain field of type `T`: parsed by `T::parse_into`, missing as
-/// `T::missing()` (the crate's `Option` of a built-in kind parses through its kind's family
-/// instead). Its field is private and [`TypeOps::new`] its only public constructor, so the
+/// The [`FieldOps`] of a plain field of type `T`: parsed by `T::parse_into`, or by its kind's
+/// family parser if `T` is of a built-in kind, missing as `T::missing()` (the crate's `Option`
+/// of a built-in kind parses its payload through the kind's family too, `parse_option`). Its
+/// field is private and [`TypeOps::new`] its only public constructor, so the
 /// `ConfigValue::FIELD_OPS` constant that carries it cannot be given any other value.
 #[derive(Debug)]
 pub struct TypeOps<T>(FieldOps, PhantomData<fn() -> T>);
 
 impl<T: ConfigValue> TypeOps<T> {
-    /// The entry of `T`.
+    /// The entry of `T`. The loop reads it only for a field with its own entry (`default`,
+    /// `validate`): a plain field of a built-in kind is parsed by its family's row. Such an
+    /// entry's parser is that family's too, so that a struct with `port: u16` and
+    /// `#[config(default = 1883)] backup_port: u16` links one integer parser, not two.
     pub const fn new() -> Self {
+        let parse: ParseFn = if T::FIELD_KIND.is_parsed_by_family() {
+            parse_by_family::<T>
+        } else {
+            parse_slot::<T>
+        };
         TypeOps(
             FieldOps {
-                parse: parse_slot::<T>,
+                parse,
                 missing: missing_slot::<T>,
                 drop: FieldOps::drop_of_value::<T>(),
                 validate: None,
@@ -346,7 +444,9 @@ impl<T: ConfigValue> Default for TypeOps<T> {
 
 impl<T: ConfigValue> TypeOps<Option<T>> {
     /// The entry of `Option<T>`, `T` of a built-in kind: `Some` written, then the payload
-    /// parsed by its kind's parser, with no copy of that parser.
+    /// parsed by its kind's parser, with no copy of that parser. Used by a field with an entry
+    /// of its own (`default`, `validate`) and by an `Option` whose layout the loop does not
+    /// write from a row (`option_code`); a plain field of an `Option` kind has no entry.
     pub(crate) const fn option() -> Self {
         TypeOps(
             FieldOps {
@@ -381,7 +481,7 @@ impl FieldOps {
     /// The drop of a field of type `T` ([`FieldOps::drop`]): none for a built-in kind, whose
     /// drop only zeroes bytes that the fetch or refresh zeroes anyway.
     const fn drop_of_value<T: ConfigValue>() -> Option<DropFn> {
-        if T::FIELD_KIND.is_builtin() {
+        if T::FIELD_KIND.is_parsed_by_family() {
             None
         } else {
             Self::drop_of::<T>()
@@ -390,9 +490,9 @@ impl FieldOps {
 }
 
 /// One distinct kind of field of a struct, as the derive lists them at compile time: the
-/// type's kind, and the ops entry it needs (`None` for a built-in kind, which is filled by its
-/// family's entry). [`field_row`] and [`split_ops`] turn the list into the struct's rows and
-/// ops tables; the list itself is not kept.
+/// type's kind, and the ops entry it needs (`None` for a built-in kind or an `Option` kind,
+/// which is filled by its family's entry). [`field_row`] and [`split_ops`] turn the list into
+/// the struct's rows and ops tables; the list itself is not kept.
 #[derive(Clone, Copy, Debug)]
 pub struct FieldEntry {
     /// The [`FieldKind`] code.
@@ -407,7 +507,7 @@ impl FieldEntry {
     /// not linked. (No `T: ConfigValue` bound: a type that lacks the impl is reported once,
     /// where the derive names those constants.)
     pub const fn plain<T>(kind: FieldKind<T>, ops: TypeOps<T>) -> Self {
-        if kind.is_builtin() {
+        if kind.is_parsed_by_loop() {
             FieldEntry { kind: kind.code(), ops: None }
         } else {
             FieldEntry { kind: code::CUSTOM, ops: Some(ops.0) }
@@ -427,7 +527,7 @@ impl FieldEntry {
 /// The family of built-in kind `kind`: the code of the parser that fills it (`U8` for every
 /// unsigned integer, `I8` for every signed one).
 const fn family(kind: u8) -> u8 {
-    match kind {
+    match kind & code::PAYLOAD {
         code::U8..=code::U32 => code::U8,
         code::I8..=code::I32 => code::I8,
         other => other,
@@ -583,18 +683,14 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     text: &[u8],
     slot: &'s mut MaybeUninit<T>,
 ) -> Result<&'s mut T, ParseError> {
-    let kind = T::FIELD_KIND.code();
     // The family parsers take only a built-in kind, and no text longer than the field's
     // capacity: any other gets the type's own answer (an error, for most), from its own parser.
-    let max_len = match u16::try_from(T::MAX_LEN) {
-        Ok(max_len) if T::FIELD_KIND.is_builtin() && text.len() <= usize::from(max_len) => max_len,
-        _ => return T::parse_into(text, slot),
-    };
-    let parse = const { family_parser(T::FIELD_KIND.code()) };
-    let row = FieldRow { offset: 0, max_len, kind, ops: 0 };
-    // SAFETY: `slot` is a place of `T`, whose built-in kind `kind` is, and whose capacity is
-    // its `MAX_LEN`, which `text` does not exceed (checked above).
-    if let Err(error) = unsafe { parse(text, slot.as_mut_ptr().cast(), &row) } {
+    if !T::FIELD_KIND.is_parsed_by_family() || text.len() > T::MAX_LEN {
+        return T::parse_into(text, slot);
+    }
+    // SAFETY: `slot` is a place of `T`, of a built-in kind, and whose capacity is its
+    // `MAX_LEN`, which `text` does not exceed (checked above).
+    if let Err(error) = unsafe { parse_by_family_of::<T>(text, slot.as_mut_ptr().cast()) } {
         // What a parse that failed half-way wrote is wiped: the `T` may be a `Secret`, whose
         // own `parse_into`, bypassed here, wipes too.
         // SAFETY: the slot's bytes; it holds no value.
@@ -603,6 +699,37 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     }
     // SAFETY: `Ok` means the parser wrote a value there.
     Ok(unsafe { slot.assume_init_mut() })
+}
+
+/// [`FieldOps::parse`] of a `T` of a built-in kind: its family's parser, handed a constant row
+/// of `T`'s kind (the row it is called with is the field's own entry's, of kind `CUSTOM`). For
+/// a field of type `T` with its own entry, and the payload of an `Option<T>` ([`parse_option`]).
+///
+/// # Safety
+///
+/// [`ParseFn`]'s contract for a `T`: `slot` is valid for writes of a `T` and aligned for it;
+/// `text` is at most `T::MAX_LEN` bytes.
+unsafe fn parse_by_family<T: ConfigValue>(
+    text: &[u8],
+    slot: *mut u8,
+    _: &FieldRow,
+) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract.
+    unsafe { parse_by_family_of::<T>(text, slot) }
+}
+
+/// Parses `text` into the place of a `T` of a built-in kind by its family's parser, handed a
+/// constant row of `T`'s kind: what [`parse_by_family`] and [`parse_into_by_kind`] share.
+///
+/// # Safety
+///
+/// As [`parse_by_family`].
+#[inline(always)]
+unsafe fn parse_by_family_of<T: ConfigValue>(text: &[u8], slot: *mut u8) -> Result<(), ParseError> {
+    let parse = const { family_parser(T::FIELD_KIND.code()) };
+    let row = &const { FieldRow { offset: 0, max_len: 0, kind: T::FIELD_KIND.code(), ops: 0 } };
+    // SAFETY: the caller's contract; the row carries `T`'s kind, as the parser asks.
+    unsafe { parse(text, slot, row) }
 }
 
 /// [`FieldOps::parse`] of a `T`.
@@ -621,8 +748,9 @@ unsafe fn parse_slot<T: ConfigValue>(
     crate::value::answered_in_slot(T::parse_into(text, slot), place).map(|_| ())
 }
 
-/// [`FieldOps::parse`] of an `Option<T>`, `T` of a built-in kind: writes `Some` of `T`'s
-/// placeholder (its length, say: no more), then hands the payload's place to the kind's parser.
+/// [`FieldOps::parse`] of an `Option<T>`, `T` of a built-in kind, for a field with an entry of
+/// its own (see [`TypeOps::option`]): writes `Some` of `T`'s placeholder (its length, say: no
+/// more), then hands the payload's place to the kind's parser.
 /// That parser is not inlined here, and is called last with a row already in memory, so the
 /// call is a jump: no second copy of it, and no frame on top of its own.
 ///
@@ -631,10 +759,9 @@ unsafe fn parse_slot<T: ConfigValue>(
 /// where here the read has bounded the length and the fetch's unwind wipes the whole struct;
 /// the loop's copy carries neither.
 ///
-/// The row handed on is the field's own for the families that read nothing of it (text, bytes,
-/// hex, bool); the field's row says `CUSTOM` (its entry is the `Option`'s, whether plain or with
-/// `validate`), so the integer families, which read the width and sign from the kind, get a
-/// constant row of `T`'s kind instead.
+/// Through [`parse_by_family`], which hands the family's parser a constant row of `T`'s kind,
+/// not the field's, which says `CUSTOM` (its entry is the `Option`'s, whether plain or with
+/// `validate`): the integer families read the width and sign from the kind.
 ///
 /// # Safety
 ///
@@ -651,17 +778,10 @@ unsafe fn parse_option<T: ConfigValue>(
     let Some(payload) = option.write(T::placeholder()).as_mut() else {
         return Err(TABLE_MISMATCH);
     };
-    let kind = const { T::FIELD_KIND.code() };
-    let parse = const { family_parser(T::FIELD_KIND.code()) };
-    let row = if matches!(family(kind), code::U8 | code::I8) {
-        &const { FieldRow { offset: 0, max_len: 0, kind: T::FIELD_KIND.code(), ops: 0 } }
-    } else {
-        row
-    };
-    // SAFETY: the payload is a place of `T`, of kind `kind`; `text` is at most the field's
-    // `max_len`, at most `Option<T>`'s `MAX_LEN`, which is `T`'s (the caller's contract); the
-    // placeholder there owns nothing that overwriting it would leak.
-    unsafe { parse(text, (payload as *mut T).cast(), row) }
+    // SAFETY: the payload is a place of `T`; `text` is at most `Option<T>`'s `MAX_LEN`, which
+    // is `T`'s (the caller's contract); the placeholder there owns nothing that overwriting it
+    // would leak.
+    unsafe { parse_by_family::<T>(text, (payload as *mut T).cast(), row) }
 }
 
 /// [`FieldOps::missing`] of a `T`.
@@ -690,13 +810,14 @@ unsafe fn drop_slot<T>(slot: *mut u8) {
     unsafe { core::ptr::drop_in_place(slot.cast::<T>()) };
 }
 
-// The parsers of the built-in families. Each is handed the place of a field of the row's kind,
-// which holds no value: valid for writes of the type the kind describes, aligned for it; and a
-// text of at most the row's `max_len` bytes, which is at most the type's capacity (the contract
-// of `receive_fields`). The fetch loop's read refuses a longer text (too long), and
-// `parse_into_by_kind` hands one to the type's own parser: so the parsers write without checking
-// the length again, as the C baseline's do. None is inlined: `parse_option` and
-// `parse_into_by_kind` call them too, and a call is smaller than a copy.
+// The parsers of the built-in families. Each is handed the place of a value of the row's kind
+// (a field's, or an `Option`'s payload), which holds no value: valid for writes of the type the
+// kind describes, aligned for it; and a text of at most that type's `MAX_LEN`, its capacity
+// ([`ParseFn`]'s contract, which `FetchPlan::new`'s keeps for the loop). The fetch loop's read
+// refuses a longer text (too long), and `parse_into_by_kind` hands one to the type's own
+// parser: so the parsers write without checking the length again, as the C baseline's do.
+// None is inlined: `parse_by_family` and `parse_into_by_kind` call them too, and a call is
+// smaller than a copy.
 
 /// `TEXT`, `heapless::String`: checked to be UTF-8, then copied.
 ///
@@ -815,7 +936,7 @@ unsafe fn store_integer(
     kind: u8,
 ) -> Result<(), ParseError> {
     // At most 2 for the integer kinds, the only rows these parsers are handed (their family's,
-    // and `parse_option`'s constant ones). Not clamped: for 3, the parser works in 32 bits and
+    // and `parse_by_family`'s constant ones). Not clamped: for 3, the parser works in 32 bits and
     // `write_integer` writes four bytes, as for 2; no code makes either do more.
     let log2_width = kind & 3;
     let bits = parse::narrow_digits(text, from, negative, signed, log2_width)?;
@@ -841,6 +962,27 @@ unsafe fn write_integer(slot: *mut u8, value: u32, log2_width: u8) {
     }
 }
 
+/// Writes the tag of an `Option` of `Option` kind `kind` at `slot`, `Some` or `None`, and
+/// returns its payload's place.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of an `Option` laid out as `kind` says (see `option_code`), and
+/// aligned for it.
+#[inline(always)]
+unsafe fn write_option_tag(slot: *mut u8, kind: u8, some: bool) -> *mut u8 {
+    // SAFETY: the caller's contract: a tag of one byte, or of a word, then the payload.
+    unsafe {
+        if kind & code::OPTION_BYTE_TAG != 0 {
+            slot.write(u8::from(some));
+            slot.add(1)
+        } else {
+            slot.cast::<usize>().write(usize::from(some));
+            slot.add(size_of::<usize>())
+        }
+    }
+}
+
 /// Overwrites `len` bytes at `at` with zeros, in a way the optimiser keeps (`zeroize`, as
 /// `Secret`'s drop; as `MaybeUninit` bytes, since a half-written struct may hold some that are
 /// not initialized).
@@ -856,12 +998,14 @@ pub(crate) unsafe fn wipe(at: *mut u8, len: usize) {
 }
 
 /// Where a reporting fetch records each field's outcome, and how it judges the fields after
-/// the first failure (the struct's generated `check_item`).
+/// the first failure (the struct's generated `check_item` and `check_missing`).
 pub struct ReportSink<'a> {
     /// One slot per field, in field order.
     pub outcomes: &'a mut [FieldOutcome],
     /// Parses a field's text without keeping it.
     pub check: fn(usize, &[u8]) -> Result<(), ParseError>,
+    /// Checks the value a field gets for a missing key (its default, or `None`).
+    pub check_missing: fn(usize) -> Result<(), ParseError>,
     /// The struct's schema: which keys are required.
     pub schema: &'static [KeySpec],
     /// Judges the fields after the first failure: [`Reader::finish_report`], reached only
@@ -872,7 +1016,19 @@ pub struct ReportSink<'a> {
 /// [`ReportSink::finish`]: judges the fields of `rows` from the index given on.
 pub type FinishFn = fn(&mut Reader<'_>, &mut ReportSink<'_>, &'static [FieldRow], usize);
 
-impl ReportSink<'_> {
+impl<'a> ReportSink<'a> {
+    /// The sink of a reporting fetch of `T`, recording into `outcomes` (a slot per field), and
+    /// judging the fields after a failure by `T`'s generated checks.
+    pub fn of<T: crate::MicrovisorConfig>(outcomes: &'a mut [FieldOutcome]) -> Self {
+        ReportSink {
+            outcomes,
+            check: T::check_item,
+            check_missing: T::check_missing,
+            schema: T::SCHEMA,
+            finish: |reader, report, rows, from| reader.finish_report(report, rows, from),
+        }
+    }
+
     fn record(&mut self, index: usize, outcome: FieldOutcome) {
         if let Some(slot) = self.outcomes.get_mut(index) {
             *slot = outcome;
@@ -934,13 +1090,15 @@ impl FetchPlan {
     ///
     /// `keys` is the struct's request (`MicrovisorConfig::KEYS`: every key a `'static` UTF-8
     /// string) and `rows` its fields, in the same order: each row's `ops` is an entry of `ops`
-    /// (looked up unchecked), and its offset a field of the type that entry fills, whose kind
-    /// the row carries (its built-in kind, or [`FieldKind::CUSTOM`] for a field with an entry
-    /// of its own, `Option` of a built-in kind included); the `max_len` of each row whose entry
-    /// is a built-in family's or an `Option` of a built-in kind's is at most its type's
-    /// `ConfigValue::MAX_LEN` (those parsers do not check the length again; the derive asserts
-    /// it, and a field parsed `with` a function, whose entry is its own, is bounded by its
-    /// `max_len`); `secret_bytes` covers every secret's `max_len` plus one.
+    /// (looked up unchecked), and its offset a field of the type whose kind the row carries:
+    /// of the type that entry fills (its built-in kind, or [`FieldKind::CUSTOM`] for a field
+    /// with an entry of its own), or an `Option` of it (an `Option` kind, whose payload the
+    /// entry fills); the `max_len` of each row whose entry
+    /// is not a `with` function's is at most its type's `ConfigValue::MAX_LEN` (a family's
+    /// parser, which a built-in kind's own entry and an `Option` of one reach too, does not
+    /// check the length again; the derive asserts it, and a field parsed `with` a function,
+    /// whose entry is its own, is bounded by its `max_len`); `secret_bytes` covers every
+    /// secret's `max_len` plus one.
     pub const unsafe fn new(
         keys: &'static [crate::ffi::MvConfigKeyToFetch],
         rows: &'static [FieldRow],
@@ -1175,6 +1333,60 @@ pub(crate) fn bytes_of<T>(out: &mut MaybeUninit<T>) -> &mut [MaybeUninit<u8>] {
     unsafe { core::slice::from_raw_parts_mut(out.as_mut_ptr().cast(), size_of::<T>()) }
 }
 
+/// Fills the field of `row` at `slot` from its item's `text`: parsed by the row's entry, or,
+/// for a key that is not found (`None`), the type's missing value; then checked, if the entry
+/// has a check. An `Option` kind's row (`option_code`) has its tag written here, then its
+/// payload parsed by its family's entry, or, for a missing key, the tag alone (`None`). On
+/// `Ok` the field holds a value; on `Err` it does not.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of the row's field type, and holds no value; `row` is a row of
+/// `ops`'s struct (`FetchPlan::new`'s contract); `text` is at most the row's `max_len` bytes.
+#[inline(always)]
+unsafe fn fill_field(
+    text: Option<&[u8]>,
+    row: &FieldRow,
+    ops: &OpsTable,
+    mut slot: *mut u8,
+) -> Result<FieldOutcome, ItemError> {
+    let entry = usize::from(row.ops);
+    if row.kind & code::OPTION != 0 {
+        // From here on `slot` is the payload's place, which the row's entry, its family's,
+        // parses. Such an entry has no missing value and no check (`OpsTable`): the missing
+        // key returns here, and `validate_field` below finds nothing to run for it. (Kept in
+        // one variable: a second one, live across the parse, cost the two-structs firmware's
+        // shared loop 12 bytes.)
+        // SAFETY: a field of an `Option` kind is laid out as `option_code` checked.
+        slot = unsafe { write_option_tag(slot, row.kind, text.is_some()) };
+        if text.is_none() {
+            return Ok(FieldOutcome::Defaulted);
+        }
+    }
+    // SAFETY: the row's entry is in the table (`FetchPlan::new`'s contract), whose parsers are
+    // one for each entry (`OpsTable`).
+    let parse = unsafe { *ops.parse.get_unchecked(entry) };
+    let outcome = match text {
+        // SAFETY: the caller's contract; `slot` is the place the row's entry parses.
+        Some(text) => unsafe { parse(text, slot, row) }
+            .map(|()| FieldOutcome::Ok)
+            .map_err(ItemError::Invalid)?,
+        // A family's entry, past the own entries' missing values, has none.
+        None => match ops.missing.get(entry) {
+            // SAFETY: the caller's contract.
+            Some(missing) if unsafe { missing(slot) } => FieldOutcome::Defaulted,
+            _ => return Err(ItemError::NotFound),
+        },
+    };
+    // The check vouches for the value the settings get, a default as much as a parsed one.
+    if let Some(validate_field) = ops.validate_field {
+        // SAFETY: the field was written just above (for an `Option` kind, whose entry has no
+        // check, `validate_field` reads nothing).
+        unsafe { validate_field(ops, entry, slot) }.map_err(ItemError::Invalid)?;
+    }
+    Ok(outcome)
+}
+
 /// What a generated table that does not fit its struct would give; it never happens.
 const TABLE_MISMATCH: ParseError = ParseError::Custom("field table out of step");
 
@@ -1214,12 +1426,11 @@ impl core::fmt::Debug for Reader<'_> {
 }
 
 impl Reader<'_> {
-    /// Reads item `index` into the field of `row` at `slot`: parsed, or, for a key that is not
-    /// found, the type's missing value. On `Ok` the field holds a value; on `Err` it does not.
+    /// Reads item `index` into the field of `row` at `slot` ([`fill_field`]).
     ///
     /// # Safety
     ///
-    /// `slot` is valid for writes of the row's field type, and holds no value.
+    /// As [`fill_field`].
     unsafe fn fill(
         &mut self,
         index: usize,
@@ -1228,27 +1439,8 @@ impl Reader<'_> {
         slot: *mut u8,
     ) -> Result<FieldOutcome, ItemError> {
         let text = self.read(index, row.max_len)?;
-        let entry = usize::from(row.ops);
-        // SAFETY: the row's entry is in the table (`FetchPlan::new`'s contract), whose
-        // parsers are one for each entry (`OpsTable`).
-        let parse = unsafe { *ops.parse.get_unchecked(entry) };
-        let outcome = match text {
-            // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
-            Some(text) => unsafe { parse(text, slot, row) }
-                .map(|()| FieldOutcome::Ok)
-                .map_err(ItemError::Invalid)?,
-            // A family's entry, past the own entries' missing values, has none.
-            None => match ops.missing.get(entry) {
-                // SAFETY: the caller's contract.
-                Some(missing) if unsafe { missing(slot) } => FieldOutcome::Defaulted,
-                _ => return Err(ItemError::NotFound),
-            },
-        };
-        if let Some(validate_field) = ops.validate_field {
-            // SAFETY: the field was written just above.
-            unsafe { validate_field(ops, entry, slot) }.map_err(ItemError::Invalid)?;
-        }
-        Ok(outcome)
+        // SAFETY: the caller's contract; `text` is at most `max_len` bytes (`read`).
+        unsafe { fill_field(text, row, ops, slot) }
     }
 
     /// Reads item `index` into the read buffer: its text, or `None` if the key is not found.
@@ -1285,7 +1477,10 @@ impl Reader<'_> {
             let outcome = match self.read(index, row.max_len) {
                 Err(error) => FieldOutcome::Failed(error),
                 Ok(None) if required => FieldOutcome::Failed(ItemError::NotFound),
-                Ok(None) => FieldOutcome::Defaulted,
+                Ok(None) => match (report.check_missing)(index) {
+                    Ok(()) => FieldOutcome::Defaulted,
+                    Err(error) => FieldOutcome::Failed(ItemError::Invalid(error)),
+                },
                 Ok(Some(text)) => match (report.check)(index, text) {
                     Ok(()) => FieldOutcome::Ok,
                     Err(error) => FieldOutcome::Failed(ItemError::Invalid(error)),
@@ -1466,8 +1661,37 @@ mod tests {
         assert_eq!(<i32 as ConfigValue>::FIELD_KIND.code(), code::I32);
         assert_eq!(<i8 as ConfigValue>::FIELD_KIND.code(), code::I8);
         assert_eq!(<Secret<String<8>> as ConfigValue>::FIELD_KIND.code(), code::TEXT);
+        // An `Option` of a built-in kind whose payload is aligned to one byte or to a word:
+        // the loop writes its tag, a byte or a word.
+        let (option, byte_tag) = (code::OPTION, code::OPTION | code::OPTION_BYTE_TAG);
+        assert_eq!(<Option<String<0>> as ConfigValue>::FIELD_KIND.code(), option | code::TEXT);
+        assert_eq!(<Option<String<34>> as ConfigValue>::FIELD_KIND.code(), option | code::TEXT);
+        assert_eq!(<Option<Vec<u8, 3>> as ConfigValue>::FIELD_KIND.code(), option | code::BYTES);
+        assert_eq!(<Option<Hex<1536>> as ConfigValue>::FIELD_KIND.code(), option | code::HEX);
+        // A `u32` is word-aligned on the device, not on a 64-bit host.
+        let (u32_option, i32_option) = match size_of::<usize>() {
+            4 => (option | code::U32, option | code::I32),
+            _ => (code::CUSTOM, code::CUSTOM),
+        };
+        assert_eq!(<Option<u32> as ConfigValue>::FIELD_KIND.code(), u32_option);
+        assert_eq!(<Option<i32> as ConfigValue>::FIELD_KIND.code(), i32_option);
+        assert_eq!(<Option<u8> as ConfigValue>::FIELD_KIND.code(), byte_tag | code::U8);
+        assert_eq!(<Option<i8> as ConfigValue>::FIELD_KIND.code(), byte_tag | code::I8);
+        // `Secret<T>` is laid out as `T`.
+        assert_eq!(<Secret<Option<u8>> as ConfigValue>::FIELD_KIND.code(), byte_tag | code::U8);
+        // An `Option` kind is the loop's to fill, never a family parser's: that would parse
+        // into its tag.
+        assert!(!<Option<u8> as ConfigValue>::FIELD_KIND.is_parsed_by_family());
+        assert!(!<Secret<Option<u8>> as ConfigValue>::FIELD_KIND.is_parsed_by_family());
+        assert!(!<Option<String<8>> as ConfigValue>::FIELD_KIND.is_parsed_by_family());
+        assert!(<Secret<Option<u8>> as ConfigValue>::FIELD_KIND.is_parsed_by_loop());
         for custom in [
-            <Option<u8> as ConfigValue>::FIELD_KIND.code(),
+            // A two-byte alignment (a tag the loop does not write), a niche (`None` is 2),
+            // a `Secret` payload (a layout not checked), no built-in payload.
+            <Option<u16> as ConfigValue>::FIELD_KIND.code(),
+            <Option<i16> as ConfigValue>::FIELD_KIND.code(),
+            <Option<bool> as ConfigValue>::FIELD_KIND.code(),
+            <Option<Secret<String<8>>> as ConfigValue>::FIELD_KIND.code(),
             <Option<f32> as ConfigValue>::FIELD_KIND.code(),
             <Option<Option<u8>> as ConfigValue>::FIELD_KIND.code(),
             <u64 as ConfigValue>::FIELD_KIND.code(),
@@ -1475,7 +1699,6 @@ mod tests {
             <u128 as ConfigValue>::FIELD_KIND.code(),
             <f32 as ConfigValue>::FIELD_KIND.code(),
             <crate::Base64<4> as ConfigValue>::FIELD_KIND.code(),
-            <Secret<Option<u8>> as ConfigValue>::FIELD_KIND.code(),
         ] {
             assert_eq!(custom, code::CUSTOM);
         }
@@ -1619,7 +1842,7 @@ mod tests {
             FieldEntry::plain(T::FIELD_KIND, T::FIELD_OPS)
         }
         let entries = [
-            plain::<Option<u8>>(),
+            plain::<Option<u16>>(),
             plain::<String<8>>(),
             plain::<u16>(),
             plain::<f32>(),
@@ -1627,6 +1850,7 @@ mod tests {
             plain::<Secret<String<4>>>(),
             plain::<u8>(),
             plain::<bool>(),
+            plain::<Option<u8>>(),
         ];
         // Two of their own, and the text, bool, unsigned and signed families, in code order.
         assert_eq!(ops_count(&entries), 6);
@@ -1654,7 +1878,8 @@ mod tests {
         let rows: std::vec::Vec<FieldRow> =
             (0..entries.len()).map(|entry| field_row(&entries, entry, 0, 8)).collect();
         let slots: std::vec::Vec<u8> = rows.iter().map(|row| row.ops).collect();
-        assert_eq!(slots, [0, 2, 4, 1, 5, 2, 4, 3]);
+        // The `Option<u8>` is filled by its row, through the unsigned family's entry.
+        assert_eq!(slots, [0, 2, 4, 1, 5, 2, 4, 3, 4]);
         let kinds: std::vec::Vec<u8> = rows.iter().map(|row| row.kind).collect();
         assert_eq!(
             kinds,
@@ -1667,6 +1892,7 @@ mod tests {
                 code::TEXT,
                 code::U8,
                 code::BOOL,
+                code::OPTION | code::OPTION_BYTE_TAG | code::U8,
             ]
         );
         // Each row's entry parses its field's type.
@@ -1674,10 +1900,16 @@ mod tests {
             // SAFETY: `slot` is a place of the row's type, large enough for `text`.
             unsafe { (split.parse[usize::from(row.ops)])(text, slot, row) }
         };
-        let mut option = MaybeUninit::<Option<u8>>::uninit();
+        let mut option = MaybeUninit::<Option<u16>>::uninit();
         parse(&rows[0], b"7", option.as_mut_ptr().cast()).unwrap();
         // SAFETY: parsed above.
         assert_eq!(unsafe { option.assume_init() }, Some(7));
+        let mut option = MaybeUninit::<Option<u8>>::uninit();
+        // SAFETY: an `Option<u8>` place, of the row's kind.
+        let payload = unsafe { write_option_tag(option.as_mut_ptr().cast(), rows[8].kind, true) };
+        parse(&rows[8], b"200", payload).unwrap();
+        // SAFETY: the tag written, the payload parsed.
+        assert_eq!(unsafe { option.assume_init() }, Some(200));
         let mut text = MaybeUninit::<String<8>>::uninit();
         parse(&rows[1], b"broker", text.as_mut_ptr().cast()).unwrap();
         // SAFETY: parsed above.
@@ -1709,6 +1941,73 @@ mod tests {
             // SAFETY: not called with a real place: the entry writes nothing.
             assert!(!unsafe { (family.missing)(core::ptr::null_mut()) });
             assert!(family.drop.is_none() && family.validate.is_none());
+        }
+    }
+
+    /// An `Option<T>` with a guard behind it, where the loop's writes must not reach.
+    #[repr(C)]
+    struct Guarded<T> {
+        option: MaybeUninit<Option<T>>,
+        guard: [u8; 8],
+    }
+
+    /// What the loop makes of a field of an `Option` kind from its row alone ([`fill_field`],
+    /// the loop's own code, with the table and row the derive would make for a struct of that
+    /// one field): its tag written (`write_option_tag`), then its payload parsed by its family's
+    /// parser, or the tag alone for a missing key. The value is `Option<T>`'s own parser's, or
+    /// `None`, with the outcome the report would record; the tag's bytes, as wide as `T`'s
+    /// alignment, are 1 or 0 however the place was filled before; nothing is written past the
+    /// `Option` (the guard keeps its bytes); and the bytes written are a valid `Option<T>`
+    /// (Miri checks the tag, and that `None` needs no payload).
+    fn option_fills_by_its_row<T: ConfigValue + PartialEq + Debug>(texts: &[&[u8]]) {
+        let kind = Option::<T>::FIELD_KIND;
+        assert_ne!(kind.code() & code::OPTION, 0, "not an `Option` kind");
+        assert!(kind.is_parsed_by_loop() && !kind.is_parsed_by_family());
+        let entries = [FieldEntry::plain(kind, Option::<T>::FIELD_OPS)];
+        let parse: &'static [ParseFn; 1] = &const {
+            let entries = [FieldEntry::plain(Option::<T>::FIELD_KIND, Option::<T>::FIELD_OPS)];
+            split_ops::<1, 0>(&entries).parse
+        };
+        let ops = OpsTable::new(parse, &[], &[], &[]);
+        let row = field_row(&entries, 0, 0, T::MAX_LEN);
+        let fill = |text: Option<&[u8]>| {
+            let mut place = Guarded::<T> { option: MaybeUninit::uninit(), guard: [0xa5; 8] };
+            let slot = place.option.as_mut_ptr().cast::<u8>();
+            // SAFETY: the `Option`'s own bytes.
+            unsafe { slot.write_bytes(0xa5, size_of::<Option<T>>()) };
+            // SAFETY: an `Option<T>` place, of the row's kind, holding no value; `text` is at
+            // most `T::MAX_LEN` bytes (below).
+            let result = unsafe { fill_field(text, &row, &ops, slot) };
+            assert_eq!(place.guard, [0xa5; 8], "written past the `Option`");
+            let mut tag = std::vec![0u8; align_of::<T>()];
+            tag[0] = u8::from(text.is_some());
+            // SAFETY: the tag's bytes, written by the fill over the bytes written above.
+            let written = unsafe { core::slice::from_raw_parts(slot, align_of::<T>()) };
+            assert_eq!(written, &tag[..], "the tag");
+            // SAFETY: `Ok` means the tag and the payload, if any, are written.
+            result.map(|outcome| (outcome, unsafe { place.option.assume_init() }))
+        };
+        assert_eq!(fill(None), Ok((FieldOutcome::Defaulted, None)));
+        for text in texts.iter().filter(|text| text.len() <= T::MAX_LEN) {
+            let expected = Option::<T>::parse(text)
+                .map(|value| (FieldOutcome::Ok, value))
+                .map_err(ItemError::Invalid);
+            assert_eq!(fill(Some(text)), expected, "{:?}", core::str::from_utf8(text));
+        }
+    }
+
+    #[test]
+    fn options_of_option_kinds_fill_by_their_rows() {
+        option_fills_by_its_row::<String<8>>(&[b"", b"broker", b"caf\xc3\xa9", b"\xff"]);
+        option_fills_by_its_row::<String<0>>(&[b""]);
+        option_fills_by_its_row::<Vec<u8, 4>>(&[b"", b"\x00\xff", b"abcd"]);
+        option_fills_by_its_row::<Hex<4>>(&[b"DEadBE", b"abc", b"0g", b"00112233"]);
+        option_fills_by_its_row::<u8>(&[b"0", b"255", b"256", b"1x", b""]);
+        option_fills_by_its_row::<i8>(&[b"-128", b"127", b"128", b"-"]);
+        // Word-aligned on the device (its on-target scenarios fetch these), not on a 64-bit host.
+        if size_of::<usize>() == 4 {
+            option_fills_by_its_row::<u32>(&[b"4294967295", b"4294967296", b"0"]);
+            option_fills_by_its_row::<i32>(&[b"-2147483648", b"2147483647", b"2147483648"]);
         }
     }
 

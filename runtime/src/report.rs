@@ -84,12 +84,7 @@ impl<T: MicrovisorConfig> FetchReport<T> {
         let result = fetch::send(channel, crate::Request::of::<T>())
             .and_then(|()| fetch::wait(channel))
             .and_then(|()| {
-                let mut sink = ReportSink {
-                    outcomes: outcomes.as_mut(),
-                    check: T::check_item,
-                    schema: T::SCHEMA,
-                    finish: |reader, report, rows, from| reader.finish_report(report, rows, from),
-                };
+                let mut sink = ReportSink::of::<T>(outcomes.as_mut());
                 config::receive::<T>(channel, Some(&mut sink))
             });
         FetchReport { result, outcomes }

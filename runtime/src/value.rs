@@ -154,7 +154,9 @@ macro_rules! integers {
             #[doc(hidden)]
             const FIELD_KIND: crate::fetch::FieldKind<Self> =
                 // SAFETY: a primitive integer, signed as said.
-                unsafe { crate::fetch::integer_kind::<$ty>($signed) };
+                unsafe {
+                    crate::fetch::integer_kind::<$ty>($signed, &core::mem::ManuallyDrop::new(Some(0)))
+                };
         }
     )*};
 }
@@ -289,10 +291,17 @@ impl<T: ConfigValue> ConfigValue for Option<T> {
     fn missing() -> Option<Self> {
         Some(None)
     }
-    // An entry of its own, `CUSTOM` kind: for `T` of a built-in kind, one that writes `Some`
-    // and hands the payload to the kind's parser.
+    /// An `Option` kind if `T` is of a built-in kind and the `Option` is laid out as the loop
+    /// writes one: the loop writes its tag and parses the payload by `T`'s family, with no ops
+    /// entry.
     #[doc(hidden)]
-    const FIELD_OPS: crate::fetch::TypeOps<Self> = if T::FIELD_KIND.is_builtin() {
+    const FIELD_KIND: crate::fetch::FieldKind<Self> =
+        crate::fetch::FieldKind::option(T::FIELD_KIND);
+    // Used by a field with an entry of its own (`default`, `validate`), and by one whose kind is
+    // `CUSTOM`: for `T` of a built-in kind, an entry that writes `Some` and hands the payload to
+    // the kind's parser.
+    #[doc(hidden)]
+    const FIELD_OPS: crate::fetch::TypeOps<Self> = if T::FIELD_KIND.is_parsed_by_family() {
         crate::fetch::TypeOps::option()
     } else {
         crate::fetch::TypeOps::wrapping::<T>()

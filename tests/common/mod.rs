@@ -3,7 +3,14 @@
 #![allow(dead_code)]
 
 use microvisor_config::heapless::String;
-use microvisor_config::{sim::Cloud, Hex, MicrovisorConfig, Scope, Secret, Store};
+use std::task::{Context, Poll};
+
+use microvisor_config::ffi::MvConfigResponseData;
+use microvisor_config::sim::{Cloud, SimChannel};
+use microvisor_config::{
+    AsyncConfigChannel, ConfigChannel, Hex, ItemRead, MicrovisorConfig, MvStatus, Request, Scope,
+    Secret, Store, WaitError,
+};
 
 #[derive(MicrovisorConfig, Debug)]
 #[config(scope = device, store = config)]
@@ -69,10 +76,10 @@ pub struct Small {
 /// A cloud file that holds [`Small`].
 pub const SMALL: &str = "[device.config]\nhost = \"mqtt.example.com\"\nport = 8883\n";
 
-/// Runs the fetch core on `T` as its generated `receive_into` does, but with a read buffer the
-/// test owns, so that it can look at it afterwards (and with the report given).
+/// Runs the fetch core on `T` as `MicrovisorConfig::receive_into` does, with `T::PLAN`, but with
+/// a read buffer the test owns, so that it can look at it afterwards (and with the report given).
 pub fn receive_with_scratch<T: MicrovisorConfig>(
-    channel: &mut dyn microvisor_config::ConfigChannel,
+    channel: &mut dyn ConfigChannel,
     report: Option<&mut microvisor_config::__private::ReportSink<'_>>,
     out: &mut core::mem::MaybeUninit<T>,
     scratch: &mut [u8],
@@ -84,4 +91,32 @@ pub fn receive_with_scratch<T: MicrovisorConfig>(
         unsafe { core::slice::from_raw_parts_mut(scratch.as_mut_ptr().cast(), scratch.len()) };
     // SAFETY: `out` is a `MaybeUninit<T>`, and the plan is `T`'s own.
     unsafe { receive_fields(channel, report, T::PLAN, out.as_mut_ptr().cast(), scratch) }
+}
+
+/// A channel whose wait, blocking or async, fails with a status and does not close the
+/// channel: the simulator has no such fault (its own failures all close it).
+pub struct WaitFails<'a>(pub SimChannel<'a>, pub MvStatus);
+
+impl ConfigChannel for WaitFails<'_> {
+    fn send_request(&mut self, request: Request<'_>) -> Result<(), MvStatus> {
+        self.0.send_request(request)
+    }
+    fn wait_response(&mut self) -> Result<(), WaitError> {
+        Err(WaitError::Status(self.1))
+    }
+    fn read_response_data(&mut self) -> Result<MvConfigResponseData, MvStatus> {
+        self.0.read_response_data()
+    }
+    fn read_item(&mut self, index: u32, buf: &mut [u8]) -> Result<ItemRead, MvStatus> {
+        self.0.read_item(index, buf)
+    }
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
+impl AsyncConfigChannel for WaitFails<'_> {
+    fn poll_response(&mut self, _: &mut Context<'_>) -> Poll<Result<(), WaitError>> {
+        Poll::Ready(Err(WaitError::Status(self.1)))
+    }
 }

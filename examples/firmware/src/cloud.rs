@@ -1,5 +1,7 @@
 //! Helpers for filling the fake cloud and comparing what a fetch returned with it.
 
+use microvisor_config::heapless::Vec;
+
 use crate::fake;
 
 /// `MvConfigKeyFetchScope::DEVICE`.
@@ -54,6 +56,15 @@ pub fn same_hex(bytes: &[u8], text: &[u8]) -> bool {
 /// Whether a C hex field (`bytes` of which `len` are used) is the decoding of `text`.
 pub fn same_c_hex(bytes: &[u8], len: u16, text: &[u8]) -> bool {
     bytes.get(..usize::from(len)).is_some_and(|used| same_hex(used, text))
+}
+
+/// A text field's type in the benchmark's text-as-bytes structs (`MqttTextAsBytes`,
+/// `Synthetic64TextAsBytes`): bytes, not `String`, so the fetch skips UTF-8 validation.
+pub type Bytes<const N: usize> = Vec<u8, N>;
+
+/// The bytes of a text field, `String` or [`Bytes`], to compare with the cloud's value.
+pub fn text(text: &impl AsRef<[u8]>) -> &[u8] {
+    text.as_ref()
 }
 
 /// Whether a C text field (NUL-terminated) holds exactly `text`.

@@ -77,6 +77,9 @@ pub struct Script {
     pub server_error_key: &'static [u8],
     /// How far the microsecond clock moves on each `mvGetMicroseconds`.
     pub clock_step_us: u64,
+    /// Another channel's event (tag 30's data readable) is written just before the response's,
+    /// in the same call: the interrupt taken after it finds two records in the buffer.
+    pub foreign_record_first: bool,
 }
 
 impl Script {
@@ -87,6 +90,7 @@ impl Script {
             drop_last_item: false,
             server_error_key: b"",
             clock_step_us: 1000,
+            foreign_record_first: false,
         }
     }
 }
@@ -298,6 +302,18 @@ pub fn reset(script: Script) {
     fake.arena_used = 0;
     fake.channels = [FREE_CHANNEL; MAX_CHANNELS];
     fake.stats = Stats::default();
+}
+
+/// The server closes every open channel now, before anything more is asked of them (no
+/// notification): a send then answers CHANNELCLOSED.
+pub fn close_open_channels_by_server() {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    for channel in &mut fake.channels {
+        if channel.state == ChannelState::Open {
+            channel.state = ChannelState::ClosedByServer;
+        }
+    }
 }
 
 /// Changes the script of the scenario in progress.
@@ -517,6 +533,9 @@ fn center_handle(slot: usize) -> MvNotificationHandle {
 fn center_slot(handle: MvNotificationHandle) -> Option<usize> {
     (handle & 0xff00_0000 == 0x4c00_0000).then_some((handle & 0xff) as usize)
 }
+
+/// The tag of `Script::foreign_record_first`'s record: no channel of the tests has it.
+pub const FOREIGN_TAG: u32 = 30;
 
 /// Writes one record into a center's buffer and pends its interrupt, as Microvisor does.
 fn notify(fake: &mut Fake, center: usize, event: MvEventType, tag: u32) {
@@ -826,6 +845,9 @@ pub unsafe extern "C" fn fake_mvGetMicroseconds(microseconds: *mut u64) -> MvSta
                 MvEventType::CHANNELDATAREADABLE
             }
         };
+        if fake.script.foreign_record_first {
+            notify(fake, center, MvEventType::CHANNELDATAREADABLE, FOREIGN_TAG);
+        }
         notify(fake, center, event, tag);
     }
     // SAFETY: non-null, valid per the caller's contract.

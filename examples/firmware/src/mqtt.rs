@@ -1,10 +1,10 @@
 //! The vendor's MQTT demo schema (MICROVISOR.md), in Rust and as the C baseline's struct, with
 //! the cloud that serves it and the checks of what came back.
 
-use microvisor_config::heapless::{String, Vec};
+use microvisor_config::heapless::String;
 use microvisor_config::{Hex, MicrovisorConfig, Secret};
 
-use crate::cloud::{self, CONFIG, DEVICE, SECRET};
+use crate::cloud::{self, text, Bytes, CONFIG, DEVICE, SECRET};
 use crate::fake;
 
 /// The MQTT demo's settings struct, its four text fields of type `$text<N>`, with `empty()` and
@@ -61,17 +61,17 @@ macro_rules! mqtt_settings {
 
         /// Whether the settings are what the cloud holds.
         pub fn $check(settings: &$name) -> bool {
-            bytes(&settings.broker_host) == fake::value_of(b"broker-host")
+            text(&settings.broker_host) == fake::value_of(b"broker-host")
                 && settings.broker_port == 8883
-                && same_optional(settings.client_id.as_ref().map(bytes), b"client-id")
+                && same_optional(settings.client_id.as_ref().map(text), b"client-id")
                 && cloud::same_hex(&settings.root_ca, fake::value_of(b"root-CA"))
                 && cloud::same_hex(&settings.cert, fake::value_of(b"cert"))
                 && cloud::same_hex(
                     settings.private_key.expose_secret(),
                     fake::value_of(b"private_key"),
                 )
-                && bytes(&settings.username) == fake::value_of(b"username")
-                && bytes(settings.password.expose_secret()) == fake::value_of(b"password")
+                && text(&settings.username) == fake::value_of(b"username")
+                && text(settings.password.expose_secret()) == fake::value_of(b"password")
         }
     };
 }
@@ -83,9 +83,6 @@ mqtt_settings!(
     check
 );
 
-/// A text field's type in [`MqttTextAsBytes`]: bytes, not `String`.
-type Bytes<const N: usize> = Vec<u8, N>;
-
 mqtt_settings!(
     /// [`Mqtt`] with its four text fields as bytes (`heapless::Vec<u8, N>`), not `String`: the
     /// same fetch without UTF-8 validation, which `bench/run` measures beside the others to
@@ -94,11 +91,6 @@ mqtt_settings!(
     Bytes,
     check_text_as_bytes
 );
-
-/// The bytes of a text field, `String` or bytes.
-fn bytes(text: &impl AsRef<[u8]>) -> &[u8] {
-    text.as_ref()
-}
 
 /// The C baseline's `struct mqtt_config` (bench/c-baseline/mqtt_config.h), field for field.
 #[repr(C)]

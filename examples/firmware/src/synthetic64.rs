@@ -6,7 +6,7 @@
 use microvisor_config::heapless::String;
 use microvisor_config::{Hex, MicrovisorConfig, Secret};
 
-use crate::cloud::{self, ACCOUNT, CONFIG, DEVICE, SECRET};
+use crate::cloud::{self, text, Bytes, ACCOUNT, CONFIG, DEVICE, SECRET};
 use crate::fake;
 use crate::thin::{self, Field, InPlace};
 use core::mem::offset_of;
@@ -14,275 +14,369 @@ use microvisor_config::__private::key;
 use microvisor_config::Scope::{Account, Device};
 use microvisor_config::Store::{Config, Secret as SecretStore};
 
-/// Sixty-four settings of eight kinds.
-#[derive(MicrovisorConfig)]
-#[config(scope = device, store = config)]
-pub struct Synthetic64 {
-    /// Field 0.
-    #[config(key = "syn-00-text")]
-    pub f00_text: String<16>,
-    /// Field 1.
-    #[config(key = "syn-01-u16")]
-    pub f01_port: u16,
-    /// Field 2.
-    #[config(key = "syn-02-hex")]
-    pub f02_hex: Hex<8>,
-    /// Field 3.
-    #[config(key = "syn-03-text")]
-    pub f03_opt: Option<String<64>>,
-    /// Field 4.
-    #[config(key = "syn-04-text", store = secret)]
-    pub f04_secret: Secret<String<24>>,
-    /// Field 5.
-    #[config(key = "syn-05-u32", scope = account)]
-    pub f05_count: u32,
-    /// Field 6.
-    #[config(key = "syn-06-hex", store = secret)]
-    pub f06_key: Secret<Hex<32>>,
-    /// Field 7.
-    #[config(key = "syn-07-i32", scope = account)]
-    pub f07_offset: i32,
-    /// Field 8.
-    #[config(key = "syn-08-text")]
-    pub f08_text: String<24>,
-    /// Field 9.
-    #[config(key = "syn-09-u16")]
-    pub f09_port: u16,
-    /// Field 10.
-    #[config(key = "syn-10-hex")]
-    pub f10_hex: Hex<16>,
-    /// Field 11.
-    #[config(key = "syn-11-text")]
-    pub f11_opt: Option<String<64>>,
-    /// Field 12.
-    #[config(key = "syn-12-text", store = secret)]
-    pub f12_secret: Secret<String<32>>,
-    /// Field 13.
-    #[config(key = "syn-13-u32", scope = account)]
-    pub f13_count: u32,
-    /// Field 14.
-    #[config(key = "syn-14-hex", store = secret)]
-    pub f14_key: Secret<Hex<32>>,
-    /// Field 15.
-    #[config(key = "syn-15-u8")]
-    pub f15_level: Option<u8>,
-    /// Field 16.
-    #[config(key = "syn-16-text")]
-    pub f16_text: String<32>,
-    /// Field 17.
-    #[config(key = "syn-17-u16")]
-    pub f17_port: u16,
-    /// Field 18.
-    #[config(key = "syn-18-hex")]
-    pub f18_hex: Hex<32>,
-    /// Field 19.
-    #[config(key = "syn-19-text")]
-    pub f19_opt: Option<String<64>>,
-    /// Field 20.
-    #[config(key = "syn-20-text", store = secret)]
-    pub f20_secret: Secret<String<48>>,
-    /// Field 21.
-    #[config(key = "syn-21-u32", scope = account)]
-    pub f21_count: u32,
-    /// Field 22.
-    #[config(key = "syn-22-hex", store = secret)]
-    pub f22_key: Secret<Hex<32>>,
-    /// Field 23.
-    #[config(key = "syn-23-i32", scope = account)]
-    pub f23_offset: i32,
-    /// Field 24.
-    #[config(key = "syn-24-text")]
-    pub f24_text: String<48>,
-    /// Field 25.
-    #[config(key = "syn-25-u16")]
-    pub f25_port: u16,
-    /// Field 26.
-    #[config(key = "syn-26-hex")]
-    pub f26_hex: Hex<12>,
-    /// Field 27.
-    #[config(key = "syn-27-text")]
-    pub f27_opt: Option<String<64>>,
-    /// Field 28.
-    #[config(key = "syn-28-text", store = secret)]
-    pub f28_secret: Secret<String<40>>,
-    /// Field 29.
-    #[config(key = "syn-29-u32", scope = account)]
-    pub f29_count: u32,
-    /// Field 30.
-    #[config(key = "syn-30-hex", store = secret)]
-    pub f30_key: Secret<Hex<32>>,
-    /// Field 31.
-    #[config(key = "syn-31-u8")]
-    pub f31_level: Option<u8>,
-    /// Field 32.
-    #[config(key = "syn-32-text")]
-    pub f32_text: String<64>,
-    /// Field 33.
-    #[config(key = "syn-33-u16")]
-    pub f33_port: u16,
-    /// Field 34.
-    #[config(key = "syn-34-hex")]
-    pub f34_hex: Hex<24>,
-    /// Field 35.
-    #[config(key = "syn-35-text")]
-    pub f35_opt: Option<String<64>>,
-    /// Field 36.
-    #[config(key = "syn-36-text", store = secret)]
-    pub f36_secret: Secret<String<24>>,
-    /// Field 37.
-    #[config(key = "syn-37-u32", scope = account)]
-    pub f37_count: u32,
-    /// Field 38.
-    #[config(key = "syn-38-hex", store = secret)]
-    pub f38_key: Secret<Hex<32>>,
-    /// Field 39.
-    #[config(key = "syn-39-i32", scope = account)]
-    pub f39_offset: i32,
-    /// Field 40.
-    #[config(key = "syn-40-text")]
-    pub f40_text: String<20>,
-    /// Field 41.
-    #[config(key = "syn-41-u16")]
-    pub f41_port: u16,
-    /// Field 42.
-    #[config(key = "syn-42-hex")]
-    pub f42_hex: Hex<32>,
-    /// Field 43.
-    #[config(key = "syn-43-text")]
-    pub f43_opt: Option<String<64>>,
-    /// Field 44.
-    #[config(key = "syn-44-text", store = secret)]
-    pub f44_secret: Secret<String<32>>,
-    /// Field 45.
-    #[config(key = "syn-45-u32", scope = account)]
-    pub f45_count: u32,
-    /// Field 46.
-    #[config(key = "syn-46-hex", store = secret)]
-    pub f46_key: Secret<Hex<32>>,
-    /// Field 47.
-    #[config(key = "syn-47-u8")]
-    pub f47_level: Option<u8>,
-    /// Field 48.
-    #[config(key = "syn-48-text")]
-    pub f48_text: String<40>,
-    /// Field 49.
-    #[config(key = "syn-49-u16")]
-    pub f49_port: u16,
-    /// Field 50.
-    #[config(key = "syn-50-hex")]
-    pub f50_hex: Hex<16>,
-    /// Field 51.
-    #[config(key = "syn-51-text")]
-    pub f51_opt: Option<String<64>>,
-    /// Field 52.
-    #[config(key = "syn-52-text", store = secret)]
-    pub f52_secret: Secret<String<48>>,
-    /// Field 53.
-    #[config(key = "syn-53-u32", scope = account)]
-    pub f53_count: u32,
-    /// Field 54.
-    #[config(key = "syn-54-hex", store = secret)]
-    pub f54_key: Secret<Hex<32>>,
-    /// Field 55.
-    #[config(key = "syn-55-i32", scope = account)]
-    pub f55_offset: i32,
-    /// Field 56.
-    #[config(key = "syn-56-text")]
-    pub f56_text: String<28>,
-    /// Field 57.
-    #[config(key = "syn-57-u16")]
-    pub f57_port: u16,
-    /// Field 58.
-    #[config(key = "syn-58-hex")]
-    pub f58_hex: Hex<8>,
-    /// Field 59.
-    #[config(key = "syn-59-text")]
-    pub f59_opt: Option<String<64>>,
-    /// Field 60.
-    #[config(key = "syn-60-text", store = secret)]
-    pub f60_secret: Secret<String<40>>,
-    /// Field 61.
-    #[config(key = "syn-61-u32", scope = account)]
-    pub f61_count: u32,
-    /// Field 62.
-    #[config(key = "syn-62-hex", store = secret)]
-    pub f62_key: Secret<Hex<32>>,
-    /// Field 63.
-    #[config(key = "syn-63-u8")]
-    pub f63_level: Option<u8>,
+/// The synthetic schema's settings struct, its text fields of type `$text<N>`, with
+/// `empty()` and `$check`, whether the settings are what the cloud holds. Written once for
+/// [`Synthetic64`] and [`Synthetic64TextAsBytes`], so that the benchmark's two Rust builds
+/// of the schema fetch the same keys into the same fields and differ only in the text type.
+macro_rules! synthetic64_settings {
+    ($(#[$doc:meta])* $name:ident, $text:ident, $check:ident) => {
+        $(#[$doc])*
+        #[derive(MicrovisorConfig)]
+        #[config(scope = device, store = config)]
+        pub struct $name {
+            /// Field 0.
+            #[config(key = "syn-00-text")]
+            pub f00_text: $text<16>,
+            /// Field 1.
+            #[config(key = "syn-01-u16")]
+            #[cfg_attr(feature = "field-defaults", config(default = 1883))]
+            pub f01_port: u16,
+            /// Field 2.
+            #[config(key = "syn-02-hex")]
+            pub f02_hex: Hex<8>,
+            /// Field 3.
+            #[config(key = "syn-03-text")]
+            pub f03_opt: Option<$text<64>>,
+            /// Field 4.
+            #[config(key = "syn-04-text", store = secret)]
+            pub f04_secret: Secret<$text<24>>,
+            /// Field 5.
+            #[config(key = "syn-05-u32", scope = account)]
+            pub f05_count: u32,
+            /// Field 6.
+            #[config(key = "syn-06-hex", store = secret)]
+            pub f06_key: Secret<Hex<32>>,
+            /// Field 7.
+            #[config(key = "syn-07-i32", scope = account)]
+            #[cfg_attr(feature = "field-defaults", config(default = -1))]
+            pub f07_offset: i32,
+            /// Field 8.
+            #[config(key = "syn-08-text")]
+            pub f08_text: $text<24>,
+            /// Field 9.
+            #[config(key = "syn-09-u16")]
+            pub f09_port: u16,
+            /// Field 10.
+            #[config(key = "syn-10-hex")]
+            pub f10_hex: Hex<16>,
+            /// Field 11.
+            #[config(key = "syn-11-text")]
+            pub f11_opt: Option<$text<64>>,
+            /// Field 12.
+            #[config(key = "syn-12-text", store = secret)]
+            pub f12_secret: Secret<$text<32>>,
+            /// Field 13.
+            #[config(key = "syn-13-u32", scope = account)]
+            pub f13_count: u32,
+            /// Field 14.
+            #[config(key = "syn-14-hex", store = secret)]
+            pub f14_key: Secret<Hex<32>>,
+            /// Field 15.
+            #[config(key = "syn-15-u8")]
+            pub f15_level: Option<u8>,
+            /// Field 16.
+            #[config(key = "syn-16-text")]
+            pub f16_text: $text<32>,
+            /// Field 17.
+            #[config(key = "syn-17-u16")]
+            pub f17_port: u16,
+            /// Field 18.
+            #[config(key = "syn-18-hex")]
+            pub f18_hex: Hex<32>,
+            /// Field 19.
+            #[config(key = "syn-19-text")]
+            pub f19_opt: Option<$text<64>>,
+            /// Field 20.
+            #[config(key = "syn-20-text", store = secret)]
+            pub f20_secret: Secret<$text<48>>,
+            /// Field 21.
+            #[config(key = "syn-21-u32", scope = account)]
+            pub f21_count: u32,
+            /// Field 22.
+            #[config(key = "syn-22-hex", store = secret)]
+            pub f22_key: Secret<Hex<32>>,
+            /// Field 23.
+            #[config(key = "syn-23-i32", scope = account)]
+            pub f23_offset: i32,
+            /// Field 24.
+            #[config(key = "syn-24-text")]
+            pub f24_text: $text<48>,
+            /// Field 25.
+            #[config(key = "syn-25-u16")]
+            pub f25_port: u16,
+            /// Field 26.
+            #[config(key = "syn-26-hex")]
+            pub f26_hex: Hex<12>,
+            /// Field 27.
+            #[config(key = "syn-27-text")]
+            pub f27_opt: Option<$text<64>>,
+            /// Field 28.
+            #[config(key = "syn-28-text", store = secret)]
+            pub f28_secret: Secret<$text<40>>,
+            /// Field 29.
+            #[config(key = "syn-29-u32", scope = account)]
+            pub f29_count: u32,
+            /// Field 30.
+            #[config(key = "syn-30-hex", store = secret)]
+            pub f30_key: Secret<Hex<32>>,
+            /// Field 31.
+            #[config(key = "syn-31-u8")]
+            pub f31_level: Option<u8>,
+            /// Field 32.
+            #[config(key = "syn-32-text")]
+            pub f32_text: $text<64>,
+            /// Field 33.
+            #[config(key = "syn-33-u16")]
+            pub f33_port: u16,
+            /// Field 34.
+            #[config(key = "syn-34-hex")]
+            pub f34_hex: Hex<24>,
+            /// Field 35.
+            #[config(key = "syn-35-text")]
+            pub f35_opt: Option<$text<64>>,
+            /// Field 36.
+            #[config(key = "syn-36-text", store = secret)]
+            pub f36_secret: Secret<$text<24>>,
+            /// Field 37.
+            #[config(key = "syn-37-u32", scope = account)]
+            pub f37_count: u32,
+            /// Field 38.
+            #[config(key = "syn-38-hex", store = secret)]
+            pub f38_key: Secret<Hex<32>>,
+            /// Field 39.
+            #[config(key = "syn-39-i32", scope = account)]
+            pub f39_offset: i32,
+            /// Field 40.
+            #[config(key = "syn-40-text")]
+            pub f40_text: $text<20>,
+            /// Field 41.
+            #[config(key = "syn-41-u16")]
+            pub f41_port: u16,
+            /// Field 42.
+            #[config(key = "syn-42-hex")]
+            pub f42_hex: Hex<32>,
+            /// Field 43.
+            #[config(key = "syn-43-text")]
+            pub f43_opt: Option<$text<64>>,
+            /// Field 44.
+            #[config(key = "syn-44-text", store = secret)]
+            pub f44_secret: Secret<$text<32>>,
+            /// Field 45.
+            #[config(key = "syn-45-u32", scope = account)]
+            pub f45_count: u32,
+            /// Field 46.
+            #[config(key = "syn-46-hex", store = secret)]
+            pub f46_key: Secret<Hex<32>>,
+            /// Field 47.
+            #[config(key = "syn-47-u8")]
+            pub f47_level: Option<u8>,
+            /// Field 48.
+            #[config(key = "syn-48-text")]
+            pub f48_text: $text<40>,
+            /// Field 49.
+            #[config(key = "syn-49-u16")]
+            pub f49_port: u16,
+            /// Field 50.
+            #[config(key = "syn-50-hex")]
+            pub f50_hex: Hex<16>,
+            /// Field 51.
+            #[config(key = "syn-51-text")]
+            pub f51_opt: Option<$text<64>>,
+            /// Field 52.
+            #[config(key = "syn-52-text", store = secret)]
+            pub f52_secret: Secret<$text<48>>,
+            /// Field 53.
+            #[config(key = "syn-53-u32", scope = account)]
+            pub f53_count: u32,
+            /// Field 54.
+            #[config(key = "syn-54-hex", store = secret)]
+            pub f54_key: Secret<Hex<32>>,
+            /// Field 55.
+            #[config(key = "syn-55-i32", scope = account)]
+            pub f55_offset: i32,
+            /// Field 56.
+            #[config(key = "syn-56-text")]
+            pub f56_text: $text<28>,
+            /// Field 57.
+            #[config(key = "syn-57-u16")]
+            pub f57_port: u16,
+            /// Field 58.
+            #[config(key = "syn-58-hex")]
+            pub f58_hex: Hex<8>,
+            /// Field 59.
+            #[config(key = "syn-59-text")]
+            pub f59_opt: Option<$text<64>>,
+            /// Field 60.
+            #[config(key = "syn-60-text", store = secret)]
+            pub f60_secret: Secret<$text<40>>,
+            /// Field 61.
+            #[config(key = "syn-61-u32", scope = account)]
+            pub f61_count: u32,
+            /// Field 62.
+            #[config(key = "syn-62-hex", store = secret)]
+            pub f62_key: Secret<Hex<32>>,
+            /// Field 63.
+            #[config(key = "syn-63-u8")]
+            pub f63_level: Option<u8>,
+        }
+
+        impl $name {
+            /// Empty settings, for a `static`.
+            pub const fn empty() -> Self {
+                $name {
+                    f00_text: $text::new(),
+                    f01_port: 0,
+                    f02_hex: Hex::new(),
+                    f03_opt: None,
+                    f04_secret: Secret::new($text::new()),
+                    f05_count: 0,
+                    f06_key: Secret::new(Hex::new()),
+                    f07_offset: 0,
+                    f08_text: $text::new(),
+                    f09_port: 0,
+                    f10_hex: Hex::new(),
+                    f11_opt: None,
+                    f12_secret: Secret::new($text::new()),
+                    f13_count: 0,
+                    f14_key: Secret::new(Hex::new()),
+                    f15_level: None,
+                    f16_text: $text::new(),
+                    f17_port: 0,
+                    f18_hex: Hex::new(),
+                    f19_opt: None,
+                    f20_secret: Secret::new($text::new()),
+                    f21_count: 0,
+                    f22_key: Secret::new(Hex::new()),
+                    f23_offset: 0,
+                    f24_text: $text::new(),
+                    f25_port: 0,
+                    f26_hex: Hex::new(),
+                    f27_opt: None,
+                    f28_secret: Secret::new($text::new()),
+                    f29_count: 0,
+                    f30_key: Secret::new(Hex::new()),
+                    f31_level: None,
+                    f32_text: $text::new(),
+                    f33_port: 0,
+                    f34_hex: Hex::new(),
+                    f35_opt: None,
+                    f36_secret: Secret::new($text::new()),
+                    f37_count: 0,
+                    f38_key: Secret::new(Hex::new()),
+                    f39_offset: 0,
+                    f40_text: $text::new(),
+                    f41_port: 0,
+                    f42_hex: Hex::new(),
+                    f43_opt: None,
+                    f44_secret: Secret::new($text::new()),
+                    f45_count: 0,
+                    f46_key: Secret::new(Hex::new()),
+                    f47_level: None,
+                    f48_text: $text::new(),
+                    f49_port: 0,
+                    f50_hex: Hex::new(),
+                    f51_opt: None,
+                    f52_secret: Secret::new($text::new()),
+                    f53_count: 0,
+                    f54_key: Secret::new(Hex::new()),
+                    f55_offset: 0,
+                    f56_text: $text::new(),
+                    f57_port: 0,
+                    f58_hex: Hex::new(),
+                    f59_opt: None,
+                    f60_secret: Secret::new($text::new()),
+                    f61_count: 0,
+                    f62_key: Secret::new(Hex::new()),
+                    f63_level: None,
+                }
+            }
+        }
+
+        /// Whether the Rust settings hold the cloud's values.
+        pub fn $check(s: &$name) -> bool {
+            text(&s.f00_text) == b"value-00-hz8bnr"
+                && s.f01_port == 1000
+                && cloud::same_hex(&s.f02_hex, b"02205935")
+                && s.f03_opt.as_ref().is_some_and(|v| text(&v) == b"value-03--qo8mfb3znsi91w6tx57ldao3")
+                && text(&s.f04_secret.expose_secret()) == b"value-04-kto."
+                && s.f05_count == 0
+                && cloud::same_hex(s.f06_key.expose_secret(), b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5")
+                && s.f07_offset == -123456
+                && text(&s.f08_text) == b"value-08-atk"
+                && s.f09_port == 1977
+                && cloud::same_hex(&s.f10_hex, b"a298820cd9b9353ff0b8f931172e0b3f")
+                && s.f11_opt.is_none()
+                && text(&s.f12_secret.expose_secret()) == b"value-12-yhyk7jsw.hnavojyfn70"
+                && s.f13_count == 7
+                && cloud::same_hex(s.f14_key.expose_secret(), b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80")
+                && s.f15_level.as_ref().is_some_and(|v| *v == 201)
+                && text(&s.f16_text) == b"value-16-bk4e30c9679jy2323bx"
+                && s.f17_port == 2954
+                && cloud::same_hex(&s.f18_hex, b"0cc579e1200ea64a77c4927d8a55de1d")
+                && s.f19_opt.as_ref().is_some_and(|v| text(&v) == b"value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
+                && text(&s.f20_secret.expose_secret()) == b"value-20-2fy6n1_lkey2bb7zc4m"
+                && s.f21_count == 4000000000
+                && cloud::same_hex(s.f22_key.expose_secret(), b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984")
+                && s.f23_offset == 2147483647
+                && text(&s.f24_text) == b"value-24-jzw80x7_krwfxda2d7ph."
+                && s.f25_port == 3931
+                && cloud::same_hex(&s.f26_hex, b"4bb6c4e7e12ef93d52e870e2")
+                && s.f27_opt.is_none()
+                && text(&s.f28_secret.expose_secret()) == b"value-28-2uddbg1l9dk"
+                && s.f29_count == 65536
+                && cloud::same_hex(s.f30_key.expose_secret(), b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2")
+                && s.f31_level.is_none()
+                && text(&s.f32_text) == b"value-32-frfajd4jv98hyrf5y-kyefxjfk"
+                && s.f33_port == 4908
+                && cloud::same_hex(&s.f34_hex, b"8d58fe3b9c01203ecfa1e350")
+                && s.f35_opt.as_ref().is_some_and(|v| text(&v) == b"value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5")
+                && text(&s.f36_secret.expose_secret()) == b"value-36-k.pdtz7czowy6hf"
+                && s.f37_count == 123456789
+                && cloud::same_hex(s.f38_key.expose_secret(), b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec")
+                && s.f39_offset == -2147483648
+                && text(&s.f40_text) == b"value-40-0l--v1vz"
+                && s.f41_port == 5885
+                && cloud::same_hex(&s.f42_hex, b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd")
+                && s.f43_opt.is_none()
+                && text(&s.f44_secret.expose_secret()) == b"value-44-0l-720cw.erakrbf47dhc"
+                && s.f45_count == 42
+                && cloud::same_hex(s.f46_key.expose_secret(), b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3")
+                && s.f47_level.as_ref().is_some_and(|v| *v == 205)
+                && text(&s.f48_text) == b"value-48-qbn.7s8fjb4io3"
+                && s.f49_port == 6862
+                && cloud::same_hex(&s.f50_hex, b"16f03469d9e096aa")
+                && s.f51_opt.as_ref().is_some_and(|v| text(&v) == b"value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
+                && text(&s.f52_secret.expose_secret()) == b"value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb"
+                && s.f53_count == 4294967295
+                && cloud::same_hex(s.f54_key.expose_secret(), b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6")
+                && s.f55_offset == 0
+                && text(&s.f56_text) == b"value-56-8tfmd8kyty68rf"
+                && s.f57_port == 7839
+                && cloud::same_hex(&s.f58_hex, b"ef2faae9aa9b358e")
+                && s.f59_opt.is_none()
+                && text(&s.f60_secret.expose_secret()) == b"value-60-7enfwcklen5d4bj17."
+                && s.f61_count == 1
+                && cloud::same_hex(s.f62_key.expose_secret(), b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914")
+                && s.f63_level.as_ref().is_some_and(|v| *v == 207)
+        }
+    };
 }
 
-impl Synthetic64 {
-    /// Empty settings, for a `static`.
-    pub const fn empty() -> Self {
-        Synthetic64 {
-            f00_text: String::new(),
-            f01_port: 0,
-            f02_hex: Hex::new(),
-            f03_opt: None,
-            f04_secret: Secret::new(String::new()),
-            f05_count: 0,
-            f06_key: Secret::new(Hex::new()),
-            f07_offset: 0,
-            f08_text: String::new(),
-            f09_port: 0,
-            f10_hex: Hex::new(),
-            f11_opt: None,
-            f12_secret: Secret::new(String::new()),
-            f13_count: 0,
-            f14_key: Secret::new(Hex::new()),
-            f15_level: None,
-            f16_text: String::new(),
-            f17_port: 0,
-            f18_hex: Hex::new(),
-            f19_opt: None,
-            f20_secret: Secret::new(String::new()),
-            f21_count: 0,
-            f22_key: Secret::new(Hex::new()),
-            f23_offset: 0,
-            f24_text: String::new(),
-            f25_port: 0,
-            f26_hex: Hex::new(),
-            f27_opt: None,
-            f28_secret: Secret::new(String::new()),
-            f29_count: 0,
-            f30_key: Secret::new(Hex::new()),
-            f31_level: None,
-            f32_text: String::new(),
-            f33_port: 0,
-            f34_hex: Hex::new(),
-            f35_opt: None,
-            f36_secret: Secret::new(String::new()),
-            f37_count: 0,
-            f38_key: Secret::new(Hex::new()),
-            f39_offset: 0,
-            f40_text: String::new(),
-            f41_port: 0,
-            f42_hex: Hex::new(),
-            f43_opt: None,
-            f44_secret: Secret::new(String::new()),
-            f45_count: 0,
-            f46_key: Secret::new(Hex::new()),
-            f47_level: None,
-            f48_text: String::new(),
-            f49_port: 0,
-            f50_hex: Hex::new(),
-            f51_opt: None,
-            f52_secret: Secret::new(String::new()),
-            f53_count: 0,
-            f54_key: Secret::new(Hex::new()),
-            f55_offset: 0,
-            f56_text: String::new(),
-            f57_port: 0,
-            f58_hex: Hex::new(),
-            f59_opt: None,
-            f60_secret: Secret::new(String::new()),
-            f61_count: 0,
-            f62_key: Secret::new(Hex::new()),
-            f63_level: None,
-        }
-    }
-}
+synthetic64_settings!(
+    /// Sixty-four settings of eight kinds.
+    Synthetic64,
+    String,
+    check
+);
+
+synthetic64_settings!(
+    /// [`Synthetic64`] with its text fields as bytes (`heapless::Vec<u8, N>`), not `String`:
+    /// the same fetch without UTF-8 validation, which `bench/run` measures beside the others
+    /// to show what that check costs (the C baseline does not make it; see bench/README.md).
+    Synthetic64TextAsBytes,
+    Bytes,
+    check_text_as_bytes
+);
 
 /// The C baseline's `struct synthetic64_config`, field for field.
 #[repr(C)]
@@ -671,107 +765,6 @@ pub fn load_cloud() -> bool {
     ok
 }
 
-/// Whether the Rust settings hold the cloud's values.
-pub fn check(s: &Synthetic64) -> bool {
-    s.f00_text.as_str() == "value-00-hz8bnr"
-        && s.f01_port == 1000
-        && cloud::same_hex(&s.f02_hex, b"02205935")
-        && s.f03_opt.as_ref().is_some_and(|v| v.as_str() == "value-03--qo8mfb3znsi91w6tx57ldao3")
-        && s.f04_secret.expose_secret().as_str() == "value-04-kto."
-        && s.f05_count == 0
-        && cloud::same_hex(
-            s.f06_key.expose_secret(),
-            b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5",
-        )
-        && s.f07_offset == -123456
-        && s.f08_text.as_str() == "value-08-atk"
-        && s.f09_port == 1977
-        && cloud::same_hex(&s.f10_hex, b"a298820cd9b9353ff0b8f931172e0b3f")
-        && s.f11_opt.is_none()
-        && s.f12_secret.expose_secret().as_str() == "value-12-yhyk7jsw.hnavojyfn70"
-        && s.f13_count == 7
-        && cloud::same_hex(
-            s.f14_key.expose_secret(),
-            b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80",
-        )
-        && s.f15_level.as_ref().is_some_and(|v| *v == 201)
-        && s.f16_text.as_str() == "value-16-bk4e30c9679jy2323bx"
-        && s.f17_port == 2954
-        && cloud::same_hex(&s.f18_hex, b"0cc579e1200ea64a77c4927d8a55de1d")
-        && s.f19_opt
-            .as_ref()
-            .is_some_and(|v| v.as_str() == "value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
-        && s.f20_secret.expose_secret().as_str() == "value-20-2fy6n1_lkey2bb7zc4m"
-        && s.f21_count == 4000000000
-        && cloud::same_hex(
-            s.f22_key.expose_secret(),
-            b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984",
-        )
-        && s.f23_offset == 2147483647
-        && s.f24_text.as_str() == "value-24-jzw80x7_krwfxda2d7ph."
-        && s.f25_port == 3931
-        && cloud::same_hex(&s.f26_hex, b"4bb6c4e7e12ef93d52e870e2")
-        && s.f27_opt.is_none()
-        && s.f28_secret.expose_secret().as_str() == "value-28-2uddbg1l9dk"
-        && s.f29_count == 65536
-        && cloud::same_hex(
-            s.f30_key.expose_secret(),
-            b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2",
-        )
-        && s.f31_level.is_none()
-        && s.f32_text.as_str() == "value-32-frfajd4jv98hyrf5y-kyefxjfk"
-        && s.f33_port == 4908
-        && cloud::same_hex(&s.f34_hex, b"8d58fe3b9c01203ecfa1e350")
-        && s.f35_opt.as_ref().is_some_and(|v| {
-            v.as_str() == "value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5"
-        })
-        && s.f36_secret.expose_secret().as_str() == "value-36-k.pdtz7czowy6hf"
-        && s.f37_count == 123456789
-        && cloud::same_hex(
-            s.f38_key.expose_secret(),
-            b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec",
-        )
-        && s.f39_offset == -2147483648
-        && s.f40_text.as_str() == "value-40-0l--v1vz"
-        && s.f41_port == 5885
-        && cloud::same_hex(
-            &s.f42_hex,
-            b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd",
-        )
-        && s.f43_opt.is_none()
-        && s.f44_secret.expose_secret().as_str() == "value-44-0l-720cw.erakrbf47dhc"
-        && s.f45_count == 42
-        && cloud::same_hex(
-            s.f46_key.expose_secret(),
-            b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3",
-        )
-        && s.f47_level.as_ref().is_some_and(|v| *v == 205)
-        && s.f48_text.as_str() == "value-48-qbn.7s8fjb4io3"
-        && s.f49_port == 6862
-        && cloud::same_hex(&s.f50_hex, b"16f03469d9e096aa")
-        && s.f51_opt
-            .as_ref()
-            .is_some_and(|v| v.as_str() == "value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
-        && s.f52_secret.expose_secret().as_str() == "value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb"
-        && s.f53_count == 4294967295
-        && cloud::same_hex(
-            s.f54_key.expose_secret(),
-            b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6",
-        )
-        && s.f55_offset == 0
-        && s.f56_text.as_str() == "value-56-8tfmd8kyty68rf"
-        && s.f57_port == 7839
-        && cloud::same_hex(&s.f58_hex, b"ef2faae9aa9b358e")
-        && s.f59_opt.is_none()
-        && s.f60_secret.expose_secret().as_str() == "value-60-7enfwcklen5d4bj17."
-        && s.f61_count == 1
-        && cloud::same_hex(
-            s.f62_key.expose_secret(),
-            b"ad714a6d01c992ecb66aede213396985b9f263b3df5c6ea7a60247170086b914",
-        )
-        && s.f63_level.as_ref().is_some_and(|v| *v == 207)
-}
-
 /// The same settings for the thin prototype (`crate::thin`), with its in-place `Bytes`
 /// and `Secret` for the runtime's `Hex` and `Secret`.
 #[allow(missing_docs)]
@@ -1053,97 +1046,97 @@ impl ThinSynthetic64 {
 
 /// Whether the thin prototype's settings hold the cloud's values.
 pub fn check_thin(s: &ThinSynthetic64) -> bool {
-    s.f00_text.as_str() == "value-00-hz8bnr"
+    text(&s.f00_text) == b"value-00-hz8bnr"
         && s.f01_port == 1000
         && cloud::same_hex(s.f02_hex.as_bytes(), b"02205935")
-        && s.f03_opt.as_ref().is_some_and(|v| v.as_str() == "value-03--qo8mfb3znsi91w6tx57ldao3")
-        && s.f04_secret.expose_secret().as_str() == "value-04-kto."
+        && s.f03_opt.as_ref().is_some_and(|v| text(&v) == b"value-03--qo8mfb3znsi91w6tx57ldao3")
+        && text(&s.f04_secret.expose_secret()) == b"value-04-kto."
         && s.f05_count == 0
         && cloud::same_hex(
             s.f06_key.expose_secret().as_bytes(),
             b"8c4f5b9816411b383d1c56aa80d8f216fca2131ba04837a89d41c8c6bf45a6d5",
         )
         && s.f07_offset == -123456
-        && s.f08_text.as_str() == "value-08-atk"
+        && text(&s.f08_text) == b"value-08-atk"
         && s.f09_port == 1977
         && cloud::same_hex(s.f10_hex.as_bytes(), b"a298820cd9b9353ff0b8f931172e0b3f")
         && s.f11_opt.is_none()
-        && s.f12_secret.expose_secret().as_str() == "value-12-yhyk7jsw.hnavojyfn70"
+        && text(&s.f12_secret.expose_secret()) == b"value-12-yhyk7jsw.hnavojyfn70"
         && s.f13_count == 7
         && cloud::same_hex(
             s.f14_key.expose_secret().as_bytes(),
             b"8dd9e9a946686aac8458f8115f04aba9546894cb8f9e07d78ee0b60e1fb3dc80",
         )
         && s.f15_level.as_ref().is_some_and(|v| *v == 201)
-        && s.f16_text.as_str() == "value-16-bk4e30c9679jy2323bx"
+        && text(&s.f16_text) == b"value-16-bk4e30c9679jy2323bx"
         && s.f17_port == 2954
         && cloud::same_hex(s.f18_hex.as_bytes(), b"0cc579e1200ea64a77c4927d8a55de1d")
         && s.f19_opt
             .as_ref()
-            .is_some_and(|v| v.as_str() == "value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
-        && s.f20_secret.expose_secret().as_str() == "value-20-2fy6n1_lkey2bb7zc4m"
+            .is_some_and(|v| text(&v) == b"value-19-e.dy14rl4517u1ugx9.3.1ix__8regafld.475bbhx")
+        && text(&s.f20_secret.expose_secret()) == b"value-20-2fy6n1_lkey2bb7zc4m"
         && s.f21_count == 4000000000
         && cloud::same_hex(
             s.f22_key.expose_secret().as_bytes(),
             b"70ec1f0da68542456ff34f6a1cb47985f93f9bddd47eee57ee933c3b48c17984",
         )
         && s.f23_offset == 2147483647
-        && s.f24_text.as_str() == "value-24-jzw80x7_krwfxda2d7ph."
+        && text(&s.f24_text) == b"value-24-jzw80x7_krwfxda2d7ph."
         && s.f25_port == 3931
         && cloud::same_hex(s.f26_hex.as_bytes(), b"4bb6c4e7e12ef93d52e870e2")
         && s.f27_opt.is_none()
-        && s.f28_secret.expose_secret().as_str() == "value-28-2uddbg1l9dk"
+        && text(&s.f28_secret.expose_secret()) == b"value-28-2uddbg1l9dk"
         && s.f29_count == 65536
         && cloud::same_hex(
             s.f30_key.expose_secret().as_bytes(),
             b"d0aca8ab5607dd86a55ec341dee68317d04a6422aee7ed9748bbaa951b037ab2",
         )
         && s.f31_level.is_none()
-        && s.f32_text.as_str() == "value-32-frfajd4jv98hyrf5y-kyefxjfk"
+        && text(&s.f32_text) == b"value-32-frfajd4jv98hyrf5y-kyefxjfk"
         && s.f33_port == 4908
         && cloud::same_hex(s.f34_hex.as_bytes(), b"8d58fe3b9c01203ecfa1e350")
         && s.f35_opt.as_ref().is_some_and(|v| {
-            v.as_str() == "value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5"
+            text(&v) == b"value-35-1x4mmk6vs.-wobl3fcrj0icm1_isz2jr0j0gxh6f2tnzg-.tb6sjvy5"
         })
-        && s.f36_secret.expose_secret().as_str() == "value-36-k.pdtz7czowy6hf"
+        && text(&s.f36_secret.expose_secret()) == b"value-36-k.pdtz7czowy6hf"
         && s.f37_count == 123456789
         && cloud::same_hex(
             s.f38_key.expose_secret().as_bytes(),
             b"a3e7223cdb02f984481af8a9a20f4ffbf3ce2bbb2ddd32fb953336ea89595aec",
         )
         && s.f39_offset == -2147483648
-        && s.f40_text.as_str() == "value-40-0l--v1vz"
+        && text(&s.f40_text) == b"value-40-0l--v1vz"
         && s.f41_port == 5885
         && cloud::same_hex(
             s.f42_hex.as_bytes(),
             b"830feb5f326d59efc20761cc7a48655569f1839f32549b8dafea99e5e8364cfd",
         )
         && s.f43_opt.is_none()
-        && s.f44_secret.expose_secret().as_str() == "value-44-0l-720cw.erakrbf47dhc"
+        && text(&s.f44_secret.expose_secret()) == b"value-44-0l-720cw.erakrbf47dhc"
         && s.f45_count == 42
         && cloud::same_hex(
             s.f46_key.expose_secret().as_bytes(),
             b"08dc153b90f7a5459fddcc6379c3b36858ff343bdae99115e65be9d8cdd34ff3",
         )
         && s.f47_level.as_ref().is_some_and(|v| *v == 205)
-        && s.f48_text.as_str() == "value-48-qbn.7s8fjb4io3"
+        && text(&s.f48_text) == b"value-48-qbn.7s8fjb4io3"
         && s.f49_port == 6862
         && cloud::same_hex(s.f50_hex.as_bytes(), b"16f03469d9e096aa")
         && s.f51_opt
             .as_ref()
-            .is_some_and(|v| v.as_str() == "value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
-        && s.f52_secret.expose_secret().as_str() == "value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb"
+            .is_some_and(|v| text(&v) == b"value-51-e4kccsgow.ipj9.358d9r35.rf_yzsa.yd")
+        && text(&s.f52_secret.expose_secret()) == b"value-52-9cb8qrs4tz4lb6u4g3fmt50k74keo6arxoqb"
         && s.f53_count == 4294967295
         && cloud::same_hex(
             s.f54_key.expose_secret().as_bytes(),
             b"7c8892bcd4ee7b187b745e06c962338fa89948cce2bcf7c20da7a7a3ca6f38c6",
         )
         && s.f55_offset == 0
-        && s.f56_text.as_str() == "value-56-8tfmd8kyty68rf"
+        && text(&s.f56_text) == b"value-56-8tfmd8kyty68rf"
         && s.f57_port == 7839
         && cloud::same_hex(s.f58_hex.as_bytes(), b"ef2faae9aa9b358e")
         && s.f59_opt.is_none()
-        && s.f60_secret.expose_secret().as_str() == "value-60-7enfwcklen5d4bj17."
+        && text(&s.f60_secret.expose_secret()) == b"value-60-7enfwcklen5d4bj17."
         && s.f61_count == 1
         && cloud::same_hex(
             s.f62_key.expose_secret().as_bytes(),

@@ -43,6 +43,10 @@ impl FieldCheck {
             Status::DefaultUsed => {
                 format!("not set, default used: {}", self.spec.default.unwrap_or("None"))
             }
+            Status::DefaultInvalid(error) => format!(
+                "not set, and its default {} fails its check: {error}",
+                self.spec.default.unwrap_or("None")
+            ),
             Status::Missing => "required, and in no store".to_owned(),
             Status::Elsewhere { found } => {
                 let places: Vec<String> = found.iter().map(Place::to_string).collect();
@@ -76,6 +80,9 @@ pub enum Status {
     Ok,
     /// Not set, and the field is optional or has a default: the default is used.
     DefaultUsed,
+    /// Not set, and the value the field would take (its default, or `None`) fails its
+    /// `validate` check: the fetch fails on it.
+    DefaultInvalid(ParseError),
     /// Not set anywhere, and the field is required.
     Missing,
     /// Not set where the struct asks for it, but set in these other stores. The fetch does
@@ -124,6 +131,7 @@ impl Status {
         match self {
             Status::Ok => "ok",
             Status::DefaultUsed => "default",
+            Status::DefaultInvalid(_) => "BAD DEFAULT",
             Status::Missing => "MISSING",
             Status::Elsewhere { .. } => "WRONG STORE",
             Status::TooLong { .. } => "TOO LONG",
@@ -386,6 +394,7 @@ impl Cloud {
             name: short_type_name(std::any::type_name::<T>()),
             schema: T::SCHEMA,
             check_item: T::check_item,
+            check_missing: T::check_missing,
             response_max_bytes: T::RESPONSE_MAX_BYTES,
             outcomes,
             fetch,
@@ -399,7 +408,8 @@ impl Cloud {
             .iter()
             .enumerate()
             .map(|(index, spec)| {
-                let field = self.check_field(index, spec, checked.check_item);
+                let field =
+                    self.check_field(index, spec, checked.check_item, checked.check_missing);
                 match checked.outcomes.get(index) {
                     // Only if the fetch got to the items: after a failure of the whole
                     // response, the fetch line says why.
@@ -455,6 +465,7 @@ impl Cloud {
         index: usize,
         spec: &KeySpec,
         check_item: fn(usize, &[u8]) -> Result<(), ParseError>,
+        check_missing: fn(usize) -> Result<(), ParseError>,
     ) -> FieldCheck {
         let place = Place::new(spec.scope, spec.store);
         let status = match self.entries.get(&(spec.scope, spec.store, spec.key.as_bytes().to_vec()))
@@ -489,13 +500,17 @@ impl Cloud {
                     Status::Elsewhere { found }
                 } else if spec.required {
                     Status::Missing
+                } else if let Err(error) = check_missing(index) {
+                    Status::DefaultInvalid(error)
                 } else {
                     Status::DefaultUsed
                 }
             }
         };
         let similar = match status {
-            Status::Missing | Status::DefaultUsed => self.similar_key(spec.key),
+            Status::Missing | Status::DefaultUsed | Status::DefaultInvalid(_) => {
+                self.similar_key(spec.key)
+            }
             _ => None,
         };
         FieldCheck { index, spec: *spec, status, similar }
@@ -517,6 +532,7 @@ struct Checked {
     name: String,
     schema: &'static [KeySpec],
     check_item: fn(usize, &[u8]) -> Result<(), ParseError>,
+    check_missing: fn(usize) -> Result<(), ParseError>,
     response_max_bytes: usize,
     /// Each field's outcome in the struct's own reporting fetch.
     outcomes: Vec<FieldOutcome>,

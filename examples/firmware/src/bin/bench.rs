@@ -8,8 +8,11 @@
 //! - `bench-thin`: the thin prototype of bench/README.md's proposal (`src/thin.rs`);
 //! - none of them: nothing (the build the others are subtracted from);
 //! - `synthetic64`: the 64-key schema instead of the MQTT demo's;
-//! - `text-as-bytes`: with `bench-rust` on the MQTT schema, its text fields as bytes
-//!   (`MqttTextAsBytes`): the fetch without UTF-8 validation, measured for what that costs;
+//! - `text-as-bytes`: with `bench-rust`, the schema's text fields as bytes (`MqttTextAsBytes`,
+//!   `Synthetic64TextAsBytes`): the fetch without UTF-8 validation, measured for what that
+//!   costs;
+//! - `field-defaults`: with `bench-rust` on the synthetic schema, two of its integer fields
+//!   given a `default`: what a field's own ops entry costs;
 //! - `two-schemas`: both schemas' settings in one firmware, fetched one after the other, each
 //!   through its own channel (with `bench-rust`, `bench-c` or neither): what a second struct
 //!   adds when the fetch's core is shared.
@@ -36,8 +39,14 @@ use microvisor_config_firmware::{fake, measure, out, request_network};
 ))]
 compile_error!("pick one of `bench-rust`, `bench-c` and `bench-thin`");
 
-#[cfg(all(feature = "text-as-bytes", any(not(feature = "bench-rust"), feature = "synthetic64")))]
-compile_error!("`text-as-bytes` is a variant of `bench-rust` on the MQTT schema");
+#[cfg(all(feature = "text-as-bytes", not(feature = "bench-rust")))]
+compile_error!("`text-as-bytes` is a variant of `bench-rust`");
+
+#[cfg(all(
+    feature = "field-defaults",
+    any(not(feature = "bench-rust"), not(feature = "synthetic64"), feature = "text-as-bytes")
+))]
+compile_error!("`field-defaults` is a variant of `bench-rust` on the synthetic schema");
 
 #[cfg(all(
     feature = "two-schemas",
@@ -65,9 +74,13 @@ mod schema {
 #[cfg(all(feature = "synthetic64", not(feature = "two-schemas")))]
 #[allow(unused_imports)]
 mod schema {
+    #[cfg(not(feature = "text-as-bytes"))]
+    pub use microvisor_config_firmware::synthetic64::Synthetic64 as Settings;
+    #[cfg(feature = "text-as-bytes")]
+    pub use microvisor_config_firmware::synthetic64::Synthetic64TextAsBytes as Settings;
     pub use microvisor_config_firmware::synthetic64::{
         load_cloud, synthetic64_config_fetch as c_fetch, CSynthetic64 as CSettings,
-        Synthetic64 as Settings, ThinSynthetic64 as ThinSettings,
+        ThinSynthetic64 as ThinSettings,
     };
     pub const NAME: &str = "synthetic64";
 }

@@ -1,0 +1,10 @@
+use microvisor_config::ConfigValue;
+
+#[derive(ConfigValue)]
+enum Mode {
+    #[config(name = "")]
+    Off,
+    On,
+}
+
+fn main() {}
