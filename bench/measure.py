@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
-"""Turns the fourteen benchmark builds into the table and bench/results.json (called by bench/run).
+"""Turns the twelve benchmark builds into the table and bench/results.json (called by bench/run).
 
     measure.py OUT_DIR RESULTS_JSON
 
-OUT_DIR holds, for each schema S in (mqtt, synthetic64) and implementation I in (none, rust, c,
-thin):
+OUT_DIR holds, for each schema S in (mqtt, synthetic64) and implementation I in (none, rust, c):
   S-I.elf     the benchmark firmware
   S-I.out     what it printed under QEMU: "bench S I ok=1 stack=N"
   S-I.trace   QEMU's log of every instruction it executed (-d exec,nochain, one instruction per
@@ -21,8 +20,7 @@ a firmware with both schemas' settings structs, fetched one after the other (eac
 channel), reported beside the table and in the JSON as "two_structs" (the three figures, each
 against two-structs-none, with the sum of the two schemas' own flash figures beside them).
 
-Figures, for rust, c and thin (the prototype of the README's proposal, reported beside the
-goals, not part of them), each against the `none` build of the same schema:
+Figures, for rust and c, each against the `none` build of the same schema:
   flash         (.text + .rodata) of the build minus that of `none`: the code and constants
                 the fetch adds (notification setup and handler, channel open, fetch, commit).
   stack         peak bytes below the caller's stack pointer during the call (painted stack);
@@ -150,25 +148,24 @@ def main():
     for schema in SCHEMAS:
         extras = {"mqtt": ["rust-text-as-bytes"],
                   "synthetic64": ["rust-text-as-bytes", "rust-field-defaults"]}[schema]
-        imps = ["none", "rust", "c", "thin"] + extras
+        imps = ["none", "rust", "c"] + extras
         raw = {imp: measured(f"{out_dir}/{schema}-{imp}") for imp in imps}
         same_exchange(raw, [imp for imp in imps if imp != "none"], schema)
         entry = {}
         for name in ("flash", "stack", "instructions"):
-            rust, c, thin = (figure(raw, imp, name) for imp in ("rust", "c", "thin"))
+            rust, c = figure(raw, "rust", name), figure(raw, "c", name)
             ratio = round(rust / c, 2) if c else None
-            thin_ratio = round(thin / c, 2) if c else None
-            entry[name] = {"rust": rust, "c": c, "ratio": ratio, "thin": thin, "thin_ratio": thin_ratio}
+            entry[name] = {"rust": rust, "c": c, "ratio": ratio}
             goal = rust <= c
             note = "rust <= c"
             if name == "stack":
                 limit = LONGEST[schema] + 256
                 goal = goal and rust <= limit
                 note = f"rust <= c and <= {limit}"
-            rows.append((schema, name, rust, c, ratio, note, "met" if goal else "MISSED", thin, thin_ratio))
+            rows.append((schema, name, rust, c, ratio, note, "met" if goal else "MISSED"))
             if not goal:
                 missed.append(f"{schema} {name}")
-        entry["fake_instructions"] = {i: raw[i]["fake"] for i in ("rust", "c", "thin")}
+        entry["fake_instructions"] = {i: raw[i]["fake"] for i in ("rust", "c")}
         for extra in extras:
             entry[extra.replace("-", "_")] = {
                 name: figure(raw, extra, name) for name in ("flash", "stack", "instructions")
@@ -178,9 +175,9 @@ def main():
     with open(results_path, "w") as fh:
         json.dump(results, fh, indent=2)
         fh.write("\n")
-    head = ("schema", "figure", "rust", "c", "rust/c", "goal", "", "thin", "thin/c")
-    widths = [12, 13, 8, 8, 7, 26, 6, 8, 7]
-    line = lambda cells: "  ".join(str(c).rjust(w) if i in (2, 3, 4, 7, 8) else str(c).ljust(w)
+    head = ("schema", "figure", "rust", "c", "rust/c", "goal", "")
+    widths = [12, 13, 8, 8, 7, 26, 6]
+    line = lambda cells: "  ".join(str(c).rjust(w) if i in (2, 3, 4) else str(c).ljust(w)
                                    for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     print(line(head))
     for row in rows:
@@ -206,7 +203,6 @@ def main():
           + f"; flash of each alone, summed: rust {two['flash']['rust_one_struct_sum']}, "
             f"c {two['flash']['c_one_struct_sum']}")
     print(f"goals (rust against c) missed: {', '.join(missed) if missed else 'none'}")
-    print("thin: the prototype of bench/README.md's proposal (examples/firmware/src/thin.rs)")
     print(f"wrote {results_path}")
 
 

@@ -1,4 +1,4 @@
-//! The vendor's MQTT demo schema (MICROVISOR.md), in Rust and as the C baseline's struct, with
+//! The vendor's MQTT demo schema (docs/PROTOCOL.md), in Rust and as the C baseline's struct, with
 //! the cloud that serves it and the checks of what came back.
 
 use microvisor_config::heapless::String;
@@ -235,86 +235,4 @@ extern "C" {
         live: *mut CMqtt,
         err: *mut crate::cbaseline::CfError,
     ) -> i32;
-}
-
-/// The MQTT settings for the thin prototype (`crate::thin`): the same fields, with the
-/// prototype's in-place `Bytes` and `Secret` standing in for `Hex` and `Secret`.
-pub struct ThinMqtt {
-    /// The broker's host name.
-    pub broker_host: String<128>,
-    /// The broker's port.
-    pub broker_port: u16,
-    /// The MQTT client id.
-    pub client_id: Option<String<34>>,
-    /// The broker's CA certificate, DER.
-    pub root_ca: thin::Bytes<1536>,
-    /// The device's certificate, DER.
-    pub cert: thin::Bytes<1024>,
-    /// The device's private key, DER.
-    pub private_key: thin::Secret<thin::Bytes<1536>>,
-    /// The broker user name.
-    pub username: String<128>,
-    /// The broker password.
-    pub password: thin::Secret<String<128>>,
-}
-
-use crate::thin::{self, Field, InPlace};
-use core::mem::offset_of;
-use microvisor_config::Scope::Device;
-use microvisor_config::Store::{Config, Secret as SecretStore};
-
-crate::thin_config!(
-    ThinMqtt,
-    scratch = 3073,
-    keys = &[
-        microvisor_config::__private::key(Device, Config, "broker-host"),
-        microvisor_config::__private::key(Device, Config, "broker-port"),
-        microvisor_config::__private::key(Device, Config, "client-id"),
-        microvisor_config::__private::key(Device, Config, "root-CA"),
-        microvisor_config::__private::key(Device, Config, "cert"),
-        microvisor_config::__private::key(Device, SecretStore, "private_key"),
-        microvisor_config::__private::key(Device, Config, "username"),
-        microvisor_config::__private::key(Device, SecretStore, "password"),
-    ],
-    fields = &[
-        Field::of::<String<128>>(offset_of!(ThinMqtt, broker_host), 128),
-        Field::of::<u16>(offset_of!(ThinMqtt, broker_port), 5),
-        Field::of::<Option<String<34>>>(offset_of!(ThinMqtt, client_id), 34),
-        Field::of::<thin::Bytes<1536>>(offset_of!(ThinMqtt, root_ca), 3072),
-        Field::of::<thin::Bytes<1024>>(offset_of!(ThinMqtt, cert), 2048),
-        Field::of::<thin::Secret<thin::Bytes<1536>>>(offset_of!(ThinMqtt, private_key), 3072),
-        Field::of::<String<128>>(offset_of!(ThinMqtt, username), 128),
-        Field::of::<thin::Secret<String<128>>>(offset_of!(ThinMqtt, password), 128),
-    ]
-);
-
-impl ThinMqtt {
-    /// Empty settings, for a `static`.
-    pub const fn empty() -> Self {
-        ThinMqtt {
-            broker_host: String::new(),
-            broker_port: 0,
-            client_id: None,
-            root_ca: InPlace::EMPTY,
-            cert: InPlace::EMPTY,
-            private_key: InPlace::EMPTY,
-            username: String::new(),
-            password: InPlace::EMPTY,
-        }
-    }
-}
-
-/// Whether the thin prototype's settings are what the cloud holds.
-pub fn check_thin(settings: &ThinMqtt) -> bool {
-    settings.broker_host.as_bytes() == fake::value_of(b"broker-host")
-        && settings.broker_port == 8883
-        && same_optional(settings.client_id.as_deref().map(str::as_bytes), b"client-id")
-        && cloud::same_hex(settings.root_ca.as_bytes(), fake::value_of(b"root-CA"))
-        && cloud::same_hex(settings.cert.as_bytes(), fake::value_of(b"cert"))
-        && cloud::same_hex(
-            settings.private_key.expose_secret().as_bytes(),
-            fake::value_of(b"private_key"),
-        )
-        && settings.username.as_bytes() == fake::value_of(b"username")
-        && settings.password.expose_secret().as_bytes() == fake::value_of(b"password")
 }

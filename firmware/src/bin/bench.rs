@@ -5,7 +5,6 @@
 //! - `bench-rust`: the runtime (`DeviceChannel::open`, then `refresh_with` of the live
 //!   settings through a static staging copy, as the C baseline stages);
 //! - `bench-c`: the C baseline (`mqtt_config_fetch` / `synthetic64_config_fetch`);
-//! - `bench-thin`: the thin prototype of bench/README.md's proposal (`src/thin.rs`);
 //! - none of them: nothing (the build the others are subtracted from);
 //! - `synthetic64`: the 64-key schema instead of the MQTT demo's;
 //! - `text-as-bytes`: with `bench-rust`, the schema's text fields as bytes (`MqttTextAsBytes`,
@@ -32,12 +31,8 @@ use core::hint::black_box;
 use cortex_m_rt::entry;
 use microvisor_config_firmware::{fake, measure, out, request_network};
 
-#[cfg(any(
-    all(feature = "bench-rust", feature = "bench-c"),
-    all(feature = "bench-rust", feature = "bench-thin"),
-    all(feature = "bench-c", feature = "bench-thin"),
-))]
-compile_error!("pick one of `bench-rust`, `bench-c` and `bench-thin`");
+#[cfg(all(feature = "bench-rust", feature = "bench-c"))]
+compile_error!("pick one of `bench-rust` and `bench-c`");
 
 #[cfg(all(feature = "text-as-bytes", not(feature = "bench-rust")))]
 compile_error!("`text-as-bytes` is a variant of `bench-rust`");
@@ -48,10 +43,7 @@ compile_error!("`text-as-bytes` is a variant of `bench-rust`");
 ))]
 compile_error!("`field-defaults` is a variant of `bench-rust` on the synthetic schema");
 
-#[cfg(all(
-    feature = "two-schemas",
-    any(feature = "synthetic64", feature = "text-as-bytes", feature = "bench-thin")
-))]
+#[cfg(all(feature = "two-schemas", any(feature = "synthetic64", feature = "text-as-bytes")))]
 compile_error!("`two-schemas` is both schemas, by `bench-rust`, `bench-c` or neither");
 
 #[cfg(not(any(feature = "synthetic64", feature = "two-schemas")))]
@@ -63,7 +55,6 @@ mod schema {
     pub use microvisor_config_firmware::mqtt::MqttTextAsBytes as Settings;
     pub use microvisor_config_firmware::mqtt::{
         load_cloud as load, mqtt_config_fetch as c_fetch, CMqtt as CSettings,
-        ThinMqtt as ThinSettings,
     };
     pub const NAME: &str = "mqtt";
     pub fn load_cloud() -> bool {
@@ -80,7 +71,6 @@ mod schema {
     pub use microvisor_config_firmware::synthetic64::Synthetic64TextAsBytes as Settings;
     pub use microvisor_config_firmware::synthetic64::{
         load_cloud, synthetic64_config_fetch as c_fetch, CSynthetic64 as CSettings,
-        ThinSynthetic64 as ThinSettings,
     };
     pub const NAME: &str = "synthetic64";
 }
@@ -204,46 +194,7 @@ mod imp {
     }
 }
 
-#[cfg(feature = "bench-thin")]
-mod imp {
-    use core::mem::MaybeUninit;
-
-    use microvisor_config_firmware::{open_channel, setup_rust_notifications, Global};
-
-    use super::schema::ThinSettings;
-
-    pub const NAME: &str = "thin";
-
-    /// The live settings, and the staging copy a refresh fills first (a static, as the C's).
-    pub static LIVE: Global<ThinSettings> = Global::new(ThinSettings::empty());
-    static STAGING: Global<MaybeUninit<ThinSettings>> = Global::new(MaybeUninit::uninit());
-
-    pub fn setup() -> bool {
-        setup_rust_notifications().is_ok()
-    }
-
-    /// Opens a channel and refreshes the live settings through the staging copy; the error is
-    /// kept, as the others'.
-    pub fn fetch() -> bool {
-        // SAFETY: the only channel of the run.
-        let mut channel = match unsafe { open_channel() } {
-            Ok(channel) => channel,
-            Err(status) => {
-                core::hint::black_box(status);
-                return false;
-            }
-        };
-        // SAFETY: thread mode; no other reference to LIVE or STAGING is live.
-        let result = unsafe { LIVE.get().refresh_via(STAGING.get(), &mut channel) };
-        core::hint::black_box(result).is_ok()
-    }
-
-    pub fn live() -> *const () {
-        LIVE.get_ptr().cast()
-    }
-}
-
-#[cfg(not(any(feature = "bench-rust", feature = "bench-c", feature = "bench-thin")))]
+#[cfg(not(any(feature = "bench-rust", feature = "bench-c")))]
 mod imp {
     pub const NAME: &str = "none";
 
@@ -294,7 +245,7 @@ extern "C" {
 pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
     #[allow(unused_mut)]
     let mut table: [unsafe extern "C" fn(); 53] = [DefaultHandler; 53];
-    #[cfg(any(feature = "bench-rust", feature = "bench-thin"))]
+    #[cfg(feature = "bench-rust")]
     {
         table[microvisor_config_firmware::RUST_IRQ as usize] =
             microvisor_config_firmware::rust_notification_isr;

@@ -20,9 +20,9 @@ use microvisor_config::{FetchError, ItemError, MicrovisorConfig, MvStatus, Parse
 use microvisor_config_firmware::cbaseline::{self, CfError};
 use microvisor_config_firmware::cloud::{CONFIG, DEVICE, SECRET};
 use microvisor_config_firmware::fake::{self, Delivery, Script, Stats};
-use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt, MqttTextAsBytes, ThinMqtt};
+use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt, MqttTextAsBytes};
 use microvisor_config_firmware::synthetic64::{
-    self, CSynthetic64, Synthetic64, Synthetic64TextAsBytes, ThinSynthetic64,
+    self, CSynthetic64, Synthetic64, Synthetic64TextAsBytes,
 };
 use microvisor_config_firmware::{cloud_key, measure, open_channel, out, Global, NETWORK};
 
@@ -638,59 +638,6 @@ fn c_mqtt() {
     report("c baseline: a value longer than its field is refused", too_long && tidy(1));
 }
 
-/// The thin prototype (bench/README.md's proposal, `src/thin.rs`) gives the same values and
-/// errors through the same device channel.
-fn thin() {
-    static LIVE: Global<ThinMqtt> = Global::new(ThinMqtt::empty());
-    static STAGING: Global<MaybeUninit<ThinMqtt>> = Global::new(MaybeUninit::uninit());
-    static SYN_LIVE: Global<ThinSynthetic64> = Global::new(ThinSynthetic64::empty());
-    static SYN_STAGING: Global<MaybeUninit<ThinSynthetic64>> = Global::new(MaybeUninit::uninit());
-
-    reset_mqtt(true);
-    // SAFETY: thread mode; LIVE and STAGING are used by this scenario only.
-    let result = on_new_channel(|mut channel| unsafe {
-        LIVE.get().refresh_via(STAGING.get(), &mut channel)
-    });
-    if let Err(error) = &result {
-        describe(error);
-    }
-    // SAFETY: as above.
-    let values = result.is_ok() && mqtt::check_thin(unsafe { LIVE.get() });
-    report("thin prototype: the demo schema is fetched, every value checked", values && tidy(1));
-
-    load_mqtt_with(&[b'h'; 129], b"8883", b"3082");
-    // SAFETY: as above.
-    let result = on_new_channel(|mut channel| unsafe {
-        LIVE.get().refresh_via(STAGING.get(), &mut channel)
-    });
-    let expected = FetchError::Item {
-        index: 0,
-        key: "broker-host",
-        error: ItemError::TooLong { len: 129, max: 128 },
-    };
-    let ok = result == Err(expected);
-    if let (Err(error), false) = (&result, ok) {
-        describe(error);
-    }
-    reset_mqtt(true);
-    // SAFETY: as above.
-    let kept = mqtt::check_thin(unsafe { LIVE.get() });
-    report("thin prototype: a value longer than its field, live settings kept", ok && kept);
-
-    fake::reset(Script::normal());
-    let loaded = synthetic64::load_cloud();
-    // SAFETY: as above.
-    let result = on_new_channel(|mut channel| unsafe {
-        SYN_LIVE.get().refresh_via(SYN_STAGING.get(), &mut channel)
-    });
-    if let Err(error) = &result {
-        describe(error);
-    }
-    // SAFETY: as above.
-    let values = result.is_ok() && synthetic64::check_thin(unsafe { SYN_LIVE.get() });
-    report("thin prototype: synthetic64 fetched, every value checked", loaded && values && tidy(1));
-}
-
 fn synthetic() {
     fake::reset(Script::normal());
     let loaded = synthetic64::load_cloud();
@@ -1037,7 +984,6 @@ fn main() -> ! {
         optional_fields();
         c_mqtt();
         synthetic();
-        thin();
     }
     let (passed, failed) = (PASSED.load(Ordering::Relaxed), FAILED.load(Ordering::Relaxed));
     out::str("firmware: ");

@@ -18,7 +18,6 @@ pub mod measure;
 pub mod mqtt;
 pub mod out;
 pub mod synthetic64;
-pub mod thin;
 
 /// The interrupt the runtime's notification center is set up with (TIM8_BRK on the STM32U585,
 /// the vendor demos' choice; on the AN505 the line is otherwise unused).

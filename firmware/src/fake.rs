@@ -7,7 +7,7 @@
 //! buffer and then pends the buffer's interrupt in the NVIC, so the application's handler runs
 //! as a real interrupt.
 //!
-//! Behaviour follows MICROVISOR.md: one request per channel (`REQUESTALREADYSENT` after the
+//! Behaviour follows docs/PROTOCOL.md: one request per channel (`REQUESTALREADYSENT` after the
 //! first), items in request order, a response larger than the receive buffer answered with
 //! `RESPONSETOOLARGE`, values longer than the caller's buffer cut to its size (the harsher of the
 //! behaviours the header leaves open), four channels at most, handles never zero.

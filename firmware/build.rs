@@ -33,7 +33,7 @@ fn main() {
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");
 
-    let c_dir = PathBuf::from("../../bench/c-baseline");
+    let c_dir = PathBuf::from("../bench/c-baseline");
     let mut build = cc::Build::new();
     build.compiler("arm-none-eabi-gcc").no_default_flags(true).include(&c_dir);
     for flag in C_FLAGS {
