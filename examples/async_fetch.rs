@@ -8,8 +8,8 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake};
 
-use microvisor_config::sim::Cloud;
 use microvisor_config::{MicrovisorConfig, Scope, Secret, Store};
+use microvisor_config_sim::Cloud;
 
 #[derive(MicrovisorConfig)]
 #[config(scope = account, store = secret)]

@@ -4,7 +4,7 @@
 //     cargo run --example boot -- examples/cloud-broken.toml  # a cloud with mistakes
 //     cargo run --example boot -- examples/cloud-faults.toml  # a cloud that misbehaves
 //
-// The struct is the vendor's MQTT demo schema (MICROVISOR.md) plus a few account-level items.
+// The struct is the vendor's MQTT demo schema (docs/PROTOCOL.md) plus a few account-level items.
 // The fetch is the derive's own, through the simulator's channel; on failure the example
 // prints the check of the cloud against the struct, every problem at once, and exits with 1.
 //
@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use microvisor_config::heapless::String;
-use microvisor_config::sim::Cloud;
 use microvisor_config::{Hex, MicrovisorConfig, Secret};
+use microvisor_config_sim::Cloud;
 
 /// What a clock that talks MQTT fetches at boot.
 #[derive(MicrovisorConfig)]

@@ -3,8 +3,8 @@
 //! Run with `cargo run --example boot_report`.
 
 use microvisor_config::heapless::String;
-use microvisor_config::sim::{Cloud, Fault};
 use microvisor_config::{Hex, MicrovisorConfig, Scope, Secret, Store};
+use microvisor_config_sim::{Cloud, Fault};
 
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]

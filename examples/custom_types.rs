@@ -4,8 +4,8 @@
 //! Run with `cargo run --example custom_types`.
 
 use microvisor_config::heapless::String;
-use microvisor_config::sim::Cloud;
 use microvisor_config::{Base64, ConfigValue, MicrovisorConfig, ParseError, Scope, Store};
+use microvisor_config_sim::Cloud;
 
 /// The clock's display region, stored as `"eu"`, `"us"` or `"ap"`.
 #[derive(ConfigValue, Clone, Copy)]

@@ -4,8 +4,8 @@
 //! Run with `cargo run --example event_loop`.
 
 use microvisor_config::heapless::String;
-use microvisor_config::sim::Cloud;
 use microvisor_config::{MicrovisorConfig, Pending, Scope, Store};
+use microvisor_config_sim::Cloud;
 
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config, rename_all = "kebab-case")]

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use common::*;
-use microvisor_config::sim::ChannelFault;
 use microvisor_config::{
     FetchError, ItemError, MicrovisorConfig, MvStatus, Scope, Store, WaitError,
 };
+use microvisor_config_sim::ChannelFault;
 
 /// Counts its wakes: the simplest executor that can tell a notification from a busy loop.
 #[derive(Default)]

@@ -9,11 +9,11 @@ mod common;
 use common::{load, Small, SMALL};
 
 use microvisor_config::heapless::String;
-use microvisor_config::sim::{self, CheckReport, Cloud, Place, Status};
 use microvisor_config::{
     FetchError, FieldOutcome, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Secret,
     WaitError,
 };
+use microvisor_config_sim::{self as sim, CheckReport, Cloud, Place, Status};
 
 /// The example's own struct, so that the committed cloud files are checked against it.
 #[allow(dead_code)]

@@ -9,11 +9,11 @@ mod reliability;
 
 use common::WaitFails;
 use microvisor_config::ffi::MvConfigResponseData;
-use microvisor_config::sim::{response_bytes, ChannelFault, Cloud, Fault, SimChannel, Truncation};
 use microvisor_config::{
     ConfigChannel, FetchError, FieldOutcome, ItemError, ItemRead, MicrovisorConfig, MvStatus,
     ParseError, WaitError,
 };
+use microvisor_config_sim::{response_bytes, ChannelFault, Cloud, Fault, SimChannel, Truncation};
 use reliability::*;
 
 /// Both truncation answers; under Miri (`scripts/miri`), which runs this sweep for the unsafe

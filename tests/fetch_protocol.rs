@@ -5,11 +5,11 @@
 mod common;
 
 use common::*;
-use microvisor_config::sim::{ChannelFault, Cloud, Fault, Truncation};
 use microvisor_config::{
     ConfigChannel, FetchError, ItemError, MicrovisorConfig, MvStatus, Request, Scope, Store,
     WaitError,
 };
+use microvisor_config_sim::{ChannelFault, Cloud, Fault, Truncation};
 
 /// Fetches, and checks the invariants every fetch keeps: exactly one request, one channel,
 /// closed when the fetch returns.

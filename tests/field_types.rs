@@ -2,10 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use microvisor_config::heapless::{String, Vec};
-use microvisor_config::sim::Cloud;
 use microvisor_config::{
     Base64, FetchError, Hex, ItemError, MicrovisorConfig, ParseError, Scope, Secret, Store,
 };
+use microvisor_config_sim::Cloud;
 
 /// One field of type `$ty`, fetched from key "v".
 macro_rules! one_field {

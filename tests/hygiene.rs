@@ -116,7 +116,7 @@ fn derives_and_fetches_with_shadowed_names() {
     use ::microvisor_config::MicrovisorConfig as _;
     use ::microvisor_config::{Scope, Store};
 
-    let mut cloud = ::microvisor_config::sim::Cloud::new();
+    let mut cloud = ::microvisor_config_sim::Cloud::new();
     let _ = cloud
         .insert(Scope::Device, Store::Config, "broker-host", "mqtt.example.com")
         .insert(Scope::Device, Store::Config, "broker-port", "8883")

@@ -5,10 +5,10 @@
 use std::cell::RefCell;
 use std::mem::MaybeUninit;
 
-use microvisor_config::sim::Cloud;
 use microvisor_config::{
     ConfigValue, FetchError, ItemError, MicrovisorConfig, ParseError, Scope, Secret, Store,
 };
+use microvisor_config_sim::Cloud;
 
 thread_local! {
     /// The value of each `Counted` dropped, in order.

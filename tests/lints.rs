@@ -27,9 +27,8 @@
 #![allow(clippy::expect_used)]
 
 use microvisor_config::heapless::String;
-use microvisor_config::{
-    sim::Cloud, Base64, Hex, MicrovisorConfig, ParseError, Scope, Secret, Store,
-};
+use microvisor_config::{Base64, Hex, MicrovisorConfig, ParseError, Scope, Secret, Store};
+use microvisor_config_sim::Cloud;
 
 /// `with`: a level written as a word.
 fn parse_level(text: &[u8]) -> Result<u8, ParseError> {

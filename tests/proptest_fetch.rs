@@ -13,10 +13,10 @@
 
 mod reliability;
 
-use microvisor_config::sim::{ChannelFault, Cloud, Fault, Truncation};
 use microvisor_config::{
     FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Store, WaitError,
 };
+use microvisor_config_sim::{ChannelFault, Cloud, Fault, Truncation};
 use proptest::prelude::*;
 use reliability::*;
 

@@ -7,8 +7,8 @@
 
 mod reliability;
 
-use microvisor_config::sim::Truncation;
 use microvisor_config::MicrovisorConfig;
+use microvisor_config_sim::Truncation;
 use proptest::prelude::*;
 use reliability::*;
 

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use microvisor_config::sim::{ChannelFault, Cloud, Fault, Truncation};
 use microvisor_config::{MicrovisorConfig, Scope, Store};
+use microvisor_config_sim::{ChannelFault, Cloud, Fault, Truncation};
 
 fn snapshot(settings: &Mqtt) -> String {
     format!(

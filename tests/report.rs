@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use microvisor_config::sim::{ChannelFault, Fault};
 use microvisor_config::{
     FetchError, FieldOutcome, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Store,
     WaitError,
 };
+use microvisor_config_sim::{ChannelFault, Fault};
 
 #[test]
 fn a_good_cloud_reports_every_field_fine() {

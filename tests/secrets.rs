@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use microvisor_config::sim::Truncation;
 use microvisor_config::{MicrovisorConfig, Scope, Store};
+use microvisor_config_sim::Truncation;
 
 #[test]
 fn debug_of_fetched_settings_redacts_secrets() {
@@ -66,7 +66,7 @@ fn fetch_with_buffer<T: MicrovisorConfig>(
 /// Drives the runtime's fetch core with a buffer the test owns, so it can look afterwards.
 #[test]
 fn the_read_buffer_is_wiped_after_secret_items() {
-    let run = |cloud: &microvisor_config::sim::Cloud, succeeds: bool| {
+    let run = |cloud: &microvisor_config_sim::Cloud, succeeds: bool| {
         let mut scratch = [0xaau8; Mqtt::SCRATCH_BYTES];
         let mut channel = cloud.open_channel();
         assert_eq!(fetch_with_buffer::<Mqtt>(&mut channel, &mut scratch), succeeds);

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 mod common;
 use common::{load, Small, SMALL};
 
-use microvisor_config::sim::{Cloud, LoadError, Problem, ProblemKind};
 use microvisor_config::{
     FetchError, ItemError, MicrovisorConfig, MvStatus, Scope, Store, WaitError,
 };
+use microvisor_config_sim::{Cloud, LoadError, Problem, ProblemKind};
 
 const SECRET: &str = "hunter2-do-not-print";
 

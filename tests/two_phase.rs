@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
-use microvisor_config::sim::Fault;
 use microvisor_config::{FetchError, ItemError, MicrovisorConfig, MvStatus, Scope, Store};
+use microvisor_config_sim::Fault;
 
 #[test]
 fn send_then_receive_after_the_notification() {

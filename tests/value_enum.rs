@@ -1,10 +1,10 @@
 //! Enums read from text with `#[derive(ConfigValue)]`.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use microvisor_config::sim::Cloud;
 use microvisor_config::{
     ConfigValue, FetchError, ItemError, MicrovisorConfig, ParseError, Scope, Store,
 };
+use microvisor_config_sim::Cloud;
 
 #[derive(ConfigValue, Debug, PartialEq, Clone, Copy)]
 #[config(rename_all = "kebab-case")]

@@ -292,8 +292,8 @@ fn port_or_panic(text: &[u8]) -> Result<u16, microvisor_config::ParseError> {
 /// Fetches `KeyThenPort` with `port` set to `port` into storage filled with 0xa5 first, and
 /// returns the bytes the struct's place holds afterwards, and those of its `key` field.
 fn bytes_after_fetch(port: &str, unwind: bool) -> (Vec<u8>, Vec<u8>) {
-    use microvisor_config::sim::Cloud;
     use microvisor_config::{Scope, Store};
+    use microvisor_config_sim::Cloud;
     let mut cloud = Cloud::new();
     cloud.insert(Scope::Device, Store::Secret, "key", "deadbeefdeadbeef");
     cloud.insert(Scope::Device, Store::Config, "name", "gateway");
@@ -343,8 +343,8 @@ struct Rotating {
 /// there, secrets included), nor the staging copy's own old bytes.
 #[test]
 fn a_refresh_leaves_the_staging_copy_zeroed() {
-    use microvisor_config::sim::Cloud;
     use microvisor_config::{Scope, Store};
+    use microvisor_config_sim::Cloud;
     assert!(!microvisor_config::__private::drops_fields(Rotating::FIELD_OPS), "the move path");
     let mut cloud = Cloud::new();
     cloud
@@ -371,7 +371,7 @@ fn a_refresh_leaves_the_staging_copy_zeroed() {
 /// the bytes the copy holds afterwards.
 fn staging_after_refresh<T: MicrovisorConfig>(
     settings: &mut T,
-    cloud: &microvisor_config::sim::Cloud,
+    cloud: &microvisor_config_sim::Cloud,
 ) -> Vec<u8> {
     let mut staging = painted::<T>();
     settings.refresh_with(&mut cloud.open_channel(), &mut staging).unwrap();
@@ -398,8 +398,8 @@ struct Swapped {
 /// their bytes zeroed, the plain field's with them.
 #[test]
 fn a_refresh_by_swap_leaves_the_staging_copy_zeroed() {
-    use microvisor_config::sim::Cloud;
     use microvisor_config::{Scope, Store};
+    use microvisor_config_sim::Cloud;
     assert!(microvisor_config::__private::drops_fields(Swapped::FIELD_OPS), "the swap path");
     let mut cloud = Cloud::new();
     cloud.insert(Scope::Device, Store::Secret, "key", "0011223344556677").insert(

@@ -5,10 +5,8 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use crate::channel::ConfigChannel;
-use crate::config::MicrovisorConfig;
+use crate::channel::{send, ConfigChannel, Request};
 use crate::error::{FetchError, WaitError};
-use crate::fetch;
 
 /// A channel whose response can be awaited: the waker given to `poll_response` is woken by
 /// the channel's `CHANNELDATAREADABLE` notification.
@@ -28,46 +26,28 @@ impl<C: AsyncConfigChannel + ?Sized> AsyncConfigChannel for &mut C {
     }
 }
 
-/// Fetches `T` through `channel`, awaiting the response instead of blocking.
+/// The future of `fetch_async`: sends `request` on the first poll, waits for the response
+/// woken by the notification, then `receive` reads it into the settings.
 ///
-/// Cancel-safe: dropping the future once polled, before it completes, closes the channel (a
-/// future never polled has sent nothing, and leaves the channel as it was). The read buffer
-/// exists only inside the last, synchronous step (which wipes what held a secret), so no
-/// cancellation can leave it behind.
-///
-/// Timeouts compose from outside (for example embassy's `with_timeout`): a future dropped on
-/// timeout closes its channel.
-///
-/// The future is written out as a state machine rather than an `async` block, whose poll after
-/// completion panics: polled again after it answered, this one answers
-/// `Wait(ChannelClosed)`, so the fetch stays free of panics (the on-target build proves it).
-///
-/// # Errors
-///
-/// As [`MicrovisorConfig::fetch`].
-pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
-    channel: &mut C,
-) -> impl Future<Output = Result<T, FetchError>> + '_ {
-    FetchAsync {
-        channel,
-        request: crate::Request::of::<T>(),
-        // A closure, not a `T` parameter: its type outlives the borrow whatever `T` is, as the
-        // signature promises (a struct generic over `T` would need `T: '_`).
-        receive: Some(|channel: &mut C| crate::config::receive::<T>(channel, None)),
-        sent: false,
-    }
-}
-
-/// The future of [`fetch_async`]: `receive` reads the response into the settings. Dropping it
-/// once it has been polled (the request sent) closes the channel; one never polled sent nothing
-/// and leaves the channel as it was.
-struct FetchAsync<'c, C: ConfigChannel, R> {
+/// Cancel-safe: dropping it once polled closes the channel; one never polled has sent nothing
+/// and leaves the channel as it was. The read buffer exists only inside the last, synchronous
+/// step, so no cancellation can leave it behind. It is a state machine rather than an `async`
+/// block, whose poll after completion panics: polled again after it answered, this one answers
+/// `Wait(ChannelClosed)`, so the fetch stays free of panics.
+pub(crate) struct FetchAsync<'c, C: ConfigChannel, R> {
     channel: &'c mut C,
-    request: crate::Request<'static>,
+    request: Request<'static>,
     /// `None` once the future has answered.
     receive: Option<R>,
     /// Whether the request has left (on the first poll).
     sent: bool,
+}
+
+impl<'c, C: ConfigChannel, R> FetchAsync<'c, C, R> {
+    /// The future of a fetch of `request` through `channel`, read by `receive`.
+    pub(crate) fn new(channel: &'c mut C, request: Request<'static>, receive: R) -> Self {
+        FetchAsync { channel, request, receive: Some(receive), sent: false }
+    }
 }
 
 impl<T, C, R> Future for FetchAsync<'_, C, R>
@@ -85,7 +65,7 @@ where
         };
         if !this.sent {
             // A refused request closes the channel (`fetch::send`).
-            fetch::send(this.channel, this.request)?;
+            send(this.channel, this.request)?;
             this.sent = true;
         }
         match this.channel.poll_response(cx) {

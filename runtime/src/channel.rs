@@ -1,16 +1,14 @@
-//! The channel a fetch talks through, and the schema types the derive generates.
+//! The channel a fetch talks through: the trait, the request it sends, and the two steps
+//! every fetch shape shares (send, wait), which close the channel when they fail.
 
-use crate::error::WaitError;
-use crate::ffi::{
-    MvConfigKeyFetchResult, MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvConfigKeyToFetch,
-    MvConfigResponseData, MvStatus,
-};
+use crate::error::{FetchError, WaitError};
+use crate::ffi::{MvConfigKeyFetchResult, MvConfigKeyToFetch, MvConfigResponseData, MvStatus};
 
 /// A config-fetch channel: the four steps of one fetch, and closing.
 ///
 /// The generated code talks only to this trait. The device implementation
 /// (`microvisor_config::device::DeviceChannel`, on `target_os = "none"`) makes the real system
-/// calls; the host simulator (`microvisor_config::sim`, feature `sim`) behaves as
+/// calls; the host simulator (crate `microvisor-config-sim`) behaves as
 /// Microvisor does. A channel carries one request: Microvisor answers a second send on it with
 /// `REQUESTALREADYSENT`.
 pub trait ConfigChannel {
@@ -72,18 +70,10 @@ impl<C: ConfigChannel + ?Sized> ConfigChannel for &mut C {
 ///
 /// A raw `MvConfigKeyToFetch` holds a pointer anyone can set, so a channel that reads the key
 /// text (the simulator does, and Microvisor will) needs this promise. A struct's request is
-/// [`Request::of`]; raw keys need [`Request::from_raw`] and its safety contract.
+/// `Request::of`; raw keys need [`Request::from_raw`] and its safety contract.
 #[derive(Clone, Copy, Debug)]
 pub struct Request<'a> {
     keys: &'a [MvConfigKeyToFetch],
-}
-
-impl Request<'static> {
-    /// The request of settings struct `T`: its `KEYS`, which point at string literals (the
-    /// contract of the `MicrovisorConfig` trait).
-    pub fn of<T: crate::MicrovisorConfig>() -> Self {
-        Request { keys: T::KEYS }
-    }
 }
 
 impl<'a> Request<'a> {
@@ -137,96 +127,27 @@ pub struct ItemRead {
     pub length: u32,
 }
 
-/// Where a key lives: shared by the account, or this device's own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scope {
-    /// This device only.
-    Device,
-    /// Every device of the account.
-    Account,
+/// Sends `request` (`mvSendConfigFetchRequest`). On failure the channel is closed before the
+/// error is returned.
+///
+/// # Errors
+///
+/// [`FetchError::Send`].
+pub fn send(channel: &mut dyn ConfigChannel, request: Request<'_>) -> Result<(), FetchError> {
+    channel.send_request(request).map_err(|status| {
+        channel.close();
+        FetchError::Send(status)
+    })
 }
 
-impl Scope {
-    /// The value the system call takes.
-    pub const fn to_ffi(self) -> MvConfigKeyFetchScope {
-        match self {
-            Scope::Device => MvConfigKeyFetchScope::DEVICE,
-            Scope::Account => MvConfigKeyFetchScope::ACCOUNT,
-        }
-    }
-
-    /// The scope of a system-call value, if it is a known one.
-    pub const fn from_ffi(value: MvConfigKeyFetchScope) -> Option<Self> {
-        match value {
-            MvConfigKeyFetchScope::DEVICE => Some(Scope::Device),
-            MvConfigKeyFetchScope::ACCOUNT => Some(Scope::Account),
-            _ => None,
-        }
-    }
-
-    /// `"device"` or `"account"`, as the attribute spells it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Scope::Device => "device",
-            Scope::Account => "account",
-        }
-    }
-}
-
-/// Which store a key lives in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Store {
-    /// Configs: also readable through the REST API.
-    Config,
-    /// Secrets: readable only by the device.
-    Secret,
-}
-
-impl Store {
-    /// The value the system call takes.
-    pub const fn to_ffi(self) -> MvConfigKeyFetchStore {
-        match self {
-            Store::Config => MvConfigKeyFetchStore::CONFIG,
-            Store::Secret => MvConfigKeyFetchStore::SECRET,
-        }
-    }
-
-    /// The store of a system-call value, if it is a known one.
-    pub const fn from_ffi(value: MvConfigKeyFetchStore) -> Option<Self> {
-        match value {
-            MvConfigKeyFetchStore::CONFIG => Some(Store::Config),
-            MvConfigKeyFetchStore::SECRET => Some(Store::Secret),
-            _ => None,
-        }
-    }
-
-    /// `"config"` or `"secret"`, as the attribute spells it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Store::Config => "config",
-            Store::Secret => "secret",
-        }
-    }
-}
-
-/// What the derive knows about one field: the schema a cloud must match.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeySpec {
-    /// The key, exactly as sent.
-    pub key: &'static str,
-    /// Its scope.
-    pub scope: Scope,
-    /// Its store.
-    pub store: Store,
-    /// The longest value accepted, in bytes of text as the cloud stores it.
-    pub max_len: usize,
-    /// `false` if a missing key is fine (an `Option` field, or one with a default).
-    pub required: bool,
-    /// The Rust field's name.
-    pub field: &'static str,
-    /// The field's type, as written in the struct.
-    pub type_name: &'static str,
-    /// The default used when the key is missing, as written (`Default::default()` for a bare
-    /// `default`), if the field has one.
-    pub default: Option<&'static str>,
+/// Waits for the response. On failure the channel is closed before the error is returned.
+///
+/// # Errors
+///
+/// [`FetchError::Wait`].
+pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
+    channel.wait_response().map_err(|error| {
+        channel.close();
+        FetchError::Wait(error)
+    })
 }

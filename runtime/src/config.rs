@@ -1,13 +1,23 @@
-//! The trait the derive implements, and the two-phase fetch built on it.
+//! The trait the derive implements, and every fetch shape built on it: by value, in place,
+//! refresh, the reporting fetch ([`FetchReport`]), the two-phase fetch ([`Pending`]) and the
+//! `async` one.
 
+use core::fmt;
 use core::marker::PhantomData;
 use core::mem::{size_of, MaybeUninit};
 
-use crate::channel::{ConfigChannel, KeySpec, Request};
+#[cfg(feature = "async")]
+use crate::asynch::{AsyncConfigChannel, FetchAsync};
+use crate::channel::{self, ConfigChannel, Request};
 use crate::error::{FetchError, ParseError};
-use crate::fetch::{self, ReportSink};
+use crate::fetch::bytes::{bytes_of, swap_bytes, wipe};
+use crate::fetch::kind::FieldRow;
+use crate::fetch::ops::{drops_fields, OpsTable};
+use crate::fetch::read::{fetch_fields, receive_fields, refresh_fields, FetchPlan, ReportSink};
+use crate::fetch::table::FieldEntry;
 use crate::ffi::MvConfigKeyToFetch;
-use crate::report::{FetchReport, FieldOutcome};
+use crate::outcome::FieldOutcome;
+use crate::schema::{secret_scratch_bytes, KeySpec};
 
 /// A settings struct fetched from the Microvisor cloud in one batched request.
 ///
@@ -55,28 +65,28 @@ pub unsafe trait MicrovisorConfig: Sized {
     /// Generated: one entry per distinct kind of field, from which the two tables below are
     /// computed at compile time.
     #[doc(hidden)]
-    const FIELD_ENTRIES: &'static [crate::__private::FieldEntry];
+    const FIELD_ENTRIES: &'static [FieldEntry];
 
     /// Generated: one row per field, in field order, for the fetch loop.
     #[doc(hidden)]
-    const FIELD_ROWS: &'static [crate::__private::FieldRow];
+    const FIELD_ROWS: &'static [FieldRow];
 
     /// Generated: how each kind of field is filled; rows point into it.
     #[doc(hidden)]
-    const FIELD_OPS: crate::__private::OpsTable;
+    const FIELD_OPS: OpsTable;
 
     /// What the non-generic fetch needs of this struct, in one constant.
     #[doc(hidden)]
-    const PLAN: &'static fetch::FetchPlan = &{
+    const PLAN: &'static FetchPlan = &{
         // SAFETY: the tables are this struct's own, generated together by the derive, its only
         // implementor (the trait's contract).
         unsafe {
-            fetch::FetchPlan::new(
+            FetchPlan::new(
                 Self::KEYS,
                 Self::FIELD_ROWS,
                 Self::FIELD_OPS,
                 size_of::<Self>(),
-                fetch::secret_scratch_bytes(Self::SCHEMA),
+                secret_scratch_bytes(Self::SCHEMA),
             )
         }
     };
@@ -146,19 +156,19 @@ pub unsafe trait MicrovisorConfig: Sized {
         channel: &mut C,
         staging: &mut MaybeUninit<Self>,
     ) -> Result<(), FetchError> {
-        if const { fetch::drops_fields(Self::FIELD_OPS) } {
+        if const { drops_fields(Self::FIELD_OPS) } {
             let fresh: *mut Self = Self::fetch_into(channel, staging)?;
             let (live, fresh) = ((self as *mut Self).cast::<u8>(), fresh.cast::<u8>());
             // SAFETY: two whole values of one type, one borrowed mutably, the other in
             // `staging` (borrowed mutably too): valid for `size_of::<Self>()` bytes each, not
             // overlapping. A bitwise swap, as `core::mem::swap`, by a loop every struct shares.
-            unsafe { fetch::swap_bytes(live, fresh, size_of::<Self>()) };
+            unsafe { swap_bytes(live, fresh, size_of::<Self>()) };
             // SAFETY: `staging` holds a whole value (the old settings, swapped in above),
             // dropped once here and not used again; then its bytes, which hold no value (through
             // a pointer taken after the drop's `&mut`, not `fresh`, which that borrow retired).
             unsafe {
                 staging.assume_init_drop();
-                fetch::wipe(staging.as_mut_ptr().cast(), size_of::<Self>());
+                wipe(staging.as_mut_ptr().cast(), size_of::<Self>());
             }
             Ok(())
         } else {
@@ -169,12 +179,12 @@ pub unsafe trait MicrovisorConfig: Sized {
             // (`FIELD_OPS` names every one that does, the trait's contract), and the struct
             // itself has no `Drop` (the derive refuses one).
             unsafe {
-                fetch::refresh_fields(
+                refresh_fields(
                     channel,
                     Self::PLAN,
                     (self as *mut Self).cast(),
                     staging.as_mut_ptr().cast(),
-                    fetch::bytes_of(&mut scratch),
+                    bytes_of(&mut scratch),
                 )
             }
         }
@@ -194,7 +204,7 @@ pub unsafe trait MicrovisorConfig: Sized {
     ///
     /// [`FetchError::Send`]; the channel is closed.
     fn send<C: ConfigChannel>(mut channel: C) -> Result<Pending<C, Self>, FetchError> {
-        fetch::send(&mut channel, Request::of::<Self>())?;
+        channel::send(&mut channel, Request::of::<Self>())?;
         Ok(Pending { channel, settings: PhantomData })
     }
 
@@ -206,10 +216,10 @@ pub unsafe trait MicrovisorConfig: Sized {
     ///
     /// As [`MicrovisorConfig::fetch`].
     #[cfg(feature = "async")]
-    fn fetch_async<C: crate::AsyncConfigChannel>(
+    fn fetch_async<C: AsyncConfigChannel>(
         channel: &mut C,
     ) -> impl core::future::Future<Output = Result<Self, FetchError>> + '_ {
-        crate::fetch_async::<Self, C>(channel)
+        fetch_async::<Self, C>(channel)
     }
 
     /// The body of [`MicrovisorConfig::fetch_into`] behind a `dyn` channel: one copy per
@@ -227,12 +237,7 @@ pub unsafe trait MicrovisorConfig: Sized {
         let mut scratch = MaybeUninit::<Self::Scratch>::uninit();
         // SAFETY: `out` is a `MaybeUninit<Self>`, and the plan is this struct's.
         unsafe {
-            fetch::fetch_fields(
-                channel,
-                Self::PLAN,
-                out.as_mut_ptr().cast(),
-                fetch::bytes_of(&mut scratch),
-            )
+            fetch_fields(channel, Self::PLAN, out.as_mut_ptr().cast(), bytes_of(&mut scratch))
         }
     }
 
@@ -252,12 +257,12 @@ pub unsafe trait MicrovisorConfig: Sized {
         let mut scratch = MaybeUninit::<Self::Scratch>::uninit();
         // SAFETY: `out` is a `MaybeUninit<Self>`, and the plan is this struct's.
         unsafe {
-            fetch::receive_fields(
+            receive_fields(
                 channel,
                 report,
                 Self::PLAN,
                 out.as_mut_ptr().cast(),
-                fetch::bytes_of(&mut scratch),
+                bytes_of(&mut scratch),
             )
         }
     }
@@ -336,7 +341,7 @@ impl<C: ConfigChannel, T: MicrovisorConfig> Pending<C, T> {
     ///
     /// As [`MicrovisorConfig::fetch`].
     pub fn wait_and_receive(mut self) -> Result<T, FetchError> {
-        fetch::wait(&mut self.channel)?;
+        channel::wait(&mut self.channel)?;
         receive(&mut self.channel, None)
     }
 
@@ -352,8 +357,162 @@ impl<C: ConfigChannel, T> Drop for Pending<C, T> {
     }
 }
 
-impl<C: ConfigChannel + core::fmt::Debug, T> core::fmt::Debug for Pending<C, T> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl<C: ConfigChannel + fmt::Debug, T> fmt::Debug for Pending<C, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pending").field("channel", &self.channel).finish()
     }
+}
+
+/// The result of [`MicrovisorConfig::fetch_report`]: the settings or the first error, and the
+/// outcome of every field, in a fixed-size array the derive sizes.
+///
+/// Its `Display` prints one line per field that is not fine (or one line saying all are).
+///
+/// # Examples
+///
+/// ```
+/// use microvisor_config::{MicrovisorConfig, Scope, Store};
+/// use microvisor_config_sim::Cloud;
+///
+/// #[derive(MicrovisorConfig)]
+/// #[config(scope = device, store = config)]
+/// struct Settings {
+///     #[config(key = "broker-port")]
+///     port: u16,
+///     #[config(key = "broker-host")]
+///     host: microvisor_config::heapless::String<64>,
+/// }
+///
+/// let mut cloud = Cloud::new();
+/// cloud.insert(Scope::Device, Store::Config, "broker-port", "88x3");
+/// let report = Settings::fetch_report(&mut cloud.open_channel());
+/// assert!(report.result().is_err());
+/// assert_eq!(
+///     report.to_string(),
+///     "config fetch failed: 2 of 2 fields bad\n\
+///      \x20 broker-port (device config): invalid value: not a decimal integer (unexpected byte at 2)\n\
+///      \x20 broker-host (device config): not found in its store (upload it, or make the field optional)\n"
+/// );
+/// ```
+pub struct FetchReport<T: MicrovisorConfig> {
+    result: Result<T, FetchError>,
+    outcomes: T::Outcomes,
+}
+
+impl<T: MicrovisorConfig> FetchReport<T> {
+    /// Fetches through `channel`, recording every field.
+    pub(crate) fn fetch(channel: &mut dyn ConfigChannel) -> Self {
+        let mut outcomes = T::NO_OUTCOMES;
+        let result = channel::send(channel, Request::of::<T>())
+            .and_then(|()| channel::wait(channel))
+            .and_then(|()| {
+                let mut sink = ReportSink::of::<T>(outcomes.as_mut());
+                receive::<T>(channel, Some(&mut sink))
+            });
+        FetchReport { result, outcomes }
+    }
+
+    /// The settings, or the first error met.
+    pub fn result(&self) -> Result<&T, &FetchError> {
+        self.result.as_ref()
+    }
+
+    /// The settings, or the first error met.
+    ///
+    /// # Errors
+    ///
+    /// The first error the fetch met.
+    pub fn into_result(self) -> Result<T, FetchError> {
+        self.result
+    }
+
+    /// Whether every field is fine.
+    pub fn is_ok(&self) -> bool {
+        self.result.is_ok()
+    }
+
+    /// Each field's schema and outcome, in field order.
+    pub fn fields(&self) -> impl Iterator<Item = (&'static KeySpec, &FieldOutcome)> + '_ {
+        T::SCHEMA.iter().zip(self.outcomes.as_ref())
+    }
+
+    /// The fields that are not fine.
+    pub fn bad_fields(&self) -> impl Iterator<Item = (&'static KeySpec, &FieldOutcome)> + '_ {
+        self.fields().filter(|(_, outcome)| !outcome.is_ok())
+    }
+}
+
+impl<T: MicrovisorConfig> fmt::Display for FetchReport<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = T::SCHEMA.len();
+        let bad = self.bad_fields().count();
+        match &self.result {
+            Ok(_) => return writeln!(f, "config fetched: all {total} fields ok"),
+            Err(error) if bad == 0 || self.fields().all(|(_, o)| *o == FieldOutcome::NotRead) => {
+                return writeln!(f, "config fetch failed: {error}");
+            }
+            Err(_) => writeln!(f, "config fetch failed: {bad} of {total} fields bad")?,
+        }
+        for (spec, outcome) in self.bad_fields() {
+            writeln!(
+                f,
+                "  {} ({} {}): {outcome}",
+                spec.key,
+                spec.scope.as_str(),
+                spec.store.as_str()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: MicrovisorConfig + fmt::Debug> fmt::Debug for FetchReport<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FetchReport")
+            .field("result", &self.result)
+            .field("outcomes", &self.outcomes.as_ref())
+            .finish()
+    }
+}
+
+impl Request<'static> {
+    /// The request of settings struct `T`: its `KEYS`, which point at string literals (the
+    /// contract of the `MicrovisorConfig` trait).
+    pub fn of<T: MicrovisorConfig>() -> Self {
+        // SAFETY: the trait's contract: every key is a string literal.
+        unsafe { Request::from_raw(T::KEYS) }
+    }
+}
+
+impl<'a> ReportSink<'a> {
+    /// The sink of a reporting fetch of `T`, recording into `outcomes` (a slot per field) and
+    /// judging the fields after a failure by `T`'s generated checks.
+    pub fn of<T: MicrovisorConfig>(outcomes: &'a mut [FieldOutcome]) -> Self {
+        ReportSink {
+            outcomes,
+            check: T::check_item,
+            check_missing: T::check_missing,
+            schema: T::SCHEMA,
+            finish: |reader, report, rows, from| reader.finish_report(report, rows, from),
+        }
+    }
+}
+
+/// Fetches `T` through `channel`, awaiting the response instead of blocking (feature `async`).
+///
+/// Cancel-safe: dropping the future once polled closes the channel; a future never polled has
+/// sent nothing. Timeouts compose from outside (embassy's `with_timeout`, say): a future
+/// dropped on timeout closes its channel. Polled again after it answered, it answers
+/// `Wait(ChannelClosed)` rather than panic.
+///
+/// # Errors
+///
+/// As [`MicrovisorConfig::fetch`].
+#[cfg(feature = "async")]
+pub fn fetch_async<T: MicrovisorConfig, C: AsyncConfigChannel>(
+    channel: &mut C,
+) -> impl core::future::Future<Output = Result<T, FetchError>> + '_ {
+    // A closure, not a `T` parameter: its type outlives the borrow whatever `T` is, as the
+    // signature promises.
+    FetchAsync::new(channel, Request::of::<T>(), |channel: &mut C| receive::<T>(channel, None))
 }

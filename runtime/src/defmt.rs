@@ -13,7 +13,7 @@ use crate::ffi::{
     MvChannelType, MvClosureReason, MvConfigFetchResult, MvConfigKeyFetchResult,
     MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvEventType, MvStatus,
 };
-use crate::report::FieldOutcome;
+use crate::outcome::FieldOutcome;
 use crate::types::{Base64, Hex, Secret};
 
 /// The `u32` newtypes of the system calls: their header name, or the raw value of one this

@@ -152,10 +152,10 @@ impl MvStatus {
     /// Whether `mvSendConfigFetchRequest` answering this status leaves the channel without a
     /// request: after any other status Microvisor counts the request as sent, and another is
     /// `REQUESTALREADYSENT` (the vendor's header on that call). The device channel and the
-    /// simulator both go by this. A bit test of a mask, not a `match`: a `match` of four values
-    /// compiles to a wider mask and a range check (4 bytes more in the fetch).
-    #[cfg(any(target_os = "none", feature = "sim"))]
-    pub(crate) const fn leaves_request_unsent(self) -> bool {
+    /// simulator both go by this.
+    pub const fn leaves_request_unsent(self) -> bool {
+        // A bit test of a mask: a `match` of four values compiles to a wider mask and a range
+        // check.
         // A status of 32 or more here would not compile: the shift would overflow.
         const UNSENT: u32 = 1 << MvStatus::PARAMETERFAULT.0
             | 1 << MvStatus::INVALIDHANDLE.0
@@ -497,7 +497,7 @@ pub mod sys {
     }
 }
 
-#[cfg(all(test, feature = "sim"))]
+#[cfg(test)]
 mod tests {
     use super::MvStatus;
 

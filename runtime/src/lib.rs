@@ -1,22 +1,49 @@
-#![doc = include_str!("../../README.md")]
-#![cfg_attr(not(any(test, feature = "std")), no_std)]
+//! Fetch a firmware's settings and secrets from the Microvisor cloud in one batched request,
+//! into a typed struct: `#![no_std]`, no allocation, and no panic path.
+//!
+//! ```
+//! use microvisor_config::heapless::String;
+//! use microvisor_config::{Hex, MicrovisorConfig, Secret};
+//!
+//! #[derive(MicrovisorConfig)]
+//! #[config(scope = device, store = config)]
+//! struct Settings {
+//!     #[config(key = "broker-host")]
+//!     broker_host: String<128>,
+//!     #[config(key = "broker-port")]
+//!     broker_port: u16,
+//!     #[config(key = "private_key", store = secret)]
+//!     private_key: Secret<Hex<1536>>,
+//! }
+//!
+//! # fn main() -> Result<(), microvisor_config::FetchError> {
+//! # use microvisor_config::{Scope, Store};
+//! # let mut cloud = microvisor_config_sim::Cloud::new();
+//! # cloud.insert(Scope::Device, Store::Config, "broker-host", "mqtt.example.com")
+//! #      .insert(Scope::Device, Store::Config, "broker-port", "8883")
+//! #      .insert(Scope::Device, Store::Secret, "private_key", "00ff");
+//! # let mut channel = cloud.open_channel();
+//! let settings = Settings::fetch(&mut channel)?;
+//! assert_eq!(settings.broker_port, 8883);
+//! # Ok(()) }
+//! ```
+#![cfg_attr(not(test), no_std)]
 #![deny(missing_docs)]
-
-#[cfg(feature = "std")]
-extern crate std;
 
 pub mod ffi;
 
 #[cfg(feature = "async")]
 mod asynch;
+mod builtin;
 mod channel;
 mod config;
 #[cfg(feature = "defmt")]
 mod defmt;
 mod error;
 mod fetch;
+mod outcome;
 mod parse;
-mod report;
+mod schema;
 mod types;
 mod value;
 // The device channel's (`target_os = "none"`); on the host, built for its tests only.
@@ -26,16 +53,16 @@ mod waker;
 #[cfg(target_os = "none")]
 pub mod device;
 
-#[cfg(feature = "sim")]
-pub mod sim;
-
 #[cfg(feature = "async")]
-pub use asynch::{fetch_async, AsyncConfigChannel};
-pub use channel::{ConfigChannel, ItemRead, KeySpec, Request, Scope, Store};
-pub use config::{MicrovisorConfig, Pending};
+pub use asynch::AsyncConfigChannel;
+pub use channel::{ConfigChannel, ItemRead, Request};
+#[cfg(feature = "async")]
+pub use config::fetch_async;
+pub use config::{FetchReport, MicrovisorConfig, Pending};
 pub use error::{FetchError, ItemError, ParseError, WaitError};
 pub use ffi::MvStatus;
-pub use report::{FetchReport, FieldOutcome};
+pub use outcome::FieldOutcome;
+pub use schema::{KeySpec, Scope, Store};
 pub use types::{Base64, Hex, Secret};
 pub use value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 
@@ -82,12 +109,14 @@ macro_rules! __ops_table_of {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__ops_table_of as ops_table_of;
-    pub use crate::fetch::{
-        drops_fields, field_row, ops_count, own_ops_count, receive_fields, response_max_bytes,
-        scratch_bytes, send, split_ops, wait, DropFn, FetchPlan, FieldEntry, FieldKind, FieldOps,
-        FieldRow, FinishFn, MissingFn, OpsTable, ParseFn, Reader, ReportSink, SplitOps, TypeOps,
-        ValidateFn,
+    pub use crate::channel::{send, wait};
+    pub use crate::fetch::kind::{FieldKind, FieldRow};
+    pub use crate::fetch::ops::{
+        drops_fields, DropFn, FieldOps, MissingFn, OpsTable, ParseFn, SplitOps, TypeOps, ValidateFn,
     };
+    pub use crate::fetch::read::{receive_fields, FetchPlan, FinishFn, Reader, ReportSink};
+    pub use crate::fetch::table::{field_row, ops_count, own_ops_count, split_ops, FieldEntry};
+    pub use crate::schema::{response_max_bytes, scratch_bytes};
     pub use crate::value::CLOUD_MAX_VALUE_LEN;
     pub use core;
 
@@ -102,8 +131,8 @@ pub mod __private {
 
     /// The request entry of one key, built at compile time.
     pub const fn key(
-        scope: crate::Scope,
-        store: crate::Store,
+        scope: crate::schema::Scope,
+        store: crate::schema::Store,
         key: &'static str,
     ) -> crate::ffi::MvConfigKeyToFetch {
         crate::ffi::MvConfigKeyToFetch {

@@ -5,8 +5,10 @@ use core::mem::{ManuallyDrop, MaybeUninit};
 use core::ops::Deref;
 
 use crate::error::ParseError;
-use crate::parse;
-use crate::value::ConfigValue;
+use crate::fetch::kind::{code, FieldKind};
+use crate::fetch::ops::TypeOps;
+use crate::parse::binary;
+use crate::value::{answered_in_slot, ConfigValue};
 
 /// What `Hex<N>` and `Base64<N>` share: decoded bytes in a fixed array and their count, the
 /// accessors, and the value impl. Only how the text decodes, and so how long it may be,
@@ -18,7 +20,7 @@ macro_rules! decoded_bytes {
     ) => {
         $(#[$meta])*
         // `repr(C)`, the length first: the fetch loop decodes into a `Hex` field in place
-        // (`fetch::parse_hex_field`), knowing where the length and the bytes are. Bytes past the
+        // (the hex family parser), knowing where the length and the bytes are. Bytes past the
         // length are never read, so they need not be initialized, and decoding a value does not
         // first zero all `N` bytes.
         #[repr(C)]
@@ -92,7 +94,7 @@ macro_rules! decoded_bytes {
             }
             $(
                 #[doc(hidden)]
-                const FIELD_KIND: crate::fetch::FieldKind<Self> = $field_kind;
+                const FIELD_KIND: FieldKind<Self> = $field_kind;
             )?
             #[doc(hidden)]
             #[inline(always)]
@@ -116,7 +118,7 @@ decoded_bytes! {
     /// assert_eq!(&*key, &[0xde, 0xad, 0xbe, 0xef]);
     /// assert!(Hex::<4>::parse(b"dead-eef").is_err());
     /// ```
-    Hex, max_len = 2 * N, decode = parse::decode_hex, field_kind = crate::fetch::FieldKind::hex()
+    Hex, max_len = 2 * N, decode = binary::decode_hex, field_kind = FieldKind::hex()
 }
 
 impl<const N: usize> fmt::Debug for Hex<N> {
@@ -142,7 +144,7 @@ decoded_bytes! {
     /// assert_eq!(&*token, b"hello");
     /// assert!(Base64::<8>::parse(b"aGVsbG8").is_err());
     /// ```
-    Base64, max_len = N.div_ceil(3) * 4, decode = parse::decode_base64
+    Base64, max_len = N.div_ceil(3) * 4, decode = binary::decode_base64
 }
 
 impl<const N: usize> fmt::Debug for Base64<N> {
@@ -223,7 +225,7 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
         // SAFETY: `Secret<T>` is `repr(transparent)` over `ManuallyDrop<T>`, itself transparent
         // over `T`, so the slot is a valid `MaybeUninit<T>` place, exclusively borrowed for 's.
         let inner = unsafe { &mut *inner_place };
-        match crate::value::answered_in_slot(T::parse_into(text, inner), inner_place.cast::<T>()) {
+        match answered_in_slot(T::parse_into(text, inner), inner_place.cast::<T>()) {
             // SAFETY: `T::parse_into` initialized the slot (it answered with a reference to it),
             // and a `Secret<T>` is exactly a `T` in memory.
             Ok(_) => Ok(unsafe { &mut *place.cast::<Self>() }),
@@ -245,15 +247,22 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
         T::placeholder().map(Secret::new)
     }
     #[doc(hidden)]
-    const FIELD_KIND: crate::fetch::FieldKind<Self> =
-        crate::fetch::FieldKind::secret(T::FIELD_KIND);
+    // SAFETY: `Secret<T>` is `repr(transparent)` over `ManuallyDrop<T>`, itself over `T`.
+    const FIELD_KIND: FieldKind<Self> = unsafe { T::FIELD_KIND.transparent() };
     // Its own entry for a `T` of `CUSTOM` kind; its drop zeroes bytes, and drops `T`.
     #[doc(hidden)]
-    const FIELD_OPS: crate::fetch::TypeOps<Self> = crate::fetch::TypeOps::wrapping::<T>();
+    const FIELD_OPS: TypeOps<Self> = TypeOps::wrapping::<T>();
 }
 
 impl<T: Default> Default for Secret<T> {
     fn default() -> Self {
         Self::new(T::default())
+    }
+}
+
+impl<const N: usize> FieldKind<Hex<N>> {
+    const fn hex() -> Self {
+        // SAFETY: `Hex<N>` is `repr(C)`: a `usize` length, then `N` bytes.
+        unsafe { Self::new(code::HEX, &ManuallyDrop::new(Some(Hex::new()))) }
     }
 }

@@ -1,11 +1,13 @@
-//! The value trait and its impls for the built-in field types.
+//! The value trait, and how a value type becomes an entry of the fetch's tables: its ops
+//! entry ([`TypeOps`]) and the generic shims over the non-generic family parsers.
 
-use core::mem::MaybeUninit;
-
-use heapless::{String, Vec};
+use core::mem::{size_of, MaybeUninit};
 
 use crate::error::ParseError;
-use crate::parse;
+use crate::fetch::bytes::wipe;
+use crate::fetch::family::family_parser;
+use crate::fetch::kind::{FieldKind, FieldRow};
+use crate::fetch::ops::{DropFn, FieldOps, ParseFn, TypeOps, TABLE_MISMATCH};
 
 /// What a fetch makes of `T::parse_into`'s answer for the slot at `place`: `Ok` only if it is a
 /// reference to that very slot. A safe impl could answer with a reference to some other value,
@@ -95,12 +97,12 @@ pub trait ConfigValue: Sized {
     /// How the fetch loop fills a field of this type. Not to be set: its type's one
     /// constructor gives the only value it can have.
     #[doc(hidden)]
-    const FIELD_OPS: crate::fetch::TypeOps<Self> = crate::fetch::TypeOps::new();
+    const FIELD_OPS: TypeOps<Self> = TypeOps::new();
 
     /// Whether the fetch loop parses this type itself, by its layout. Not to be set: only the
     /// crate's own types can have a kind other than `CUSTOM`.
     #[doc(hidden)]
-    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::CUSTOM;
+    const FIELD_KIND: FieldKind<Self> = FieldKind::CUSTOM;
 
     /// A value that costs next to nothing to write (an empty string, zero), if the type has
     /// one: `Option<Self>` writes it into its `Some` and parses the text into it in place,
@@ -121,189 +123,187 @@ pub trait ConfigValue: Sized {
     }
 }
 
-/// The 64-bit parse of an integer type wider than 32 bits: `unsigned` or `signed`.
-macro_rules! wide_parse {
-    (unsigned, $ty:ty, $text:expr) => {
-        parse::parse_unsigned($text, <$ty>::MAX as u64)
-    };
-    (signed, $ty:ty, $text:expr) => {
-        parse::parse_signed($text, <$ty>::MIN as i64, <$ty>::MAX as i64)
-    };
-}
+impl<T: ConfigValue> TypeOps<T> {
+    /// The entry of `T`. A plain field of a built-in kind is filled by its family's row, so the
+    /// loop reads this only for a field with an entry of its own (`default`, `validate`); its
+    /// parser is then the family's too, so that `port: u16` and a `u16` with a `default` link
+    /// one integer parser, not two.
+    pub const fn new() -> Self {
+        let parse: ParseFn = if T::FIELD_KIND.is_parsed_by_family() {
+            parse_by_family::<T>
+        } else {
+            parse_slot::<T>
+        };
+        TypeOps::of(FieldOps {
+            parse,
+            missing: missing_slot::<T>,
+            drop: drop_of_value::<T>(),
+            validate: None,
+        })
+    }
 
-/// The primitive integers, `signed` or not: up to 32 bits by the 32-bit parser the fetch loop
-/// uses too, wider by the 64-bit one of their signedness (`wide_parse!`).
-macro_rules! integers {
-    (signed = $signed:literal, wide = $wide:ident: $($ty:ty),*) => {$(
-        impl ConfigValue for $ty {
-            const MAX_LEN: usize = parse::decimal_width(<$ty>::MIN as i128, <$ty>::MAX as u128);
-            fn parse(text: &[u8]) -> Result<Self, ParseError> {
-                if size_of::<$ty>() <= 4 {
-                    // In range, so the truncation of the 32-bit two's complement keeps the value.
-                    let width = size_of::<$ty>().trailing_zeros() as u8;
-                    return parse::parse_narrow(text, $signed, width).map(|bits| bits as $ty);
-                }
-                let value = wide_parse!($wide, $ty, text)?;
-                <$ty>::try_from(value).map_err(|_| ParseError::OutOfRange)
-            }
-            #[doc(hidden)]
-            #[inline(always)]
-            fn placeholder() -> Option<Self> {
-                Some(0)
-            }
-            #[doc(hidden)]
-            const FIELD_KIND: crate::fetch::FieldKind<Self> =
-                // SAFETY: a primitive integer, signed as said.
-                unsafe {
-                    crate::fetch::integer_kind::<$ty>($signed, &core::mem::ManuallyDrop::new(Some(0)))
-                };
+    /// The entry of `T`, a type that holds one `W` and whose drop does nothing but drop it
+    /// and zero bytes (`Option<W>`, `Secret<W>`): it needs a drop only if `W` does.
+    pub(crate) const fn wrapping<W: ConfigValue>() -> Self {
+        let mut ops = Self::new().ops();
+        if W::FIELD_OPS.ops().drop.is_none() {
+            ops.drop = None;
         }
-    )*};
-}
-integers!(signed = false, wide = unsigned: u8, u16, u32, u64, usize);
-integers!(signed = true, wide = signed: i8, i16, i32, i64, isize);
-
-impl ConfigValue for u128 {
-    const MAX_LEN: usize = parse::decimal_width(0, u128::MAX);
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        parse::parse_u128(text)
+        TypeOps::of(ops)
     }
 }
 
-impl ConfigValue for i128 {
-    const MAX_LEN: usize = parse::decimal_width(i128::MIN, i128::MAX as u128);
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        parse::parse_i128(text)
+impl<T: ConfigValue> Default for TypeOps<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
-impl ConfigValue for bool {
-    const MAX_LEN: usize = 5;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        parse::parse_bool(text)
-    }
-    #[doc(hidden)]
-    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::boolean();
-    #[doc(hidden)]
-    #[inline(always)]
-    fn placeholder() -> Option<Self> {
-        Some(false)
-    }
-}
-
-/// Floats accept finite decimal text (`-1.5`, `2e-3`); 64 bytes covers every `f64` written out
-/// in full.
-impl ConfigValue for f64 {
-    const MAX_LEN: usize = 64;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        parse::parse_f64(text)
+impl<T: ConfigValue> TypeOps<Option<T>> {
+    /// The entry of `Option<T>`, `T` of a built-in kind: `Some` written, then the payload
+    /// parsed by its kind's parser. Used by a field with an entry of its own, and by an
+    /// `Option` whose layout the loop does not write from a row.
+    pub(crate) const fn option() -> Self {
+        TypeOps::of(FieldOps {
+            parse: parse_option::<T>,
+            missing: missing_slot::<Option<T>>,
+            // `T` is of a built-in kind: `Some(T)` needs no drop beyond the wipe either.
+            drop: None,
+            validate: None,
+        })
     }
 }
 
-/// See the `f64` impl.
-impl ConfigValue for f32 {
-    const MAX_LEN: usize = 64;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        parse::parse_f32(text)
-    }
-}
-
-/// UTF-8 text of at most `N` bytes.
-impl<const N: usize> ConfigValue for String<N> {
-    const MAX_LEN: usize = N;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        let mut value = String::new();
-        parse::parse_string_into(value.as_mut_view(), text)?;
-        Ok(value)
-    }
-    fn parse_into<'s>(
-        text: &[u8],
-        slot: &'s mut MaybeUninit<Self>,
-    ) -> Result<&'s mut Self, ParseError> {
-        let value = slot.write(String::new());
-        parse::parse_string_into(value.as_mut_view(), text)?;
-        Ok(value)
-    }
-    #[doc(hidden)]
-    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::text();
-    #[doc(hidden)]
-    #[inline(always)]
-    fn placeholder() -> Option<Self> {
-        Some(String::new())
-    }
-}
-
-/// The value's raw bytes, at most `N`.
-impl<const N: usize> ConfigValue for Vec<u8, N> {
-    const MAX_LEN: usize = N;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        let mut value = Vec::new();
-        parse::parse_bytes_into(value.as_mut_view(), text)?;
-        Ok(value)
-    }
-    fn parse_into<'s>(
-        text: &[u8],
-        slot: &'s mut MaybeUninit<Self>,
-    ) -> Result<&'s mut Self, ParseError> {
-        let value = slot.write(Vec::new());
-        parse::parse_bytes_into(value.as_mut_view(), text)?;
-        Ok(value)
-    }
-    #[doc(hidden)]
-    const FIELD_KIND: crate::fetch::FieldKind<Self> = crate::fetch::FieldKind::bytes();
-    #[doc(hidden)]
-    #[inline(always)]
-    fn placeholder() -> Option<Self> {
-        Some(Vec::new())
-    }
-}
-
-/// An optional value: a key that is not found is `None`.
-impl<T: ConfigValue> ConfigValue for Option<T> {
-    const MAX_LEN: usize = T::MAX_LEN;
-    const OPTIONAL: bool = true;
-    fn parse(text: &[u8]) -> Result<Self, ParseError> {
-        T::parse(text).map(Some)
-    }
-    /// In place when `T` has a placeholder: writes `Some(placeholder)`, then parses into it.
-    fn parse_into<'s>(
-        text: &[u8],
-        slot: &'s mut MaybeUninit<Self>,
-    ) -> Result<&'s mut Self, ParseError> {
-        let Some(placeholder) = T::placeholder() else {
-            return Ok(slot.write(T::parse(text).map(Some)?));
-        };
-        let value = slot.write(Some(placeholder));
-        let Some(inner) = value.as_mut() else {
-            return Err(ParseError::Custom("Some became None"));
-        };
-        let inner: *mut T = inner;
-        // SAFETY: `inner` is the payload of the `Some` just written, exclusively ours; as a
-        // `MaybeUninit<T>` it asks nothing of its bytes, and the placeholder owns nothing that
-        // overwriting it would leak (the crate's own types only have one).
-        let inner_slot = unsafe { &mut *inner.cast::<MaybeUninit<T>>() };
-        // On `Err` the caller treats the whole slot as uninitialized; what a family parser
-        // wrote there is wiped (`parse_into_by_kind`), and a type's own `parse_into` answers
-        // for what it wrote.
-        answered_in_slot(crate::fetch::parse_into_by_kind(text, inner_slot), inner)?;
-        Ok(value)
-    }
-    fn missing() -> Option<Self> {
-        Some(None)
-    }
-    /// An `Option` kind if `T` is of a built-in kind and the `Option` is laid out as the loop
-    /// writes one: the loop writes its tag and parses the payload by `T`'s family, with no ops
-    /// entry.
-    #[doc(hidden)]
-    const FIELD_KIND: crate::fetch::FieldKind<Self> =
-        crate::fetch::FieldKind::option(T::FIELD_KIND);
-    // Used by a field with an entry of its own (`default`, `validate`), and by one whose kind is
-    // `CUSTOM`: for `T` of a built-in kind, an entry that writes `Some` and hands the payload to
-    // the kind's parser.
-    #[doc(hidden)]
-    const FIELD_OPS: crate::fetch::TypeOps<Self> = if T::FIELD_KIND.is_parsed_by_family() {
-        crate::fetch::TypeOps::option()
+/// The drop of a field of type `T`: none for a built-in kind, whose drop only zeroes bytes
+/// that the fetch or refresh zeroes anyway.
+const fn drop_of_value<T: ConfigValue>() -> Option<DropFn> {
+    if T::FIELD_KIND.is_parsed_by_family() {
+        None
     } else {
-        crate::fetch::TypeOps::wrapping::<T>()
+        FieldOps::drop_of::<T>()
+    }
+}
+
+/// `T::parse_into`, by the parser of `T`'s built-in family when it has one: the fetch loop's
+/// own parsers, which a firmware links anyway, rather than `T`'s generic ones. It is how
+/// `Option` of a built-in type parses into its `Some`.
+pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
+    text: &[u8],
+    slot: &'s mut MaybeUninit<T>,
+) -> Result<&'s mut T, ParseError> {
+    // The family parsers take only a built-in kind, and no text longer than the field's
+    // capacity: any other gets the type's own answer (an error, for most), from its own parser.
+    if !T::FIELD_KIND.is_parsed_by_family() || text.len() > T::MAX_LEN {
+        return T::parse_into(text, slot);
+    }
+    // SAFETY: `slot` is a place of `T`, of a built-in kind, and whose capacity is its
+    // `MAX_LEN`, which `text` does not exceed (checked above).
+    if let Err(error) = unsafe { parse_by_family_of::<T>(text, slot.as_mut_ptr().cast()) } {
+        // What a parse that failed half-way wrote is wiped: the `T` may be a `Secret`, whose
+        // own `parse_into`, bypassed here, wipes too.
+        // SAFETY: the slot's bytes; it holds no value.
+        unsafe { wipe(slot.as_mut_ptr().cast(), size_of::<T>()) };
+        return Err(error);
+    }
+    // SAFETY: `Ok` means the parser wrote a value there.
+    Ok(unsafe { slot.assume_init_mut() })
+}
+
+/// [`FieldOps::parse`] of a `T` of a built-in kind: its family's parser, handed a constant row
+/// of `T`'s kind (the row it is called with is the field's own entry's, of kind `CUSTOM`). For
+/// a field of type `T` with its own entry, and the payload of an `Option<T>` ([`parse_option`]).
+///
+/// # Safety
+///
+/// [`ParseFn`]'s contract for a `T`: `slot` is valid for writes of a `T` and aligned for it;
+/// `text` is at most `T::MAX_LEN` bytes.
+unsafe fn parse_by_family<T: ConfigValue>(
+    text: &[u8],
+    slot: *mut u8,
+    _: &FieldRow,
+) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract.
+    unsafe { parse_by_family_of::<T>(text, slot) }
+}
+
+/// Parses `text` into the place of a `T` of a built-in kind by its family's parser, handed a
+/// constant row of `T`'s kind: what [`parse_by_family`] and [`parse_into_by_kind`] share.
+///
+/// # Safety
+///
+/// As [`parse_by_family`].
+#[inline(always)]
+unsafe fn parse_by_family_of<T: ConfigValue>(text: &[u8], slot: *mut u8) -> Result<(), ParseError> {
+    let parse = const { family_parser(T::FIELD_KIND.code()) };
+    let row = &const { FieldRow { offset: 0, max_len: 0, kind: T::FIELD_KIND.code(), ops: 0 } };
+    // SAFETY: the caller's contract; the row carries `T`'s kind, as the parser asks.
+    unsafe { parse(text, slot, row) }
+}
+
+/// [`FieldOps::parse`] of a `T`.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of a `T` and aligned for it.
+unsafe fn parse_slot<T: ConfigValue>(
+    text: &[u8],
+    slot: *mut u8,
+    _: &FieldRow,
+) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
+    let slot = unsafe { &mut *slot.cast::<MaybeUninit<T>>() };
+    let place = slot.as_ptr();
+    answered_in_slot(T::parse_into(text, slot), place).map(|_| ())
+}
+
+/// [`FieldOps::parse`] of an `Option<T>`, `T` of a built-in kind, for a field with an entry of
+/// its own (see [`TypeOps::option`]): writes `Some` of `T`'s placeholder (its length, say: no
+/// more), then hands the payload's place to the kind's parser.
+/// That parser is not inlined here, and is called last with a row already in memory, so the
+/// call is a jump: no second copy of it, and no frame on top of its own.
+///
+/// Not `Option::parse_into`, which does the same steps through `parse_into_by_kind`: that one
+/// checks the text's length (it may be handed any text) and wipes the payload on failure,
+/// where here the read has bounded the length and the fetch's unwind wipes the whole struct;
+/// the loop's copy carries neither.
+///
+/// Through [`parse_by_family`], which hands the family's parser a constant row of `T`'s kind,
+/// not the field's, which says `CUSTOM` (its entry is the `Option`'s, whether plain or with
+/// `validate`): the integer families read the width and sign from the kind.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of an `Option<T>` and aligned for it; `text` is at most
+/// `T::MAX_LEN` bytes ([`ParseFn`]'s contract: `Option<T>`'s `MAX_LEN` is `T`'s).
+unsafe fn parse_option<T: ConfigValue>(
+    text: &[u8],
+    slot: *mut u8,
+    row: &FieldRow,
+) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
+    let option = unsafe { &mut *slot.cast::<MaybeUninit<Option<T>>>() };
+    // Every built-in kind has a placeholder (a unit test checks).
+    let Some(payload) = option.write(T::placeholder()).as_mut() else {
+        return Err(TABLE_MISMATCH);
     };
+    // SAFETY: the payload is a place of `T`; `text` is at most `Option<T>`'s `MAX_LEN`, which
+    // is `T`'s (the caller's contract); the placeholder there owns nothing that overwriting it
+    // would leak.
+    unsafe { parse_by_family::<T>(text, (payload as *mut T).cast(), row) }
+}
+
+/// [`FieldOps::missing`] of a `T`.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of a `T` and aligned for it.
+unsafe fn missing_slot<T: ConfigValue>(slot: *mut u8) -> bool {
+    match T::missing() {
+        Some(value) => {
+            // SAFETY: the caller's contract.
+            unsafe { slot.cast::<T>().write(value) };
+            true
+        }
+        None => false,
+    }
 }

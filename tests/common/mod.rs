@@ -6,11 +6,11 @@ use microvisor_config::heapless::String;
 use std::task::{Context, Poll};
 
 use microvisor_config::ffi::MvConfigResponseData;
-use microvisor_config::sim::{Cloud, SimChannel};
 use microvisor_config::{
     AsyncConfigChannel, ConfigChannel, Hex, ItemRead, MicrovisorConfig, MvStatus, Request, Scope,
     Secret, Store, WaitError,
 };
+use microvisor_config_sim::{Cloud, SimChannel};
 
 #[derive(MicrovisorConfig, Debug)]
 #[config(scope = device, store = config)]

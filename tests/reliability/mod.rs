@@ -4,10 +4,10 @@
 #![allow(dead_code)]
 
 use microvisor_config::heapless::String;
-use microvisor_config::sim::Cloud;
 use microvisor_config::{
     Base64, ConfigValue, Hex, MicrovisorConfig, ParseError, Scope, Secret, Store,
 };
+use microvisor_config_sim::Cloud;
 
 /// An enum read by name.
 #[derive(ConfigValue, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 use external_consumer::Mqtt;
-use microvisor_config::sim::Cloud;
+use microvisor_config_sim::Cloud;
 use microvisor_config::{ffi, FetchError, ItemError, KeySpec, MicrovisorConfig, Scope, Store};
 
 #[test]

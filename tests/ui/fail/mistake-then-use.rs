@@ -1,6 +1,7 @@
 //! A struct whose derive failed is still usable as a `MicrovisorConfig` in the rest of the
 //! crate: the only error is the mistake itself, not "trait not implemented" at every use.
-use microvisor_config::{sim::Cloud, MicrovisorConfig};
+use microvisor_config::{MicrovisorConfig};
+use microvisor_config_sim::Cloud;
 
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]

@@ -26,7 +26,8 @@ struct Mqtt {
 }
 
 fn main() {
-    use microvisor_config::{sim::Cloud, Scope, Store};
+    use microvisor_config::{Scope, Store};
+    use microvisor_config_sim::Cloud;
     let keys: Vec<&str> = Mqtt::SCHEMA.iter().map(|spec| spec.key).collect();
     assert_eq!(keys, ["broker-host", "broker-port", "client-id", "root-CA", "private_key", "tenant"]);
     let mut cloud = Cloud::new();

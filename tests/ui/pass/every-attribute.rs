@@ -1,6 +1,7 @@
 //! Every field attribute, and struct-level defaults that fields override.
 use microvisor_config::heapless::String;
-use microvisor_config::{sim::Cloud, MicrovisorConfig, ParseError, Scope, Secret, Store};
+use microvisor_config::{MicrovisorConfig, ParseError, Scope, Secret, Store};
+use microvisor_config_sim::Cloud;
 
 mod parsers {
     use microvisor_config::ParseError;

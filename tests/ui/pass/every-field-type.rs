@@ -1,8 +1,7 @@
 //! Every field type the runtime supports, fetched from the simulated cloud.
 use microvisor_config::heapless::{String, Vec};
-use microvisor_config::{
-    sim::Cloud, Base64, ConfigValue, Hex, MicrovisorConfig, ParseError, Scope, Secret, Store,
-};
+use microvisor_config::{Base64, ConfigValue, Hex, MicrovisorConfig, ParseError, Scope, Secret, Store};
+use microvisor_config_sim::Cloud;
 
 /// A user type: the derive needs only its `ConfigValue` impl.
 #[derive(Debug, PartialEq)]

@@ -1,6 +1,7 @@
 //! Keys are sent exactly as written (Microvisor does not document case folding): two keys that
 //! differ only in case are two keys, in one store.
-use microvisor_config::{sim::Cloud, MicrovisorConfig, Scope, Store};
+use microvisor_config::{MicrovisorConfig, Scope, Store};
+use microvisor_config_sim::Cloud;
 
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]

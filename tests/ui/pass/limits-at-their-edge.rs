@@ -1,7 +1,8 @@
 //! Each limit is inclusive: a key of exactly 100 bytes, a `max_len` of exactly the cloud's
 //! 4096 and one of exactly the type's capacity all compile, and fetch.
 use microvisor_config::heapless::String;
-use microvisor_config::{sim::Cloud, MicrovisorConfig, Scope, Store};
+use microvisor_config::{MicrovisorConfig, Scope, Store};
+use microvisor_config_sim::Cloud;
 
 const KEY_100: &str = "k123456789k123456789k123456789k123456789k123456789\
                        k123456789k123456789k123456789k123456789k123456789";

@@ -1,6 +1,7 @@
 //! A key is unique per (scope, store): the same text in another store or scope is another key.
 use microvisor_config::heapless::String;
-use microvisor_config::{sim::Cloud, MicrovisorConfig, Scope, Secret, Store};
+use microvisor_config::{MicrovisorConfig, Scope, Secret, Store};
+use microvisor_config_sim::Cloud;
 
 #[derive(MicrovisorConfig)]
 struct Tokens {

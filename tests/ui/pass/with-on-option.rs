@@ -1,5 +1,6 @@
 //! `with` on an `Option<T>` field: the function parses `T`, and a missing key is `None`.
-use microvisor_config::{sim::Cloud, MicrovisorConfig, ParseError, Scope, Store};
+use microvisor_config::{MicrovisorConfig, ParseError, Scope, Store};
+use microvisor_config_sim::Cloud;
 
 fn percent(text: &[u8]) -> Result<u8, ParseError> {
     let digits = text.strip_suffix(b"%").ok_or(ParseError::Custom("expected a trailing %"))?;

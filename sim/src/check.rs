@@ -2,12 +2,11 @@
 
 use std::fmt;
 
-use super::place::Place;
-use super::{response_bytes, Cloud, Entry, Fault};
-use crate::channel::KeySpec;
-use crate::config::MicrovisorConfig;
-use crate::error::{FetchError, ItemError, ParseError};
-use crate::report::FieldOutcome;
+use crate::cloud::{response_bytes, Cloud, Entry, Fault};
+use crate::place::Place;
+use microvisor_config::{
+    FetchError, FieldOutcome, ItemError, KeySpec, MicrovisorConfig, ParseError,
+};
 
 /// What [`Cloud::check`] found for one field.
 #[non_exhaustive]
@@ -37,7 +36,7 @@ impl FieldCheck {
     }
 
     fn detail(&self) -> String {
-        let type_name = tidy_type(self.spec.type_name);
+        let type_name = self.spec.type_name;
         let mut detail = match &self.status {
             Status::Ok => String::new(),
             Status::DefaultUsed => {
@@ -151,7 +150,8 @@ impl Status {
 /// # Examples
 ///
 /// ```
-/// use microvisor_config::{sim::{Cloud, Status}, MicrovisorConfig};
+/// use microvisor_config::MicrovisorConfig;
+/// use microvisor_config_sim::{Cloud, Status};
 ///
 /// #[derive(MicrovisorConfig)]
 /// #[config(scope = device, store = config)]
@@ -374,7 +374,8 @@ impl Cloud {
     /// # Examples
     ///
     /// ```
-    /// use microvisor_config::{sim::Cloud, MicrovisorConfig};
+    /// use microvisor_config::MicrovisorConfig;
+    /// use microvisor_config_sim::Cloud;
     ///
     /// #[derive(MicrovisorConfig)]
     /// #[config(scope = device, store = config)]
@@ -544,49 +545,16 @@ fn normalize(key: &[u8]) -> Vec<u8> {
 }
 
 /// `boot::Settings` → `Settings` (generic arguments kept).
-pub(super) fn short_type_name(full: &str) -> String {
+pub(crate) fn short_type_name(full: &str) -> String {
     let (path, generics) = full.split_at(full.find('<').unwrap_or(full.len()));
     let name = path.rsplit("::").next().unwrap_or(path);
     format!("{name}{generics}")
-}
-
-/// A type as tokens print it (`Secret < Hex < 1536 > >`) as a person writes it
-/// (`Secret<Hex<1536>>`).
-pub(super) fn tidy_type(tokens: &str) -> String {
-    let chars: Vec<char> = tokens.chars().collect();
-    let mut out = String::with_capacity(tokens.len());
-    for (i, c) in chars.iter().enumerate() {
-        if *c == ' ' {
-            let before = i.checked_sub(1).and_then(|j| chars.get(j));
-            let after = chars.get(i + 1);
-            if before.is_some_and(|b| "<:&([".contains(*b))
-                || after.is_some_and(|a| "<>:,;)]".contains(*a))
-            {
-                continue;
-            }
-        }
-        out.push(*c);
-    }
-    out
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn types_are_tidied() {
-        assert_eq!(tidy_type("Secret < Hex < 1536 > >"), "Secret<Hex<1536>>");
-        assert_eq!(
-            tidy_type("Option < heapless :: String < 34 > >"),
-            "Option<heapless::String<34>>"
-        );
-        assert_eq!(tidy_type("[u8 ; 4]"), "[u8; 4]");
-        assert_eq!(tidy_type("Vec < u8 , 16 >"), "Vec<u8, 16>");
-        assert_eq!(tidy_type("u16"), "u16");
-        assert_eq!(tidy_type("Secret<Hex<1536>>"), "Secret<Hex<1536>>");
-    }
 
     #[test]
     fn type_names_lose_their_path() {

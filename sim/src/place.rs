@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::channel::{Scope, Store};
+use microvisor_config::{Scope, Store};
 
 /// One of the cloud's four stores: a scope and a store, written `device.config`,
 /// `device.secret`, `account.config` or `account.secret` (the cloud file's table names).

@@ -2,22 +2,22 @@
 
 use std::fmt::Write as _;
 
-use super::check::{short_type_name, tidy_type};
-use super::place::Place;
-use crate::channel::{KeySpec, Store};
-use crate::config::MicrovisorConfig;
+use crate::check::short_type_name;
+use crate::place::Place;
+use microvisor_config::{KeySpec, MicrovisorConfig, Store};
 
 /// A cloud file skeleton for `T`: every key in its store's table, each under a comment with
 /// the field, its type, its `max_len`, and whether it is required or what its default is.
 /// Required keys are there with an empty value to fill in; optional ones are commented out.
 ///
-/// Filled in, it loads with [`Cloud::from_toml_str`](super::Cloud::from_toml_str) and passes
-/// [`Cloud::check`](super::Cloud::check).
+/// Filled in, it loads with [`Cloud::from_toml_str`](crate::Cloud::from_toml_str) and passes
+/// [`Cloud::check`](crate::Cloud::check).
 ///
 /// # Examples
 ///
 /// ```
-/// use microvisor_config::{sim, MicrovisorConfig};
+/// use microvisor_config::MicrovisorConfig;
+/// use microvisor_config_sim as sim;
 ///
 /// #[derive(MicrovisorConfig)]
 /// #[config(scope = device, store = config)]
@@ -59,9 +59,7 @@ fn template_of(name: &str, schema: &[KeySpec]) -> String {
             let _ = writeln!(
                 out,
                 "# {}: {}, at most {} bytes, {need}",
-                spec.field,
-                tidy_type(spec.type_name),
-                spec.max_len
+                spec.field, spec.type_name, spec.max_len
             );
             let comment = if spec.required { "" } else { "# " };
             let _ = writeln!(out, "{comment}{} = \"\"", toml_key(spec.key));

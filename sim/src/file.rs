@@ -25,11 +25,9 @@ use std::path::{Path, PathBuf};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::place::Place;
-use super::{ChannelFault, Cloud, Fault, Truncation};
-use crate::ffi::MvStatus;
-use crate::value::CLOUD_MAX_VALUE_LEN;
-use crate::CLOUD_MAX_KEY_LEN;
+use crate::cloud::{ChannelFault, Cloud, Fault, Truncation};
+use crate::place::Place;
+use microvisor_config::{MvStatus, CLOUD_MAX_KEY_LEN, CLOUD_MAX_VALUE_LEN};
 
 /// The name of the table that holds faults.
 const FAULTS: &str = "faults";
@@ -299,7 +297,8 @@ impl Cloud {
     /// # Examples
     ///
     /// ```
-    /// use microvisor_config::{sim::Cloud, Scope, Store};
+    /// use microvisor_config::{Scope, Store};
+    /// use microvisor_config_sim::Cloud;
     ///
     /// let cloud = Cloud::from_toml_str(
     ///     r#"
@@ -696,7 +695,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::channel::{Scope, Store};
+    use microvisor_config::{Scope, Store};
 
     #[test]
     fn lines_count_from_one() {
