@@ -1,4 +1,4 @@
-/* The vendor's MQTT demo settings (MICROVISOR.md), fetched by the C baseline. */
+/* The vendor's MQTT demo settings (docs/PROTOCOL.md), fetched by the C baseline. */
 #ifndef MQTT_CONFIG_H
 #define MQTT_CONFIG_H
 

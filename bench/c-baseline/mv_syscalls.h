@@ -1,6 +1,6 @@
 /*
  * The part of Microvisor's system-call header that config fetch uses, restated from
- * shared/MICROVISOR.md (the vendor's stm32u5/mv_syscalls.h, API v0.7.0). Every enum of these
+ * docs/PROTOCOL.md (the vendor's stm32u5/mv_syscalls.h, API v0.7.0). Every enum of these
  * calls is 32 bits on the device (the header pins each with a ..._MAX = 0xffffffff member), so
  * they are plain uint32_t here, whatever -fshort-enums says.
  */

@@ -1,6 +1,6 @@
 //! The struct the fetch target fetches, what each of its fields must be made of, and the
-//! oracle: a second reading of the channel's log, from the protocol's rules (MICROVISOR.md,
-//! "How a fetch runs") and the reference parsers, that says what the fetch must have returned.
+//! oracle: a second reading of the channel's log, from the protocol's rules (docs/PROTOCOL.md,
+//! "How one fetch runs") and the reference parsers, that says what the fetch must have returned.
 
 use microvisor_config::heapless::{String, Vec as HVec};
 use microvisor_config::Base64;

@@ -25,6 +25,6 @@ pub const CONTAINER_WORDS: &[&str] = &[SCOPE, STORE, RENAME_ALL];
 pub const SCOPES: &[&str; 2] = &["device", "account"];
 pub const STORES: &[&str; 2] = &["config", "secret"];
 
-/// The cloud's limits (MICROVISOR.md).
+/// The cloud's limits (docs/PROTOCOL.md, "The cloud stores").
 pub const MAX_KEY_LEN: usize = 100;
 pub const MAX_VALUE_LEN: usize = 4096;
