@@ -55,6 +55,28 @@ fn the_future_sleeps_until_the_notification_wakes_it() {
     assert!(channel.is_closed());
 }
 
+/// A channel borrowed for the fetch (`&mut C` is a channel too) waits as the channel itself does:
+/// pending until the notification, then the settings.
+#[test]
+fn a_borrowed_channel_waits_for_the_notification_too() {
+    let mut cloud = cloud();
+    cloud.deliver_manually();
+    let mut channel = cloud.open_channel();
+    let mut borrowed = &mut channel;
+    let (_, waker) = waker();
+    let mut cx = Context::from_waker(&waker);
+    {
+        let mut future = pin!(Mqtt::fetch_async(&mut borrowed));
+        assert!(future.as_mut().poll(&mut cx).is_pending(), "nothing has arrived yet");
+        cloud.deliver();
+        let Poll::Ready(result) = future.as_mut().poll(&mut cx) else {
+            panic!("ready after the wake");
+        };
+        assert_eq!(result.unwrap().broker_port, 8883);
+    }
+    assert!(channel.is_closed());
+}
+
 #[test]
 fn dropping_the_future_while_it_waits_closes_the_channel() {
     let mut cloud = cloud();

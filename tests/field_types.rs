@@ -199,6 +199,7 @@ fn base64_is_strict_and_padded() {
 one_field!(Opt, Option<u16>);
 one_field!(SecretText, Secret<String<16>>);
 one_field!(OptSecret, Option<Secret<Hex<2>>>);
+one_field!(OptB64, Option<Base64<5>>);
 
 #[test]
 fn option_is_none_when_not_found_and_parsed_when_present() {
@@ -207,6 +208,11 @@ fn option_is_none_when_not_found_and_parsed_when_present() {
     assert_eq!(fetch::<Opt>(b"7").unwrap().v, Some(7));
     assert_eq!(parse_error(invalid::<Opt>(b"x")), ParseError::NotDecimal { at: 0 });
     assert!(OptSecret::fetch(&mut cloud.open_channel()).unwrap().v.is_none());
+    // A type of its own parser with a placeholder: its `Some` is built in place by its own
+    // decoder, not a family's.
+    assert_eq!(fetch::<OptB64>(b"aGVsbG8=").unwrap().v.as_deref(), Some(&b"hello"[..]));
+    assert!(OptB64::fetch(&mut cloud.open_channel()).unwrap().v.is_none());
+    assert_eq!(parse_error(invalid::<OptB64>(b"aGVsbG8")), ParseError::NotBase64 { at: 7 });
 }
 
 /// Optional fields of every built-in kind, those the loop fills by their row (`Option` kinds:

@@ -106,3 +106,12 @@ fn the_reporting_fetch_returns_the_same_settings() {
     assert_eq!(settings.broker_port, 8883);
     assert_eq!(settings.password.expose_secret().as_str(), PASSWORD);
 }
+
+/// The sink a reporting fetch records into shows its outcomes (never a value: it holds none).
+#[test]
+fn a_report_sink_shows_its_outcomes() {
+    let mut outcomes = [FieldOutcome::NotRead; 2];
+    outcomes[1] = FieldOutcome::Failed(ItemError::NotFound);
+    let sink = microvisor_config::__private::ReportSink::of::<Small>(&mut outcomes);
+    assert_eq!(format!("{sink:?}"), "ReportSink { outcomes: [NotRead, Failed(NotFound)], .. }");
+}

@@ -28,6 +28,8 @@ fn an_owned_channel_moves_into_the_token() {
     cloud.deliver_manually();
     let pending = Mqtt::send(cloud.open_channel()).unwrap();
     assert!(!pending.channel().is_closed());
+    // The token shows the channel it holds, for a log line.
+    assert!(format!("{pending:?}").starts_with("Pending { channel: SimChannel {"), "{pending:?}");
     cloud.deliver();
     assert_eq!(pending.receive().unwrap().broker_host.as_str(), HOST);
     assert_eq!(cloud.channels_closed(), 1);

@@ -151,3 +151,32 @@ pub fn wait(channel: &mut dyn ConfigChannel) -> Result<(), FetchError> {
         FetchError::Wait(error)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Scope, Store};
+
+    /// A request's length and keys are what it was made of; a null key has no text.
+    #[test]
+    fn a_request_is_its_keys() {
+        const KEY: &str = "broker-host";
+        let keys = [
+            crate::__private::key(Scope::Device, Store::Config, KEY),
+            MvConfigKeyToFetch {
+                key: crate::ffi::MvSizedString { data: core::ptr::null(), length: 3 },
+                ..crate::__private::key(Scope::Device, Store::Config, KEY)
+            },
+        ];
+        // SAFETY: the first key points at a string literal; the second is null, which `key`
+        // refuses to read.
+        let request = unsafe { Request::from_raw(&keys) };
+        assert_eq!((request.len(), request.is_empty()), (2, false));
+        assert_eq!(request.key(0), Some(KEY.as_bytes()));
+        assert_eq!(request.key(1), None);
+        assert_eq!(request.key(2), None);
+        // SAFETY: no keys.
+        let empty = unsafe { Request::from_raw(&[]) };
+        assert_eq!((empty.len(), empty.is_empty()), (0, true));
+    }
+}

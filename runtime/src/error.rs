@@ -243,3 +243,24 @@ impl fmt::Display for WaitError {
 }
 
 impl core::error::Error for WaitError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two statuses with advice of their own get it; any other is named as Microvisor's.
+    #[test]
+    fn statuses_with_advice_are_told_apart() {
+        let text = |error: FetchError| std::format!("{error}");
+        assert!(text(FetchError::Send(MvStatus::REQUESTALREADYSENT)).contains("open a new channel"));
+        assert_eq!(
+            text(FetchError::Send(MvStatus::RATELIMITED)),
+            "config fetch request not sent: Microvisor answered RATELIMITED"
+        );
+        assert!(text(FetchError::Response(MvStatus::RESPONSENOTPRESENT)).contains("not arrived"));
+        assert_eq!(
+            text(FetchError::Response(MvStatus::CHANNELCLOSED)),
+            "config fetch response not readable: Microvisor answered CHANNELCLOSED"
+        );
+    }
+}

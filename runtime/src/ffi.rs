@@ -501,6 +501,15 @@ pub mod sys {
 mod tests {
     use super::MvStatus;
 
+    /// `OKAY` is `Ok`, every other status an `Err` that carries it, unknown ones too.
+    #[test]
+    fn only_okay_is_ok() {
+        assert_eq!(MvStatus::OKAY.ok(), Ok(()));
+        for status in [MvStatus::PARAMETERFAULT, MvStatus::CHANNELCLOSED, MvStatus(0x27)] {
+            assert_eq!(status.ok(), Err(status));
+        }
+    }
+
     /// The mask's bit test answers for exactly the four statuses it is made of, and for no
     /// other: every status up to 300 is checked, past the mask's 32 bits, where a shift by the
     /// status would wrap on the device.

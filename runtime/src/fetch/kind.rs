@@ -37,8 +37,8 @@ pub(crate) mod code {
     pub const U8: u8 = 8;
     pub const U32: u8 = 10;
     /// `I8 + n`: a signed integer of `1 << n` bytes, at most four.
-    pub const I8: u8 = U8 | SIGNED;
-    pub const I32: u8 = U32 | SIGNED;
+    pub const I8: u8 = U8 + SIGNED;
+    pub const I32: u8 = U32 + SIGNED;
     /// The bit that tells a signed integer kind from an unsigned one.
     pub const SIGNED: u8 = 4;
     /// `Option` of a built-in kind: a tag, then the payload, whose code is in the [`PAYLOAD`]
@@ -187,5 +187,57 @@ pub(crate) unsafe fn write_option_tag(slot: *mut u8, kind: u8, some: bool) -> *m
             slot.cast::<usize>().write(usize::from(some));
             slot.add(size_of::<usize>())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::num::NonZeroU8;
+
+    use super::*;
+
+    fn some<T>(value: T) -> ManuallyDrop<Option<T>> {
+        ManuallyDrop::new(Some(value))
+    }
+
+    /// Only a built-in payload code gets an `Option` kind, and only where the layout is a tag
+    /// then the payload: a niche (`None` is a payload value), or a tag narrower or wider than
+    /// the loop writes, keeps the type's own entry.
+    #[test]
+    fn an_option_kind_needs_a_built_in_payload_and_a_tag_the_loop_writes() {
+        let byte_tag = code::OPTION | code::OPTION_BYTE_TAG;
+        assert_eq!(option_code(code::U8, &some(0u8)), byte_tag | code::U8);
+        assert_eq!(option_code(code::CUSTOM, &some(0u8)), code::CUSTOM);
+        assert_eq!(
+            option_code(byte_tag | code::U8, &some(0u8)),
+            code::CUSTOM,
+            "no Option kind of an Option kind"
+        );
+        // One byte in all, the tag in the payload's niche: a tag written before the payload
+        // would write past it.
+        let one = NonZeroU8::MIN;
+        assert_eq!(size_of::<Option<NonZeroU8>>(), 1);
+        assert_eq!(option_code(code::U8, &some(one)), code::CUSTOM);
+        assert_eq!(option_code(code::BOOL, &some(false)), code::CUSTOM, "bool's None is 2");
+        assert_eq!(option_code(code::U8 + 1, &some(0u16)), code::CUSTOM, "a two-byte tag");
+    }
+
+    /// A layout other than a word of length and the bytes is not written by the loop.
+    #[test]
+    fn only_a_length_word_then_the_bytes_is_len_then_bytes() {
+        assert!(len_then_bytes(&ManuallyDrop::new(heapless::String::<5>::new()), 5));
+        assert!(len_then_bytes(&ManuallyDrop::new([0usize; 2]), size_of::<usize>()));
+        assert!(!len_then_bytes(&ManuallyDrop::new([0usize; 2]), 0), "size past the capacity");
+        assert!(!len_then_bytes(&ManuallyDrop::new([0u8; 16]), 8), "not word-aligned");
+        assert!(
+            !len_then_bytes(&ManuallyDrop::new([1usize, 0]), size_of::<usize>()),
+            "length not zero"
+        );
+    }
+
+    #[test]
+    fn a_kind_shows_its_code() {
+        let kind = FieldKind::<u8>::CUSTOM;
+        assert_eq!(std::format!("{kind:?}"), "FieldKind(0)");
     }
 }

@@ -52,20 +52,6 @@ const fn families_used(entries: &[FieldEntry]) -> u32 {
     families
 }
 
-/// How many of the first `end` of `entries` have ops of their own.
-#[allow(clippy::indexing_slicing)] // `i < end <= len` guards it; evaluated at compile time
-const fn own_ops_before(entries: &[FieldEntry], end: usize) -> usize {
-    let mut count = 0;
-    let mut i = 0;
-    while i < end && i < entries.len() {
-        if entries[i].ops.is_some() {
-            count += 1;
-        }
-        i += 1;
-    }
-    count
-}
-
 /// The row of the field of entry `entry` of `entries`.
 ///
 /// # Panics
@@ -81,7 +67,7 @@ pub const fn field_row(
     max_len: usize,
 ) -> FieldRow {
     let (kind, ops) = if entries[entry].ops.is_some() {
-        (code::CUSTOM, own_ops_before(entries, entry))
+        (code::CUSTOM, own_ops_count(entries.split_at(entry).0))
     } else {
         let kind = entries[entry].kind;
         let families_before = families_used(entries) & ((1 << family(kind)) - 1);
@@ -104,8 +90,17 @@ pub const fn ops_count(entries: &[FieldEntry]) -> usize {
 
 /// How many of the entries of the ops table of `entries` are the struct's own (the first ones;
 /// the families' follow).
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
 pub const fn own_ops_count(entries: &[FieldEntry]) -> usize {
-    own_ops_before(entries, entries.len())
+    let mut count = 0;
+    let mut i = 0;
+    while i < entries.len() {
+        if entries[i].ops.is_some() {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
 }
 
 /// The ops table of `entries`, one entry after another; `N` is [`ops_count`].
