@@ -6,6 +6,8 @@
 
 mod common;
 mod reliability;
+#[path = "fixtures/statuses.rs"]
+mod statuses;
 
 use common::WaitFails;
 use microvisor_config::ffi::MvConfigResponseData;
@@ -109,15 +111,10 @@ fn every_item_fault_at_every_index() {
     .into_iter()
     .chain(
         // Every status `mvReadConfigResponseItem` documents, and one it does not.
-        [
-            MvStatus::PARAMETERFAULT,
-            MvStatus::INVALIDHANDLE,
-            MvStatus::RESPONSENOTPRESENT,
-            MvStatus::CHANNELCLOSED,
-            MvStatus::INDEXINVALID,
-            UNKNOWN_STATUS,
-        ]
-        .map(|status| (Fault::ReadStatus(status), ItemError::Read(status))),
+        statuses::READ_ITEM
+            .into_iter()
+            .chain([UNKNOWN_STATUS])
+            .map(|status| (Fault::ReadStatus(status), ItemError::Read(status))),
     )
     .collect();
     let item_faults = thin(item_faults);
@@ -226,17 +223,7 @@ fn channel_faults() -> Vec<(String, Cloud, FetchError)> {
             cases.push((format!("{name}, {truncation:?}"), cloud, expected));
         };
         // Every status `mvSendConfigFetchRequest` documents, and one it does not.
-        for status in [
-            MvStatus::PARAMETERFAULT,
-            MvStatus::LATEFAULT,
-            MvStatus::INVALIDHANDLE,
-            MvStatus::INVALIDBUFFERSIZE,
-            MvStatus::CHANNELCLOSED,
-            MvStatus::REQUESTALREADYSENT,
-            MvStatus::TOOMANYCONFIGKEYS,
-            MvStatus::INVALIDCONFIGKEY,
-            UNKNOWN_STATUS,
-        ] {
+        for status in statuses::SEND.into_iter().chain([UNKNOWN_STATUS]) {
             case(
                 format!("send {status}"),
                 Some(ChannelFault::SendStatus(status)),
@@ -253,14 +240,8 @@ fn channel_faults() -> Vec<(String, Cloud, FetchError)> {
             Some(ChannelFault::ClosedWhileWaiting),
             FetchError::Wait(WaitError::ChannelClosed),
         );
-        // Every status `mvReadConfigFetchResponseData` documents (the page adds INVALIDHANDLE).
-        for status in [
-            MvStatus::PARAMETERFAULT,
-            MvStatus::CHANNELCLOSED,
-            MvStatus::INVALIDHANDLE,
-            MvStatus::RESPONSENOTPRESENT,
-            UNKNOWN_STATUS,
-        ] {
+        // Every status `mvReadConfigFetchResponseData` documents, and one it does not.
+        for status in statuses::RESPONSE_DATA.into_iter().chain([UNKNOWN_STATUS]) {
             let fault = Some(ChannelFault::ResponseStatus(status));
             case(format!("response data {status}"), fault, FetchError::Response(status));
         }

@@ -1,13 +1,19 @@
 //! Shared by the fuzz targets of microvisor-config: the scripted channel ([`script`]), the
 //! reference parsers ([`reference`]), the fetched struct and the oracle ([`model`]), and the
-//! seed writer ([`seeds`]).
+//! seed writer ([`seeds`]). Two fixtures come from the root package's tests, which use them
+//! too: the struct with every kind of field ([`every_kind`]) and the statuses each call
+//! documents ([`statuses`]).
 #![allow(missing_docs, clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
+#[path = "../../tests/fixtures/every_kind.rs"]
+pub mod every_kind;
 pub mod model;
 pub mod parsers;
 pub mod reference;
 pub mod script;
 pub mod seeds;
+#[path = "../../tests/fixtures/statuses.rs"]
+pub mod statuses;
 
 /// Checks that `seeds/<target>` holds exactly `corpus`, file by file; with `WRITE_SEEDS=1` in
 /// the environment, writes it there first.

@@ -1,6 +1,8 @@
-//! The struct the fetch target fetches, what each of its fields must be made of, and the
-//! oracle: a second reading of the channel's log, from the protocol's rules (docs/PROTOCOL.md,
-//! "How one fetch runs") and the reference parsers, that says what the fetch must have returned.
+//! The struct the fetch target fetches (the reliability tests' twelve fields, from the shared
+//! fixture `tests/fixtures/every_kind.rs`, and five more), what each of its fields must be made
+//! of, and the oracle: a second reading of the channel's log, from the protocol's rules
+//! (docs/PROTOCOL.md, "How one fetch runs") and the reference parsers, that says what the fetch
+//! must have returned.
 
 use microvisor_config::heapless::{String, Vec as HVec};
 use microvisor_config::Base64;
@@ -8,69 +10,25 @@ use microvisor_config::{
     ConfigValue, FetchError, FieldOutcome, Hex, ItemError, MicrovisorConfig, ParseError, Secret,
 };
 
+use crate::every_kind::{at_least_one, every_kind_struct};
+pub use crate::every_kind::{Region, NO_RETRIES};
 use crate::reference;
 use crate::script::{Call, Reader, ScriptChannel};
 
-/// An enum read by name.
-#[derive(ConfigValue, Clone, Copy, Debug, PartialEq, Eq)]
-#[config(rename_all = "kebab-case")]
-pub enum Region {
-    /// `eu`
-    Eu,
-    /// `us-east`
-    UsEast,
-    /// `ap`
-    #[config(name = "ap")]
-    AsiaPacific,
-}
-
-/// The message of `retries`' validator.
-pub const NO_RETRIES: &str = "retries must be at least 1";
-
-fn at_least_one(retries: &u8) -> Result<(), ParseError> {
-    if *retries == 0 {
-        Err(ParseError::Custom(NO_RETRIES))
-    } else {
-        Ok(())
+every_kind_struct! {
+    /// Every kind of field: the shared fixture's twelve (text with a `max_len` below its
+    /// capacity, integers of both signednesses, a bool, hex, base64, an enum; required,
+    /// optional and defaulted; config and secret; device and account; one with a validator),
+    /// then a float, raw bytes, an optional account secret and integers of 64 and 8 bits.
+    pub struct Settings {
+        pub ratio: Option<f64>,
+        #[config(default)]
+        pub raw: HVec<u8, 8>,
+        #[config(key = "api-key", scope = account, store = secret)]
+        pub api_key: Option<Secret<String<12>>>,
+        pub serial: u64,
+        pub level: i8,
     }
-}
-
-/// Every kind of field: text (with a `max_len` below its capacity), integers of both
-/// signednesses, a bool, a float, hex, base64, raw bytes, an enum; required, optional and
-/// defaulted; config and secret; device and account; one with a validator.
-#[derive(MicrovisorConfig, Debug)]
-#[config(scope = device, store = config)]
-pub struct Settings {
-    #[config(key = "broker-host", max_len = 20)]
-    pub host: String<32>,
-    #[config(key = "broker-port")]
-    pub port: u16,
-    #[config(key = "utc-offset")]
-    pub offset: i32,
-    pub tls: bool,
-    #[config(key = "client-id")]
-    pub client_id: Option<String<16>>,
-    #[config(key = "root-CA")]
-    pub root_ca: Hex<16>,
-    #[config(scope = account)]
-    pub token: Base64<10>,
-    #[config(default = 60)]
-    pub keepalive: u16,
-    #[config(key = "private_key", store = secret)]
-    pub private_key: Secret<Hex<8>>,
-    #[config(store = secret)]
-    pub password: Secret<String<24>>,
-    #[config(default = Region::Eu)]
-    pub region: Region,
-    pub ratio: Option<f64>,
-    #[config(validate = at_least_one)]
-    pub retries: u8,
-    #[config(default)]
-    pub raw: HVec<u8, 8>,
-    #[config(key = "api-key", scope = account, store = secret)]
-    pub api_key: Option<Secret<String<12>>>,
-    pub serial: u64,
-    pub level: i8,
 }
 
 /// A field's value as the oracle compares it (floats by their bits).
@@ -152,15 +110,15 @@ pub fn fields() -> [FieldDef; 17] {
         f("private_key", DEVICE, SECRET, 16, Missing::Required, |t| r::hex(t, 8).map(Value::Bytes)),
         f("password", DEVICE, SECRET, 24, Missing::Required, |t| r::string(t, 24).map(Value::Text)),
         f("region", DEVICE, CONFIG, 7, some(Value::Region(Region::Eu)), region),
-        f("ratio", DEVICE, CONFIG, 64, some(Value::None), |t| {
-            r::float::<f64>(t).map(|v| Value::Float(v.to_bits()))
-        }),
         f("retries", DEVICE, CONFIG, 3, Missing::Required, |t| {
             let value = r::unsigned(t, u8::MAX.into())?;
             if value == 0 {
                 return Err(ParseError::Custom(NO_RETRIES));
             }
             Ok(Value::Unsigned(value))
+        }),
+        f("ratio", DEVICE, CONFIG, 64, some(Value::None), |t| {
+            r::float::<f64>(t).map(|v| Value::Float(v.to_bits()))
         }),
         f("raw", DEVICE, CONFIG, 8, some(Value::Bytes(Vec::new())), |t| {
             r::bytes(t, 8).map(Value::Bytes)
@@ -190,8 +148,8 @@ pub fn values(s: &Settings) -> Vec<Value> {
         Value::Bytes(s.private_key.expose_secret().to_vec()),
         text(s.password.expose_secret()),
         Value::Region(s.region),
-        s.ratio.map_or(Value::None, |r| Value::Float(r.to_bits())),
         Value::Unsigned(s.retries.into()),
+        s.ratio.map_or(Value::None, |r| Value::Float(r.to_bits())),
         Value::Bytes(s.raw.to_vec()),
         s.api_key.as_ref().map_or(Value::None, |k| text(k.expose_secret())),
         Value::Unsigned(s.serial.into()),
@@ -213,8 +171,8 @@ pub fn previous() -> Settings {
         private_key: Secret::new(Hex::parse(b"0badc0de").unwrap()),
         password: Secret::new(String::try_from("old-password").unwrap()),
         region: Region::AsiaPacific,
-        ratio: Some(0.5),
         retries: 9,
+        ratio: Some(0.5),
         raw: HVec::from_slice(b"old").unwrap(),
         api_key: None,
         serial: 7,

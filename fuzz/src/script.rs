@@ -24,12 +24,21 @@
 //! length, 1 the bytes written (the header does not say which the device does). Bit 1 fills
 //! the rest of the buffer with `0xee` after the value, which no correct reader may look at.
 //!
-//! A `status` is one byte picking one of the statuses the calls document, or `0xff` and a raw
-//! `u32`; a `result` is one byte: `OK`, `RESPONSETOOLARGE`/`KEYNOTFOUND`, `2`, or `0xff` and a
-//! raw `u32`.
+//! A `status` is one byte picking one of [`PICKS`] (the statuses the calls document, and two
+//! more), or `0xff` and a raw `u32`; a `result` is one byte: `OK`,
+//! `RESPONSETOOLARGE`/`KEYNOTFOUND`, `2`, or `0xff` and a raw `u32`.
 
 use microvisor_config::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigResponseData};
 use microvisor_config::{ConfigChannel, ItemRead, MvStatus, Request, WaitError};
+
+use crate::statuses;
+
+/// The statuses a script picks by one byte: every one the calls of a fetch document (the shared
+/// fixture `tests/fixtures/statuses.rs`, which the fault sweep uses too), then two that none of
+/// them documents: UNAVAILABLE (opening a channel's) and OKAY, a failure that claims success,
+/// which must still fail the fetch.
+pub const PICKS: [MvStatus; 12] =
+    statuses::union(&[&statuses::ALL, &[MvStatus::UNAVAILABLE, MvStatus::OKAY]]);
 
 /// Reads the fuzzer's bytes front to back; zero once they run out.
 #[derive(Debug)]
@@ -64,25 +73,11 @@ impl<'a> Reader<'a> {
         (0..n).map(|_| self.byte()).collect()
     }
 
-    /// A status: one of the documented ones, or a raw value.
+    /// A status: one of [`PICKS`], or a raw value.
     pub fn status(&mut self) -> MvStatus {
-        const DOCUMENTED: [MvStatus; 12] = [
-            MvStatus::PARAMETERFAULT,
-            MvStatus::LATEFAULT,
-            MvStatus::INVALIDHANDLE,
-            MvStatus::INVALIDBUFFERSIZE,
-            MvStatus::CHANNELCLOSED,
-            MvStatus::REQUESTALREADYSENT,
-            MvStatus::RESPONSENOTPRESENT,
-            MvStatus::INDEXINVALID,
-            MvStatus::TOOMANYCONFIGKEYS,
-            MvStatus::INVALIDCONFIGKEY,
-            MvStatus::UNAVAILABLE,
-            MvStatus::OKAY,
-        ];
         match self.byte() {
             0xff => MvStatus(self.u32()),
-            pick => DOCUMENTED[usize::from(pick) % DOCUMENTED.len()],
+            pick => PICKS[usize::from(pick) % PICKS.len()],
         }
     }
 

@@ -1,63 +1,25 @@
 //! The struct the reliability tests (`proptest_fetch`, `proptest_secrets`, `fault_sweep`,
-//! `zeroize`) fetch: every kind of field, with a cloud of valid values and one of other valid
-//! values; and the property tests' configuration.
+//! `zeroize`) fetch: every kind of field (declared in `tests/fixtures/every_kind.rs`, which the
+//! fuzz target's struct shares), with a cloud of valid values and one of other valid values;
+//! and the property tests' configuration.
 #![allow(dead_code)]
 
-use microvisor_config::heapless::String;
-use microvisor_config::{
-    Base64, ConfigValue, Hex, MicrovisorConfig, ParseError, Scope, Secret, Store,
-};
+use microvisor_config::{MicrovisorConfig, Scope, Store};
 use microvisor_config_sim::Cloud;
 
-/// An enum read by name.
-#[derive(ConfigValue, Clone, Copy, Debug, PartialEq, Eq)]
-#[config(rename_all = "kebab-case")]
-pub enum Region {
-    Eu,
-    UsEast,
-    #[config(name = "ap")]
-    AsiaPacific,
-}
+#[path = "../fixtures/every_kind.rs"]
+mod every_kind;
 
-pub const NO_RETRIES: &str = "retries must be at least 1";
+use every_kind::{at_least_one, every_kind_struct};
+// Not every test names `NO_RETRIES`.
+#[allow(unused_imports)]
+pub use every_kind::{Region, NO_RETRIES};
 
-fn at_least_one(retries: &u8) -> Result<(), ParseError> {
-    if *retries == 0 {
-        Err(ParseError::Custom(NO_RETRIES))
-    } else {
-        Ok(())
-    }
-}
-
-/// Text with a `max_len` below its capacity, integers of both signednesses, a bool, hex,
-/// base64, an enum; required, optional and defaulted; config and secret; device and account;
-/// one field with a validator.
-#[derive(MicrovisorConfig, Debug)]
-#[config(scope = device, store = config)]
-pub struct Rich {
-    #[config(key = "broker-host", max_len = 20)]
-    pub host: String<32>,
-    #[config(key = "broker-port")]
-    pub port: u16,
-    #[config(key = "utc-offset")]
-    pub offset: i32,
-    pub tls: bool,
-    #[config(key = "client-id")]
-    pub client_id: Option<String<16>>,
-    #[config(key = "root-CA")]
-    pub root_ca: Hex<16>,
-    #[config(scope = account)]
-    pub token: Base64<10>,
-    #[config(default = 60)]
-    pub keepalive: u16,
-    #[config(key = "private_key", store = secret)]
-    pub private_key: Secret<Hex<8>>,
-    #[config(store = secret)]
-    pub password: Secret<String<24>>,
-    #[config(default = Region::Eu)]
-    pub region: Region,
-    #[config(validate = at_least_one)]
-    pub retries: u8,
+every_kind_struct! {
+    /// The twelve fields of the shared fixture (`tests/fixtures/every_kind.rs`) and no more:
+    /// the property tests' strategies, the tables below and the fault sweep's invalid texts
+    /// are written for exactly these, by index.
+    pub struct Rich {}
 }
 
 pub const FIELDS: usize = 12;
@@ -65,7 +27,7 @@ pub const FIELDS: usize = 12;
 /// A field's value, comparable (secrets exposed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Val {
-    Text(std::string::String),
+    Text(String),
     Unsigned(u64),
     Signed(i64),
     Bool(bool),
