@@ -115,3 +115,36 @@ fn a_report_sink_shows_its_outcomes() {
     let sink = microvisor_config::__private::ReportSink::of::<Small>(&mut outcomes);
     assert_eq!(format!("{sink:?}"), "ReportSink { outcomes: [NotRead, Failed(NotFound)], .. }");
 }
+
+/// The read loop's reader, which a report's `finish` hook is handed, shows how much of the
+/// read buffer it wipes (never the buffer itself).
+#[test]
+fn the_reader_shows_its_secret_extent_and_nothing_read() {
+    use microvisor_config::__private::{Reader, ReportSink};
+    use microvisor_config::ConfigChannel;
+    use std::cell::RefCell;
+    thread_local!(static SEEN: RefCell<String> = const { RefCell::new(String::new()) });
+    fn finish(
+        reader: &mut Reader<'_>,
+        report: &mut ReportSink<'_>,
+        rows: &'static [microvisor_config::__private::FieldRow],
+        from: usize,
+    ) {
+        SEEN.with(|seen| *seen.borrow_mut() = format!("{reader:?}"));
+        reader.finish_report(report, rows, from);
+    }
+    let mut cloud = cloud();
+    cloud.insert(Scope::Device, Store::Config, "broker-port", "88x3");
+    let mut channel = cloud.open_channel();
+    channel.send_request(microvisor_config::Request::of::<Mqtt>()).unwrap();
+    channel.wait_response().unwrap();
+    let mut outcomes = [FieldOutcome::NotRead; 7];
+    let mut sink = ReportSink { finish, ..ReportSink::of::<Mqtt>(&mut outcomes) };
+    let mut out = core::mem::MaybeUninit::<Mqtt>::uninit();
+    let mut scratch = [0u8; Mqtt::SCRATCH_BYTES];
+    assert!(receive_with_scratch(&mut channel, Some(&mut sink), &mut out, &mut scratch).is_err());
+    let secret_extent =
+        Mqtt::SCHEMA.iter().filter(|s| s.store == Store::Secret).map(|s| s.max_len + 1).max();
+    let seen = SEEN.with(|seen| seen.borrow().clone());
+    assert_eq!(seen, format!("Reader {{ secret_extent: {}, .. }}", secret_extent.unwrap()));
+}

@@ -85,10 +85,8 @@ impl NotificationCenter {
     /// What has become of the response awaited on `tag`'s channel: arrived, the channel
     /// closed, or nothing yet. The blocking wait and the async poll both ask this. Both events
     /// are read with one load and neither is taken: a channel carries one request, and its
-    /// tag's events are cleared when it opens ([`NotificationCenter::clear`]), as the C
-    /// baseline's are. Taking the readable event was an atomic read-modify-write loop, 16
-    /// bytes more on both benchmark schemas, and a second wait on an answered channel would
-    /// then time out while the response sat there unread.
+    /// tag's events are cleared when it opens ([`NotificationCenter::clear`]). So a second
+    /// wait on an answered channel returns at once, and no read-modify-write loop is needed.
     #[inline(always)]
     fn response_event(&self, tag: u32) -> Option<Result<(), WaitError>> {
         let events = self.events_of(tag)?.load(Ordering::Acquire);
@@ -399,7 +397,7 @@ impl ConfigChannel for DeviceChannel<'_> {
 
     // Inlined into the fetch, as are `send_request` and `read_response_data`: the notification
     // interrupt is taken on top of the wait, so a frame of its own here adds to the deepest
-    // stack a fetch reaches (44 bytes on the MQTT schema, `bench/run`).
+    // stack a fetch reaches.
     #[inline(always)]
     fn wait_response(&mut self) -> Result<(), WaitError> {
         if !self.awaits_response() {
@@ -466,7 +464,7 @@ impl Drop for DeviceChannel<'_> {
 }
 
 #[cfg(feature = "async")]
-impl crate::AsyncConfigChannel for DeviceChannel<'_> {
+impl crate::asynch::AsyncConfigChannel for DeviceChannel<'_> {
     fn poll_response(
         &mut self,
         cx: &mut core::task::Context<'_>,

@@ -209,9 +209,8 @@ pub(crate) fn parse_into_by_kind<'s, T: ConfigValue>(
     Ok(unsafe { slot.assume_init_mut() })
 }
 
-/// [`FieldOps::parse`] of a `T` of a built-in kind: its family's parser, handed a constant row
-/// of `T`'s kind (the row it is called with is the field's own entry's, of kind `CUSTOM`). For
-/// a field of type `T` with its own entry, and the payload of an `Option<T>` ([`parse_option`]).
+/// [`FieldOps::parse`] of a `T` of a built-in kind with an entry of its own: its family's
+/// parser, handed a row of `T`'s kind (the field's own row says `CUSTOM`).
 ///
 /// # Safety
 ///
@@ -257,19 +256,10 @@ unsafe fn parse_slot<T: ConfigValue>(
 }
 
 /// [`FieldOps::parse`] of an `Option<T>`, `T` of a built-in kind, for a field with an entry of
-/// its own (see [`TypeOps::option`]): writes `Some` of `T`'s placeholder (its length, say: no
-/// more), then hands the payload's place to the kind's parser.
-/// That parser is not inlined here, and is called last with a row already in memory, so the
-/// call is a jump: no second copy of it, and no frame on top of its own.
-///
-/// Not `Option::parse_into`, which does the same steps through `parse_into_by_kind`: that one
-/// checks the text's length (it may be handed any text) and wipes the payload on failure,
-/// where here the read has bounded the length and the fetch's unwind wipes the whole struct;
-/// the loop's copy carries neither.
-///
-/// Through [`parse_by_family`], which hands the family's parser a constant row of `T`'s kind,
-/// not the field's, which says `CUSTOM` (its entry is the `Option`'s, whether plain or with
-/// `validate`): the integer families read the width and sign from the kind.
+/// its own: writes `Some` of `T`'s placeholder, then hands the payload to the kind's parser
+/// with a row of `T`'s kind (the field's row says `CUSTOM`). Called last, the parser is a jump:
+/// no copy of it and no frame on top of its own. Not `Option::parse_into`, which also checks
+/// the length and wipes on failure: here the read bounds the length and the unwind wipes.
 ///
 /// # Safety
 ///

@@ -5,8 +5,8 @@ use core::mem::MaybeUninit;
 use crate::error::ParseError;
 
 /// The value of one hex digit, either case, or `None`: what `char::from(byte).to_digit(16)`
-/// answers (the unit tests compare the two), in 16 bytes less flash on the MQTT schema
-/// (`bench/run`), as that one's general radix code does not fold away entirely.
+/// answers (the unit tests compare the two), in less code: that one's general radix code does
+/// not fold away entirely.
 fn hex_digit(byte: u8) -> Option<u32> {
     let digit = u32::from(byte).wrapping_sub(u32::from(b'0'));
     if digit < 10 {
@@ -40,11 +40,9 @@ pub fn decode_hex(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<usize, Par
 /// Decodes the digit pairs of `text` into `out`, as many as both hold, or names the first
 /// digit that is not a hex digit.
 ///
-/// A digit at a time: about 18 instructions a byte on a Cortex-M33, loop included. The hex
-/// family's parser is 122 bytes of flash with it (`bench/run`, MQTT schema), about 86 more with
-/// a four-digits-a-word decoder (15 instructions a byte), and a 256-byte table costs more than
-/// either. A config value's hex is a key or a certificate, a
-/// few KiB decoded once at boot: flash is what counts.
+/// A digit at a time, the smallest of the decoders measured (CHANGELOG.md): a config value's
+/// hex is a key or a certificate, a few KiB decoded once at boot, so flash counts more than
+/// speed.
 fn decode_hex_pairs(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<(), usize> {
     let (pairs, _) = text.as_chunks::<2>();
     for (at, (&[high, low], byte)) in pairs.iter().zip(out).enumerate() {

@@ -43,8 +43,8 @@ pub fn parse_narrow(text: &[u8], signed: bool, log2_width: u8) -> Result<u32, Pa
 /// The sign of a signed integer's text: whether it is `-`, and how many bytes it takes, 1 for
 /// a `-` or `+`, else 0.
 pub fn sign_of(text: &[u8]) -> (bool, usize) {
-    // Without a branch (two bytes less than a `match`): `+` and `-` are 0x2b and 0x2d, so less
-    // 0x2b they are 0 and 2, and no other byte is.
+    // Without a branch: `+` and `-` are 0x2b and 0x2d, so less 0x2b they are 0 and 2, and no
+    // other byte is.
     let first = text.first().copied().unwrap_or(0);
     let has_sign = first.wrapping_sub(b'+') & !2 == 0;
     (first == b'-', usize::from(has_sign))
