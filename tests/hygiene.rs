@@ -58,6 +58,7 @@ macro_rules! unreachable {
 // serde's do: a unit struct named like one of them is the one thing that could clash, since a
 // `let` binding cannot shadow a unit struct.)
 struct value;
+struct offset;
 struct scratch;
 struct channel;
 struct report;

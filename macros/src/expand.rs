@@ -1,7 +1,8 @@
 //! Stage 4: the generated code, the only stage that calls `quote!`.
 //!
 //! What it writes is tables, not code: the request (`KEYS`), the schema (`SCHEMA`, for host
-//! tools), the list of distinct kinds of field (`FIELD_ENTRIES`, compile time only), from which
+//! tools), one entry per distinct field type as written and per field with its own ops
+//! (`FIELD_ENTRIES`, compile time only), from which
 //! constant functions of the runtime compute one row per field (`FIELD_ROWS`: offset, `max_len`,
 //! kind byte, ops entry) and the ops table (`FIELD_OPS`: the entries of the fields the runtime
 //! does not parse itself, then one per family of built-in kinds the struct uses, one table per
@@ -468,14 +469,14 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
                 #entry_index,
                 {
-                    let offset = ::microvisor_config::__private::core::mem::offset_of!(#ident, #member);
-                    if offset
+                    let __offset = ::microvisor_config::__private::core::mem::offset_of!(#ident, #member);
+                    if __offset
                         > ::microvisor_config::__private::core::primitive::u16::MAX
                             as ::microvisor_config::__private::core::primitive::usize
                     {
                         ::microvisor_config::__private::core::panic!(#past_64_kib);
                     }
-                    offset
+                    __offset
                 },
                 #max_len,
             )

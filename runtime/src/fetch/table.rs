@@ -9,8 +9,9 @@ use crate::fetch::family::{builtin_ops, family};
 use crate::fetch::kind::{code, FieldKind, FieldRow};
 use crate::fetch::ops::{FieldOps, SplitOps, TypeOps};
 
-/// One field of a struct, as the derive lists them at compile time: the type's kind, and the
-/// ops entry it needs (`None` for a field of a built-in kind, filled by its family's entry).
+/// One entry of the derive's compile-time list of a struct's fields: one per distinct field
+/// type as written, and one per field with `default`, `with` or `validate`. It holds the type's
+/// kind, and the ops entry it needs (`None` for a built-in kind, filled by its family's entry).
 #[derive(Clone, Copy, Debug)]
 pub struct FieldEntry {
     /// The [`FieldKind`] code.
