@@ -17,16 +17,15 @@ mod value_enum;
 
 use proc_macro::TokenStream;
 
-/// Derives `microvisor_config::MicrovisorConfig`; see that crate for the attributes.
+// Documented where users meet it, on `microvisor_config::MicrovisorConfig`'s re-export (rustdoc
+// would append a doc comment here to that page).
 #[proc_macro_derive(MicrovisorConfig, attributes(config))]
 pub fn derive_microvisor_config(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive(&input).into()
 }
 
-/// Derives `microvisor_config::ConfigValue` for an enum of unit variants, each read from its
-/// name (`#[config(rename_all = "lowercase")]` on the enum, `#[config(name = "...")]` on a
-/// variant).
+// Documented on `microvisor_config::ConfigValue`'s re-export, as above.
 #[proc_macro_derive(ConfigValue, attributes(config))]
 pub fn derive_config_value(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

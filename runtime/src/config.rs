@@ -21,10 +21,81 @@ use crate::schema::{secret_scratch_bytes, KeySpec};
 
 /// A settings struct fetched from the Microvisor cloud in one batched request.
 ///
-/// Derive it with `#[derive(MicrovisorConfig)]`; the crate documentation lists the attributes.
-/// The derive generates the tables, the read buffer's type and
-/// [`MicrovisorConfig::check_item`]; everything else is provided here, once, for every struct,
-/// over the runtime's non-generic cores.
+/// Derive it with [`#[derive(MicrovisorConfig)]`](derive@crate::MicrovisorConfig), whose
+/// documentation lists the attributes. The derive generates the tables, the read buffer's type
+/// and [`MicrovisorConfig::check_item`]; everything else is provided here, once, for every
+/// struct, over the runtime's non-generic cores.
+///
+/// # Fetch shapes
+///
+/// Every shape sends one request on the channel it is given, and closes that channel when it is
+/// done, on success and on every error. A channel carries one request: open a new one for each
+/// fetch. The shapes differ in where the settings are built and in how the wait is done.
+///
+/// - **At boot: [`fetch`](MicrovisorConfig::fetch).** It blocks until the response is read
+///   and returns the settings by value, which moves the struct once:
+///   `let settings = Settings::fetch(&mut channel)?;`
+/// - **A large struct: [`fetch_into`](MicrovisorConfig::fetch_into).** It builds the
+///   settings in a `MaybeUninit` you give, a `static` on the device, so nothing the size of the
+///   struct passes through the stack: `let settings = Settings::fetch_into(&mut channel, slot)?;`
+/// - **Periodically: [`refresh`](MicrovisorConfig::refresh) or
+///   [`refresh_with`](MicrovisorConfig::refresh_with).** They fetch again into the live
+///   settings, which change only if every item succeeded: all new or all old, never a mix.
+///   `refresh` stages the new settings on the stack; `refresh_with` stages them in memory you
+///   give (a `static`), which it leaves zeroed: `settings.refresh_with(&mut channel, staging)?;`
+/// - **For the boot log: [`fetch_report`](MicrovisorConfig::fetch_report).** It reads and
+///   judges every field, even after the first bad one, so that one log shows every bad key:
+///   `for (spec, outcome) in report.bad_fields() { defmt::error!("{}: {}", spec.key, outcome) }`
+/// - **In an event loop: [`send`](MicrovisorConfig::send), then [`Pending::receive`].**
+///   `send` returns once the request is out, with a [`Pending`] token that holds the channel.
+///   Call `receive` when the channel's `CHANNELDATAREADABLE` notification has arrived; before
+///   that it answers `FetchError::Response(MvStatus::RESPONSENOTPRESENT)`.
+/// - **In an async task: `fetch_async`** (feature `async`). It awaits the response, woken by
+///   the notification, and is cancel-safe:
+///   `let settings = Settings::fetch_async(&mut channel).await?;`
+///
+/// Each shape against the simulated cloud:
+///
+/// ```
+/// use core::mem::MaybeUninit;
+/// use microvisor_config::{MicrovisorConfig, Scope, Store};
+/// use microvisor_config_sim::Cloud;
+///
+/// #[derive(MicrovisorConfig)]
+/// #[config(scope = device, store = config, rename_all = "kebab-case")]
+/// struct Settings {
+///     broker_port: u16,
+///     #[config(default = 60)]
+///     keepalive: u16,
+/// }
+///
+/// # fn main() -> Result<(), microvisor_config::FetchError> {
+/// let mut cloud = Cloud::new();
+/// cloud.insert(Scope::Device, Store::Config, "broker-port", "8883");
+///
+/// // At boot, in place: on the device `slot` is a static.
+/// let mut slot = MaybeUninit::uninit();
+/// let settings = Settings::fetch_into(&mut cloud.open_channel(), &mut slot)?;
+/// assert_eq!((settings.broker_port, settings.keepalive), (8883, 60));
+///
+/// // Periodically: a bad value leaves the live settings as they were.
+/// cloud.insert(Scope::Device, Store::Config, "keepalive", "soon");
+/// assert!(settings.refresh(&mut cloud.open_channel()).is_err());
+/// assert_eq!(settings.keepalive, 60);
+///
+/// // For the boot log: every bad key, not only the first.
+/// let report = Settings::fetch_report(&mut cloud.open_channel());
+/// let bad: Vec<_> = report.bad_fields().map(|(spec, _)| spec.key).collect();
+/// assert_eq!(bad, ["keepalive"]);
+///
+/// // In an event loop: send now, receive once the notification has arrived.
+/// cloud.insert(Scope::Device, Store::Config, "keepalive", "30").deliver_manually();
+/// let pending = Settings::send(cloud.open_channel())?;
+/// cloud.deliver(); // the simulated CHANNELDATAREADABLE
+/// let fresh = pending.receive()?;
+/// assert_eq!(fresh.keepalive, 30);
+/// # Ok(()) }
+/// ```
 ///
 /// # Safety
 ///
@@ -43,8 +114,8 @@ pub unsafe trait MicrovisorConfig: Sized {
     const SCHEMA: &'static [KeySpec];
 
     /// The sum of every field's `max_len`: the most value bytes one response carries. Size the
-    /// channel's receive buffer from it (see the README: add the per-item overhead and round up
-    /// to the 512-byte multiple Microvisor's demos use).
+    /// channel's receive buffer from it: add the per-item overhead and round up to the 512-byte
+    /// multiple Microvisor's demos use ([the crate docs](crate#on-the-device)).
     const RESPONSE_MAX_BYTES: usize;
 
     /// The read buffer a fetch places on the stack: the longest `max_len` plus one byte, the
@@ -211,6 +282,28 @@ pub unsafe trait MicrovisorConfig: Sized {
     /// Fetches every field awaiting the response (feature `async`): woken by the channel's
     /// notification, and cancel-safe (dropping the future once polled closes the channel; one
     /// never polled has sent nothing).
+    ///
+    /// A timeout composes from outside (embassy's `with_timeout`, say): the future dropped on
+    /// timeout closes its channel. On the host, the simulator's channel implements
+    /// [`AsyncConfigChannel`] with its feature `async`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use microvisor_config::{AsyncConfigChannel, FetchError, MicrovisorConfig};
+    ///
+    /// #[derive(MicrovisorConfig)]
+    /// #[config(scope = device, store = config)]
+    /// struct Settings {
+    ///     #[config(key = "broker-port")]
+    ///     broker_port: u16,
+    /// }
+    ///
+    /// // A task of any executor: the channel's notification wakes it.
+    /// async fn configure(channel: &mut impl AsyncConfigChannel) -> Result<Settings, FetchError> {
+    ///     Settings::fetch_async(channel).await
+    /// }
+    /// ```
     ///
     /// # Errors
     ///

@@ -256,7 +256,7 @@ impl<const N: usize> Notifications<N> {
 
 /// A channel's send and receive buffers, 512-byte aligned as every vendor demo has them. Sizes
 /// must be multiples of 512; 4096 and 7168 are the demos' choice. Size `RECV` from
-/// `T::RESPONSE_MAX_BYTES` (see the README).
+/// `T::RESPONSE_MAX_BYTES` ([the crate docs](crate#on-the-device)).
 #[repr(C, align(512))]
 #[derive(Debug)]
 pub struct ChannelBuffers<const SEND: usize, const RECV: usize> {

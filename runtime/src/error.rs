@@ -17,7 +17,7 @@ pub enum FetchError {
     /// `mvReadConfigFetchResponseData` failed.
     Response(MvStatus),
     /// The whole response did not fit the channel's receive buffer: make the receive buffer at
-    /// least `RESPONSE_MAX_BYTES` plus the per-item overhead (see the README).
+    /// least `RESPONSE_MAX_BYTES` plus the per-item overhead ([the crate docs](crate#on-the-device)).
     ResponseTooLarge,
     /// The response's overall result is a value this crate does not know.
     UnknownResponseResult(u32),

@@ -16,7 +16,7 @@
 //! ```
 //!
 //! Every mistake of a file is reported at once, each with its line, table and key, and never
-//! with a value: a value may be a secret.
+//! with a value: a value may be a secret. [`Cloud::from_toml_file`] documents the format in full.
 
 use std::fmt;
 use std::io;
@@ -275,24 +275,9 @@ impl fmt::Display for ProblemKind {
 }
 
 impl Cloud {
-    /// A cloud described by the text of a cloud file.
-    ///
-    /// The tables `[device.config]`, `[device.secret]`, `[account.config]` and
-    /// `[account.secret]` are the four stores. A value is a string, an integer or a boolean
-    /// (stored as its text: `8883` is `"8883"`), `{ env = "VAR" }` (an environment variable's
-    /// value) or `{ file = "path" }` (a file's text, without its trailing line breaks; a
-    /// relative path is read relative to the current directory here, to the file's folder by
-    /// [`Cloud::from_toml_file`]). Keys and values obey the cloud's rules: keys of 1 to 100
-    /// printable ASCII characters, values of at most 4096 bytes of text.
-    ///
-    /// The optional `[faults]` table makes the cloud misbehave, for demos and tests:
-    /// `receive_buffer = 512` (bytes; a larger response is `RESPONSETOOLARGE`),
-    /// `truncation = "full-length"` or `"written"` (see [`Truncation`]), `max_keys = N`,
-    /// `no_response = true`, `closed_while_waiting = true`, `send_status = "RATELIMITED"`,
-    /// `response_status = "CHANNELCLOSED"`, `response_result = N`, `item_count = N`,
-    /// `close_after_items = N` (see [`ChannelFault`]), and per key
-    /// `device.config.broker-port = "server-error"`, `{ result = N }` or
-    /// `{ read_status = "INDEXINVALID" }` (see [`Fault`]). A key's fault replaces its value.
+    /// A cloud described by the text of a cloud file, in the format [`Cloud::from_toml_file`]
+    /// documents. A `{ file = "path" }` value with a relative path is read relative to the
+    /// current directory.
     ///
     /// # Examples
     ///
@@ -326,8 +311,151 @@ impl Cloud {
         load(text, None).map_err(|problems| LoadError::Invalid { path: None, problems })
     }
 
-    /// A cloud described by a cloud file. `{ file = "path" }` values with a relative path are
-    /// read relative to the cloud file's folder.
+    /// A cloud described by a cloud file: the four stores, and the faults the cloud shows.
+    ///
+    /// # The file
+    ///
+    /// ```toml
+    /// [device.config]
+    /// broker-host = "mqtt.example.com"
+    /// broker-port = 8883            # integers and booleans are stored as their text: "8883"
+    /// root-CA = """\
+    ///     308201da30820181a00302010202147b2de13a3ba85b4246aca57b8e818cfc47\
+    ///     2b8bf6300a06082a8648ce3d0403023043311b3019060355040a0c124578616d"""
+    ///
+    /// [device.secret]
+    /// private_key = { file = "private_key.hex" }   # a file's text
+    /// password = { env = "MQTT_PASSWORD" }         # an environment variable's value
+    ///
+    /// [account.config]
+    /// prefs = '{"format":"24h","brightness":8}'
+    ///
+    /// [account.secret]
+    /// weather-api-key = { env = "WEATHER_API_KEY" }
+    /// ```
+    ///
+    /// - **Tables.** `[device.config]`, `[device.secret]`, `[account.config]` and
+    ///   `[account.secret]` are the four stores; `[faults]` (below) is the only other table. Any
+    ///   of them may be left out.
+    /// - **Values.** A string is stored as written. An integer is stored as its decimal text
+    ///   (`8883`; `0x1F` is `"31"`, `+7` is `"7"`), a boolean as `"true"` or `"false"`. A float,
+    ///   a date or an array is refused: a float's text would not survive TOML (`1.50` would
+    ///   become `1.5`), so write it as a string. Inside `"""`, a line ending in a backslash
+    ///   continues the string, which keeps long hex readable.
+    /// - **Secrets stay out of the file.** `{ env = "VAR" }` takes an environment variable's
+    ///   value, `{ file = "path" }` a file's text without its trailing line breaks (as
+    ///   `$(cat file)` in an upload script would). A relative path is read relative to the cloud
+    ///   file's folder (relative to the current directory by [`Cloud::from_toml_str`]).
+    /// - **The cloud's rules.** A key has 1 to 100 printable ASCII characters (quote the ones
+    ///   TOML does not take bare: `"mqtt.host name" = ...`); a value has at most 4096 bytes of
+    ///   text.
+    ///
+    /// # Faults
+    ///
+    /// For demos and tests, the optional `[faults]` table makes the cloud misbehave as a real one
+    /// may. Each option is a [`ChannelFault`] or a setting of [`Cloud`]; a status is its name
+    /// in the header (any case) or its number.
+    ///
+    /// ```toml
+    /// [faults]
+    /// receive_buffer = 1024          # bytes; a larger response is RESPONSETOOLARGE (default 7168)
+    /// truncation = "full-length"     # a value longer than the reader's buffer: "written"
+    ///                                # (the default) or "full-length"; see Truncation
+    /// max_keys = 8                   # a request naming more keys fails with TOOMANYCONFIGKEYS
+    /// no_response = true             # the wait times out
+    /// closed_while_waiting = true    # the channel closes before the response
+    /// send_status = "RATELIMITED"    # mvSendConfigFetchRequest answers this status
+    /// response_status = "CHANNELCLOSED"  # mvReadConfigFetchResponseData answers this status
+    /// response_result = 7            # the response's overall result is this raw value
+    /// item_count = 3                 # the response claims this many items
+    /// close_after_items = 2          # the channel closes after this many items were read
+    ///
+    /// # A key's own fault (a Fault); it replaces the key's value.
+    /// device.config.broker-port = "server-error"                         # SERVERERROR
+    /// device.config.username = { result = 7 }                            # an unknown item result
+    /// account.secret.weather-api-key = { read_status = "INDEXINVALID" }  # the read fails
+    /// ```
+    ///
+    /// A key's fault can also be written under `[faults.device.config]` as
+    /// `broker-port = "server-error"`, or quoted on one line:
+    /// `"device.config.broker-port" = "server-error"`.
+    ///
+    /// # Mistakes
+    ///
+    /// Loading reports every mistake at once, in line order, each with its line, table and key,
+    /// never with a value (a value may be a secret):
+    ///
+    /// ```toml
+    /// broker-host = "mqtt.example.com"
+    /// [device.config]
+    /// broker-port = 88.83
+    /// [device.secret]
+    /// password = { env = "MQTT_PASSWORD" }
+    /// [devices.config]
+    /// ```
+    ///
+    /// ```text
+    /// cloud file `cloud.toml` is not valid (4 problems):
+    ///   line 1: `broker-host`: a value outside the stores: put it under [device.config], [device.secret], [account.config] or [account.secret]
+    ///   line 3: [device.config] `broker-port`: a float is not a cloud value: write the text as a string ("..."), or use { env = "VAR" } or { file = "path" }
+    ///   line 5: [device.secret] `password`: environment variable `MQTT_PASSWORD` is not set
+    ///   line 6: [devices] unknown table: the stores are [device.config], [device.secret], [account.config] and [account.secret]; faults go in [faults]
+    /// ```
+    ///
+    /// [`LoadError::problems`] gives them as data ([`Problem`]), for tests.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use microvisor_config::{Scope, Store};
+    /// use microvisor_config_sim::Cloud;
+    ///
+    /// let folder = std::env::temp_dir().join(format!("cloud-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&folder).unwrap();
+    /// std::fs::write(folder.join("private_key.hex"), "00ff\n").unwrap();
+    /// std::fs::write(
+    ///     folder.join("cloud.toml"),
+    ///     "[device.secret]\nprivate_key = { file = \"private_key.hex\" }\n",
+    /// )
+    /// .unwrap();
+    ///
+    /// let cloud = Cloud::from_toml_file(folder.join("cloud.toml")).unwrap();
+    /// let key = cloud.get(Scope::Device, Store::Secret, "private_key");
+    /// assert_eq!(key, Some(&b"00ff"[..])); // the trailing line break is dropped
+    /// # std::fs::remove_dir_all(&folder).unwrap();
+    /// # // The [faults] table above, as written.
+    /// # Cloud::from_toml_str(r#"
+    /// # [faults]
+    /// # receive_buffer = 1024
+    /// # truncation = "full-length"
+    /// # max_keys = 8
+    /// # no_response = true
+    /// # closed_while_waiting = true
+    /// # send_status = "RATELIMITED"
+    /// # response_status = "CHANNELCLOSED"
+    /// # response_result = 7
+    /// # item_count = 3
+    /// # close_after_items = 2
+    /// # device.config.broker-port = "server-error"
+    /// # device.config.username = { result = 7 }
+    /// # account.secret.weather-api-key = { read_status = "INDEXINVALID" }
+    /// # [faults.device.secret]
+    /// # password = "server-error"
+    /// # "#).unwrap();
+    /// # // The mistakes above, as reported.
+    /// # std::env::remove_var("MQTT_PASSWORD");
+    /// # let broken = Cloud::from_toml_str(r#"broker-host = "mqtt.example.com"
+    /// # [device.config]
+    /// # broker-port = 88.83
+    /// # [device.secret]
+    /// # password = { env = "MQTT_PASSWORD" }
+    /// # [devices.config]
+    /// # "#).unwrap_err();
+    /// # let lines: Vec<_> = broken.problems().iter().map(|p| (p.line, p.key.as_deref())).collect();
+    /// # assert_eq!(lines, [(1, Some("broker-host")), (3, Some("broker-port")), (5, Some("password")), (6, None)]);
+    /// # assert!(broken.to_string().starts_with("cloud file is not valid (4 problems):\n  line 1: `broker-host`: a value outside the stores: put it under"));
+    /// # assert!(broken.to_string().ends_with("\n  line 6: [devices] unknown table: the stores are [device.config], [device.secret], [account.config] and [account.secret]; faults go in [faults]"));
+    /// ```
     ///
     /// # Errors
     ///
