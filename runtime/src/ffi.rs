@@ -6,9 +6,11 @@
 //! crate can carry in an error, not undefined behaviour. On the device every enum of these calls
 //! is four bytes wide (the header pins each with a `..._MAX = 0xffffffff` member).
 //!
-//! The functions themselves are declared `extern "C"` in `sys` for the device target only; the
-//! firmware's link supplies their addresses from the vendor's `mv_syscalls.o`, which this crate
-//! does not ship.
+//! The functions themselves are declared `extern "C"` in `sys` for the device target only. Each
+//! is a non-secure-callable entry at a fixed address: the runtime's build script writes
+//! `microvisor.x`, a linker script that defines them, for a firmware's `-Tmicrovisor.x`; the
+//! vendor's `mv_syscalls.o` defines the same symbols, and a firmware may link that instead
+//! (docs/PROTOCOL.md, "Linking").
 
 use core::fmt;
 
@@ -265,6 +267,20 @@ u32_enum! {
     }
 }
 
+u32_enum! {
+    /// The state of a network request (`mvGetNetworkStatus`).
+    MvNetworkStatus {
+        /// The application asked to stay offline.
+        DELIBERATELYOFFLINE = 0,
+        /// Connected: channels can open.
+        CONNECTED = 1,
+        /// Connecting.
+        CONNECTING = 2,
+        /// The link is up but the connection is not.
+        DISCONNECTEDWITHLINKUP = 3,
+    }
+}
+
 /// An opaque handle of a notification center. Zero is never a valid handle.
 pub type MvNotificationHandle = u32;
 /// An opaque handle of a network request. Zero is never a valid handle.
@@ -494,6 +510,17 @@ pub mod sys {
         ) -> MvStatus;
         /// Reads Microvisor's free-running microsecond clock.
         pub fn mvGetMicroseconds(microseconds: *mut u64) -> MvStatus;
+        /// Reads the state of a network request.
+        pub fn mvGetNetworkStatus(
+            handle: MvNetworkHandle,
+            status: *mut MvNetworkStatus,
+        ) -> MvStatus;
+        /// Gives a network request up, zeroing the handle on success.
+        pub fn mvReleaseNetwork(handle: *mut MvNetworkHandle) -> MvStatus;
+        /// Hands Microvisor the buffer server log messages queue in.
+        pub fn mvServerLoggingInit(buffer: *mut u8, length: u32) -> MvStatus;
+        /// Queues one message for the server log.
+        pub fn mvServerLog(message: *const u8, length: u16) -> MvStatus;
     }
 }
 

@@ -211,15 +211,25 @@ pub mod ffi;
 #[cfg(feature = "async")]
 mod asynch;
 mod builtin;
+// The device's notification center, and the line the server log formats: on the host, built
+// for their tests (and the center for the loom model).
+#[cfg(any(target_os = "none", test))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod center;
 mod channel;
 mod config;
 #[cfg(feature = "defmt")]
 mod defmt;
 mod error;
 mod fetch;
+#[cfg(any(target_os = "none", test))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod line;
 mod outcome;
 mod parse;
 mod schema;
+#[cfg(any(target_os = "none", test))]
+mod sync;
 mod types;
 mod value;
 // The device channel's (`target_os = "none"`); on the host, built for its tests only.

@@ -1,8 +1,8 @@
 //! The waker slot the device channel's notification center keeps per tag (feature `async`).
 
-use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU32, Ordering};
 use core::task::Waker;
+
+use crate::sync::{AtomicU32, Ordering, UnsafeCell};
 
 /// One task's waker, set by the task that awaits a channel and taken by the interrupt that
 /// wakes it: futures' `AtomicWaker` algorithm (a lock bit for the setter, a waking bit for the
@@ -27,7 +27,14 @@ const WAKING: u32 = 0b10;
 
 impl WakerSlot {
     /// An empty slot.
+    #[cfg(not(all(test, loom)))]
     pub(crate) const fn new() -> Self {
+        WakerSlot { state: AtomicU32::new(WAITING), waker: UnsafeCell::new(None) }
+    }
+
+    /// An empty slot (loom's atomics are not made in const context).
+    #[cfg(all(test, loom))]
+    pub(crate) fn new() -> Self {
         WakerSlot { state: AtomicU32::new(WAITING), waker: UnsafeCell::new(None) }
     }
 
@@ -40,11 +47,13 @@ impl WakerSlot {
             Ordering::Acquire,
         ) {
             Ok(_) => {
-                // SAFETY: the lock bit is ours: no one else touches the cell.
-                let slot = unsafe { &mut *self.waker.get() };
-                if !slot.as_ref().is_some_and(|old| old.will_wake(waker)) {
-                    *slot = Some(waker.clone());
-                }
+                self.waker.with_mut(|slot| {
+                    // SAFETY: the lock bit is ours: no one else touches the cell.
+                    let slot = unsafe { &mut *slot };
+                    if !slot.as_ref().is_some_and(|old| old.will_wake(waker)) {
+                        *slot = Some(waker.clone());
+                    }
+                });
                 let unlocked = self.state.compare_exchange(
                     REGISTERING,
                     WAITING,
@@ -53,7 +62,10 @@ impl WakerSlot {
                 );
                 if unlocked.is_err() {
                     // A wake came while the lock was held, and left it to us.
-                    let woken = slot.take();
+                    let woken = self.waker.with_mut(|slot| {
+                        // SAFETY: as above: the lock bit is still ours.
+                        unsafe { (*slot).take() }
+                    });
                     self.state.swap(WAITING, Ordering::AcqRel);
                     if let Some(woken) = woken {
                         woken.wake();
@@ -70,8 +82,10 @@ impl WakerSlot {
     /// Wakes the task set, if any (from the interrupt).
     pub(crate) fn wake(&self) {
         if self.state.fetch_or(WAKING, Ordering::AcqRel) == WAITING {
-            // SAFETY: the waking bit is ours, and no registration holds the lock.
-            let woken = unsafe { (*self.waker.get()).take() };
+            let woken = self.waker.with_mut(|slot| {
+                // SAFETY: the waking bit is ours, and no registration holds the lock.
+                unsafe { (*slot).take() }
+            });
             self.state.fetch_and(!WAKING, Ordering::Release);
             if let Some(woken) = woken {
                 woken.wake();
@@ -80,7 +94,7 @@ impl WakerSlot {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::WakerSlot;
@@ -142,5 +156,89 @@ mod tests {
             interrupt.join().unwrap();
             assert!(found || wakes.0.load(Ordering::SeqCst) == 1, "the event was missed");
         }
+    }
+}
+
+/// Every interleaving of the task's side and the interrupt's, model-checked by loom
+/// (`scripts/loom`).
+#[cfg(all(test, loom))]
+#[allow(clippy::unwrap_used)]
+mod loom_tests {
+    use super::WakerSlot;
+    use loom::sync::atomic::{AtomicBool, Ordering};
+    use loom::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+    use std::task::{Wake, Waker};
+
+    #[derive(Default)]
+    struct Counter(AtomicUsize);
+
+    impl Wake for Counter {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    fn counted() -> (std::sync::Arc<Counter>, Waker) {
+        let counter = std::sync::Arc::new(Counter::default());
+        (counter.clone(), Waker::from(counter))
+    }
+
+    /// The task sets its waker, then looks for the event; the interrupt raises the event, then
+    /// wakes. A task that found no event is woken, exactly once, and the slot is left ready for
+    /// the next wait.
+    #[test]
+    fn no_wake_is_lost_between_setting_and_waking() {
+        loom::model(|| {
+            let slot = Arc::new(WakerSlot::new());
+            let event = Arc::new(AtomicBool::new(false));
+            let (wakes, waker) = counted();
+            let interrupt = {
+                let (slot, event) = (slot.clone(), event.clone());
+                loom::thread::spawn(move || {
+                    event.store(true, Ordering::Release);
+                    slot.wake();
+                })
+            };
+            slot.register(&waker);
+            let found = event.load(Ordering::Acquire);
+            interrupt.join().unwrap();
+            let woken = wakes.0.load(std::sync::atomic::Ordering::SeqCst);
+            assert!(woken <= 1, "woken {woken} times");
+            assert!(found || woken == 1, "the event was missed");
+            // And the slot works afterwards: the next wait is woken too.
+            let (next, next_waker) = counted();
+            slot.register(&next_waker);
+            assert_eq!(next.0.load(std::sync::atomic::Ordering::SeqCst), 0, "woken with no wake");
+            slot.wake();
+            assert_eq!(next.0.load(std::sync::atomic::Ordering::SeqCst), 1, "the slot is stuck");
+        });
+    }
+
+    /// A task that sets its waker again (polled once more) while the interrupt wakes: the task
+    /// finds the event, or its latest waker is woken. A wake that meets a registration under way
+    /// wakes both wakers (the task runs again anyway); none is woken twice.
+    #[test]
+    fn a_second_registration_against_a_wake_loses_nothing() {
+        loom::model(|| {
+            let slot = Arc::new(WakerSlot::new());
+            let event = Arc::new(AtomicBool::new(false));
+            let ((first, first_waker), (second, second_waker)) = (counted(), counted());
+            slot.register(&first_waker);
+            let interrupt = {
+                let (slot, event) = (slot.clone(), event.clone());
+                loom::thread::spawn(move || {
+                    event.store(true, Ordering::Release);
+                    slot.wake();
+                })
+            };
+            slot.register(&second_waker);
+            let found = event.load(Ordering::Acquire);
+            interrupt.join().unwrap();
+            let first = first.0.load(std::sync::atomic::Ordering::SeqCst);
+            let second = second.0.load(std::sync::atomic::Ordering::SeqCst);
+            assert!(found || second == 1, "the event was missed");
+            assert!(first <= 1 && second <= 1, "woken {first} and {second} times");
+        });
     }
 }
