@@ -2,8 +2,13 @@
 
 use crate::ffi::{sys, MvStatus};
 
-/// Microseconds since Microvisor started (`mvGetMicroseconds`).
-pub(crate) fn now_us() -> Result<u64, MvStatus> {
+/// Microseconds since Microvisor started (`mvGetMicroseconds`): the clock every wait here times
+/// out by, for an application's own timing too.
+///
+/// # Errors
+///
+/// The status Microvisor answered.
+pub fn now_us() -> Result<u64, MvStatus> {
     let mut now = 0;
     // SAFETY: `now` is valid for the call.
     let status = unsafe { sys::mvGetMicroseconds(&mut now) };
