@@ -123,7 +123,13 @@ fn errors_are_the_blocking_fetch_errors() {
     };
     assert_eq!(
         result.unwrap_err(),
-        FetchError::Item { index: BROKER_HOST, key: "broker-host", error: ItemError::NotFound }
+        FetchError::Item {
+            index: BROKER_HOST,
+            key: "broker-host",
+            scope: Scope::Device,
+            store: Store::Config,
+            error: ItemError::NotFound
+        }
     );
 
     let mut cloud = common::cloud();

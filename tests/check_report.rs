@@ -11,7 +11,7 @@ use common::{load, Small, SMALL};
 use microvisor_config::heapless::String;
 use microvisor_config::{
     FetchError, FieldOutcome, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Secret,
-    WaitError,
+    Store, WaitError,
 };
 use microvisor_config_sim::{self as sim, CheckReport, Cloud, Place, Status};
 
@@ -30,7 +30,7 @@ fn status<'r>(report: &'r CheckReport, key: &str) -> &'r Status {
     &report.field(key).unwrap_or_else(|| panic!("no field `{key}`")).status
 }
 
-const DEVICE_CONFIG: Place = Place::new(Scope::Device, microvisor_config::Store::Config);
+const DEVICE_CONFIG: Place = Place::new(Scope::Device, Store::Config);
 
 // --- Every status, and the table ----------------------------------------------------------
 
@@ -120,12 +120,12 @@ fn every_status() {
     let api_key = report.field("api-key").unwrap();
     assert_eq!(
         api_key.similar,
-        Some((Place::new(Scope::Account, microvisor_config::Store::Secret), "API_KEY".into()))
+        Some((Place::new(Scope::Account, Store::Secret), "API_KEY".into()))
     );
     assert_eq!(report.fields().iter().filter(|f| f.similar.is_some()).count(), 1);
     assert_eq!(
         report.unused_keys(),
-        [(Place::new(Scope::Account, microvisor_config::Store::Config), "extra".to_owned())]
+        [(Place::new(Scope::Account, Store::Config), "extra".to_owned())]
     );
     assert!(!report.is_ok());
     assert_eq!(report.problems().count(), 9);
@@ -136,6 +136,8 @@ fn every_status() {
         Err(FetchError::Item {
             index: 1,
             key: "port",
+            scope: Scope::Device,
+            store: Store::Config,
             error: ItemError::Invalid(ParseError::NotDecimal { at: 2 }),
         })
     );
@@ -160,7 +162,7 @@ fn the_table() {
   even       account.config  INVALID       must be even; expected u8
   tz         account.config  WRONG STORE   found in device.config instead: the device would use the default
   pin        device.secret   INVALID       not a decimal integer (unexpected byte at 2); expected Secret<u16>
-boot fetch: fails: config key `port` (item 1): invalid value: not a decimal integer (unexpected byte at 2)
+boot fetch: fails: config key `port` (device config, item 1): invalid value: not a decimal integer (unexpected byte at 2)
 note: not asked for by `Every`: account.config `extra`
 ";
     assert_eq!(report.to_string(), expected);
@@ -242,12 +244,14 @@ fn a_response_too_large_says_both_sizes() {
     assert_eq!(report.fetch_problem(), Some(FetchError::ResponseTooLarge));
     // 8 header bytes, 2 × 8 item bytes, 16 + 4 value bytes.
     assert_eq!(report.response_bytes(), 44);
-    assert_eq!(report.full_response_bytes(), 8 + 16 + 16 + 5);
+    // At their max_len: 16 bytes of host, 24 of port (an integer's bound: room to name a stray
+    // byte).
+    assert_eq!(report.full_response_bytes(), 8 + 16 + 16 + 24);
     let shown = report.to_string();
     assert!(
         shown.contains(
             "\nboot fetch: fails: the response (44 bytes) is larger than the channel's receive \
-             buffer (40 bytes)\nnote: with every value at its max_len the response would be 45 \
+             buffer (40 bytes)\nnote: with every value at its max_len the response would be 64 \
              bytes, more than the receive buffer's 40\n"
         ),
         "{shown}"
@@ -261,8 +265,8 @@ fn response_sizes_count_every_item_and_a_full_buffer_fits() {
     let report = load("[device.config]\nhost = \"mqtt.example.com\"\n").check::<Small>();
     // 8 header bytes, 2 × 8 item bytes, 16 value bytes (`port` not found).
     assert_eq!(report.response_bytes(), 8 + 2 * 8 + 16);
-    let report = load(&format!("{SMALL}[faults]\nreceive_buffer = 45\n")).check::<Small>();
-    assert_eq!(report.full_response_bytes(), 45);
+    let report = load(&format!("{SMALL}[faults]\nreceive_buffer = 64\n")).check::<Small>();
+    assert_eq!(report.full_response_bytes(), 64);
     assert!(!report.to_string().contains("note:"), "{report}");
 }
 
@@ -271,7 +275,7 @@ fn a_receive_buffer_that_fits_only_todays_values_is_a_note() {
     let report = load(&format!("{SMALL}[faults]\nreceive_buffer = 44\n")).check::<Small>();
     assert!(report.is_ok());
     assert!(report.to_string().ends_with(
-        "boot fetch: ok\nnote: with every value at its max_len the response would be 45 bytes, \
+        "boot fetch: ok\nnote: with every value at its max_len the response would be 64 bytes, \
          more than the receive buffer's 44\n"
     ));
 }
@@ -425,13 +429,13 @@ fn the_template() {
 # Every key not commented out is required: an empty string is a value, so fill them all in.
 
 [device.config]
-# port: u16, at most 5 bytes, required
+# port: u16, at most 24 bytes, required
 broker-port = ""
 # client_id: Option<String<34>>, at most 34 bytes, optional, None if not set
 # client-id = ""
 # host: String<64>, at most 64 bytes, required
 "mqtt.host name" = ""
-# interval: u32, at most 10 bytes, optional, default 300
+# interval: u32, at most 24 bytes, optional, default 300
 # interval = ""
 
 [device.secret]

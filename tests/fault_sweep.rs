@@ -65,7 +65,14 @@ fn other_cloud(truncation: Truncation) -> Cloud {
 }
 
 fn item_error(index: usize, error: ItemError) -> FetchError {
-    FetchError::Item { index: index as u32, key: Rich::SCHEMA[index].key, error }
+    let spec = &Rich::SCHEMA[index];
+    FetchError::Item {
+        index: index as u16,
+        key: spec.key,
+        scope: spec.scope,
+        store: spec.store,
+        error,
+    }
 }
 
 /// A text of `len` bytes (its content does not matter: too long is judged before parsing).

@@ -6,8 +6,8 @@ mod common;
 
 use common::*;
 use microvisor_config::{
-    ConfigChannel, FetchError, ItemError, MicrovisorConfig, MvStatus, Request, Scope, Store,
-    WaitError,
+    ConfigChannel, FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, Request, Scope,
+    Store, WaitError,
 };
 use microvisor_config_sim::{ChannelFault, Cloud, Fault, Truncation};
 
@@ -66,7 +66,8 @@ fn keys_and_schema_describe_the_struct() {
     assert_eq!(Mqtt::SCHEMA.len(), 7);
     let spec = &Mqtt::SCHEMA[BROKER_PORT as usize];
     assert_eq!(spec.key, "broker-port");
-    assert_eq!(spec.max_len, 5);
+    // An integer's bound, past its digits (see `a_port_is_read_far_enough_to_name_a_stray_byte`).
+    assert_eq!(spec.max_len, 24);
     assert!(spec.required);
     assert!(!Mqtt::SCHEMA[CLIENT_ID as usize].required);
     assert!(!Mqtt::SCHEMA[KEEPALIVE as usize].required);
@@ -79,12 +80,12 @@ fn keys_and_schema_describe_the_struct() {
     assert_eq!(ffi.key.length, 11);
     // The longest max_len (broker-host, 128 = root-CA's 2 * 64) plus the truncation byte.
     assert_eq!(Mqtt::SCRATCH_BYTES, 129);
-    assert_eq!(Mqtt::RESPONSE_MAX_BYTES, 128 + 5 + 34 + 128 + 128 + 5 + 32);
+    assert_eq!(Mqtt::RESPONSE_MAX_BYTES, 128 + 24 + 34 + 128 + 128 + 24 + 32);
 }
 
-fn item_error(result: Result<Mqtt, FetchError>) -> (u32, &'static str, ItemError) {
+fn item_error(result: Result<Mqtt, FetchError>) -> (u16, &'static str, ItemError) {
     match result {
-        Err(FetchError::Item { index, key, error }) => (index, key, error),
+        Err(FetchError::Item { index, key, error, .. }) => (index, key, error),
         other => panic!("expected an item error, got {other:?}"),
     }
 }
@@ -172,12 +173,27 @@ fn too_long_values_are_rejected_under_both_truncation_behaviours() {
 }
 
 #[test]
-fn a_port_longer_than_any_u16_is_too_long_not_truncated() {
+/// An integer is read well past its digits: text that is not decimal is named at its stray
+/// byte (`0x22B3`), not cut as too long; leading zeros are a value; only text past the bound
+/// (24 bytes) is too long, and never truncated into a number.
+fn a_port_is_read_far_enough_to_name_a_stray_byte() {
     let mut cloud = cloud();
-    cloud.insert(Scope::Device, Store::Config, "broker-port", "000008883");
+    cloud.insert(Scope::Device, Store::Config, "broker-port", "0x22B3");
     assert_eq!(
         item_error(fetch(&cloud)),
-        (BROKER_PORT, "broker-port", ItemError::TooLong { len: 6, max: 5 })
+        (BROKER_PORT, "broker-port", ItemError::Invalid(ParseError::NotDecimal { at: 1 }))
+    );
+    cloud.insert(Scope::Device, Store::Config, "broker-port", "123456");
+    assert_eq!(
+        item_error(fetch(&cloud)),
+        (BROKER_PORT, "broker-port", ItemError::Invalid(ParseError::OutOfRange))
+    );
+    cloud.insert(Scope::Device, Store::Config, "broker-port", "000008883");
+    assert_eq!(fetch(&cloud).unwrap().broker_port, 8883);
+    cloud.insert(Scope::Device, Store::Config, "broker-port", "0".repeat(25));
+    assert_eq!(
+        item_error(fetch(&cloud)),
+        (BROKER_PORT, "broker-port", ItemError::TooLong { len: 25, max: 24 })
     );
 }
 
@@ -259,7 +275,7 @@ fn channel_closed_mid_read() {
         let mut cloud = cloud();
         cloud.channel_fault(ChannelFault::CloseAfterItems(after));
         let (index, key, error) = item_error(fetch(&cloud));
-        assert_eq!(index, after);
+        assert_eq!(u32::from(index), after);
         assert_eq!(key, Mqtt::SCHEMA[after as usize].key);
         assert_eq!(error, ItemError::Read(MvStatus::CHANNELCLOSED));
     }
@@ -367,7 +383,13 @@ fn errors_name_their_key_and_cause() {
     ] {
         assert_eq!(whole.key(), None, "{whole:?}");
     }
-    let item = FetchError::Item { index: 1, key: "broker-port", error: ItemError::NotFound };
+    let item = FetchError::Item {
+        index: 1,
+        key: "broker-port",
+        scope: Scope::Device,
+        store: Store::Config,
+        error: ItemError::NotFound,
+    };
     assert_eq!(item.key(), Some("broker-port"));
     let cause = |error: &FetchError| error.source().map(ToString::to_string);
     assert_eq!(cause(&item), Some(ItemError::NotFound.to_string()));
@@ -382,13 +404,18 @@ fn errors_say_what_to_do() {
     cloud.remove(Scope::Device, Store::Config, "broker-port");
     assert_eq!(
         fetch(&cloud).unwrap_err().to_string(),
-        "config key `broker-port` (item 1): not found in its store (upload it, or make the \
-         field optional)"
+        "config key `broker-port` (device config, item 1): not found in its store (upload it \
+         there, or make the field optional)"
     );
     assert_eq!(
         FetchError::Send(MvStatus::REQUESTALREADYSENT).to_string(),
         "config fetch request not sent: the channel already carried its one request (open a \
          new channel for each fetch)"
+    );
+    assert_eq!(
+        FetchError::Send(MvStatus::CHANNELCLOSED).to_string(),
+        "config fetch request not sent: the channel is closed (a channel carries one request, \
+         and a fetch closes it: open a new channel for each fetch)"
     );
     assert_eq!(
         FetchError::Send(MvStatus(0x99)).to_string(),

@@ -3,7 +3,8 @@
 
 use microvisor_config::heapless::{String, Vec};
 use microvisor_config::{
-    Base64, FetchError, Hex, ItemError, MicrovisorConfig, ParseError, Scope, Secret, Store,
+    Base64, ConfigValue, FetchError, Hex, ItemError, MicrovisorConfig, ParseError, Scope, Secret,
+    Store,
 };
 use microvisor_config_sim::Cloud;
 
@@ -28,7 +29,7 @@ fn fetch<T: MicrovisorConfig>(text: &[u8]) -> Result<T, FetchError> {
 /// The value error of fetching `text`, checking that it names key "v".
 fn invalid<T: MicrovisorConfig + core::fmt::Debug>(text: &[u8]) -> ItemError {
     match fetch::<T>(text) {
-        Err(FetchError::Item { index: 0, key: "v", error }) => error,
+        Err(FetchError::Item { index: 0, key: "v", error, .. }) => error,
         other => panic!(
             "{:?}: expected an item error for key v, got {other:?}",
             String::<64>::try_from(core::str::from_utf8(text).unwrap_or("?")).ok()
@@ -89,8 +90,10 @@ fn unsigned_integers_are_strict_decimal() {
         parse_error(invalid::<U128>(b"340282366920938463463374607431768211456")),
         ParseError::OutOfRange
     );
-    // Longer than any u8 text: too long before it is even parsed.
-    assert_eq!(invalid::<U8>(b"0255"), ItemError::TooLong { len: 4, max: 3 });
+    // Leading zeros within the integer's 24-byte bound are a value; past it, too long before it
+    // is even parsed.
+    assert_eq!(fetch::<U8>(b"0255").unwrap().v, 255);
+    assert_eq!(invalid::<U8>(&[b'0'; 25]), ItemError::TooLong { len: 25, max: 24 });
 }
 
 #[test]
@@ -174,7 +177,17 @@ fn hex_is_even_length_hex_digits_in_either_case() {
     assert_eq!(parse_error(invalid::<Hex4>(b"0x12")), ParseError::NotHex { at: 1 });
     assert_eq!(parse_error(invalid::<Hex4>(b"12 4")), ParseError::NotHex { at: 2 });
     assert_eq!(parse_error(invalid::<Hex4>(b"g0")), ParseError::NotHex { at: 0 });
+    // Hex pasted with a space or a line break is named at that byte, even at an odd length.
+    // Hex pasted with a space or a line break is named at that byte, even at an odd length; a
+    // stray last byte of an odd text reads as the odd length (its message says so).
+    assert_eq!(parse_error(invalid::<Hex4>(b"de adbe")), ParseError::NotHex { at: 2 });
+    assert_eq!(parse_error(invalid::<Hex4>(b"dead\nbe")), ParseError::NotHex { at: 4 });
+    assert_eq!(parse_error(invalid::<Hex4>(b"deadbe\n")), ParseError::OddLength);
     assert_eq!(invalid::<Hex4>(b"0011223344"), ItemError::TooLong { len: 9, max: 8 });
+    // Debug shows the length and at most four bytes.
+    assert_eq!(format!("{:?}", fetch::<Hex4>(b"DEadBEef").unwrap().v), "Hex(4 bytes: deadbeef)");
+    assert_eq!(format!("{:?}", fetch::<Hex4>(b"").unwrap().v), "Hex(0 bytes)");
+    assert_eq!(format!("{:?}", Hex::<8>::parse(b"0011223344").unwrap()), "Hex(5 bytes: 00112233…)");
 }
 
 #[test]
@@ -184,8 +197,8 @@ fn base64_is_strict_and_padded() {
     assert_eq!(parse_error(invalid::<B64>(b"aGVsbG8")), ParseError::NotBase64 { at: 7 });
     assert_eq!(parse_error(invalid::<B64>(b"aGVs\nbG8")), ParseError::NotBase64 { at: 4 });
     assert_eq!(parse_error(invalid::<B64>(b"aGVsbG9=")), ParseError::NotBase64 { at: 6 });
-    // Its `Debug` shows the length alone.
-    assert_eq!(format!("{:?}", fetch::<B64>(b"aGVsbG8=").unwrap().v), "Base64(5 bytes)");
+    // Debug shows the length and a short prefix, as Hex's does.
+    assert_eq!(format!("{:?}", fetch::<B64>(b"aGVsbG8=").unwrap().v), "Base64(5 bytes: 68656c6c…)");
     // Stray bits under the padding, each of the last character's unused low bits (two under
     // one pad, four under two): "aGk=" is "hi".
     assert_eq!(&*fetch::<B64>(b"aGk=").unwrap().v, b"hi");
@@ -379,7 +392,7 @@ enum Region {
     Us,
 }
 
-impl microvisor_config::ConfigValue for Region {
+impl ConfigValue for Region {
     const MAX_LEN: usize = 2;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         match text {
@@ -404,7 +417,7 @@ fn user_types_implement_the_value_trait() {
 fn parse_percent(text: &[u8]) -> Result<u8, ParseError> {
     let digits =
         text.strip_suffix(b"%").ok_or(ParseError::Custom("expected a percentage like 50%"))?;
-    let value = <u8 as microvisor_config::ConfigValue>::parse(digits)?;
+    let value = <u8 as ConfigValue>::parse(digits)?;
     if value > 100 {
         return Err(ParseError::OutOfRange);
     }
@@ -445,12 +458,14 @@ fn with_and_validate_report_item_errors() {
         FetchError::Item {
             index: 1,
             key: "poll-seconds",
+            scope: Scope::Account,
+            store: Store::Config,
             error: ItemError::Invalid(ParseError::Custom("must not be zero"))
         }
     );
     assert_eq!(
         error.to_string(),
-        "config key `poll-seconds` (item 1): invalid value: must not be zero"
+        "config key `poll-seconds` (account config, item 1): invalid value: must not be zero"
     );
 
     cloud.insert(Scope::Account, Store::Config, "poll-seconds", "30");
@@ -462,7 +477,13 @@ fn with_and_validate_report_item_errors() {
     cloud.remove(Scope::Account, Store::Config, "duty-cycle");
     assert_eq!(
         Custom::fetch(&mut cloud.open_channel()).unwrap_err(),
-        FetchError::Item { index: 0, key: "duty-cycle", error: ItemError::NotFound }
+        FetchError::Item {
+            index: 0,
+            key: "duty-cycle",
+            scope: Scope::Account,
+            store: Store::Config,
+            error: ItemError::NotFound
+        }
     );
     // check_item runs the same parsers without a channel.
     assert_eq!(Custom::check_item(0, b"101%"), Err(ParseError::OutOfRange));

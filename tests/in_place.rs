@@ -208,6 +208,8 @@ fn a_value_outside_its_slot_is_refused() {
         FetchError::Item {
             index: 0,
             key: "lie",
+            scope: Scope::Device,
+            store: Store::Config,
             error: ItemError::Invalid(ParseError::Custom("parse_into answered outside its slot"))
         }
     );

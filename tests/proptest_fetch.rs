@@ -411,7 +411,7 @@ impl Case {
         };
         let mut values = Vec::new();
         for (index, item) in self.items.iter().enumerate() {
-            let key = Rich::SCHEMA[index].key;
+            let spec = &Rich::SCHEMA[index];
             let expected = if index >= closes_after {
                 Err(ItemError::Read(MvStatus::CHANNELCLOSED))
             } else {
@@ -419,7 +419,10 @@ impl Case {
             };
             match expected {
                 Ok(value) => values.push(value),
-                Err(error) => return Err(FetchError::Item { index: index as u32, key, error }),
+                Err(error) => {
+                    let (key, scope, store) = (spec.key, spec.scope, spec.store);
+                    return Err(FetchError::Item { index: index as u16, key, scope, store, error });
+                }
             }
         }
         Ok(values)

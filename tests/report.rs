@@ -48,6 +48,8 @@ fn every_bad_field_is_reported_not_just_the_first() {
         &FetchError::Item {
             index: BROKER_PORT,
             key: "broker-port",
+            scope: Scope::Device,
+            store: Store::Config,
             error: ItemError::Invalid(ParseError::NotDecimal { at: 2 })
         }
     );
@@ -69,8 +71,8 @@ fn every_bad_field_is_reported_not_just_the_first() {
         report.to_string(),
         "config fetch failed: 5 of 7 fields bad\n\
          \x20 broker-port (device config): invalid value: not a decimal integer (unexpected byte at 2)\n\
-         \x20 root-CA (device config): not found in its store (upload it, or make the field optional)\n\
-         \x20 private_key (device secret): invalid value: hex text of odd length\n\
+         \x20 root-CA (device config): not found in its store (upload it there, or make the field optional)\n\
+         \x20 private_key (device secret): invalid value: hex text of odd length (a digit missing, or a stray last character)\n\
          \x20 keepalive (device config): the server failed to read it\n\
          \x20 password (device secret): value too long (33 bytes or more, max_len is 32)\n"
     );

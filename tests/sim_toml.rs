@@ -518,6 +518,8 @@ fn channel_faults() {
             FetchError::Item {
                 index: 1,
                 key: "port",
+                scope: Scope::Device,
+                store: Store::Config,
                 error: ItemError::Read(MvStatus::CHANNELCLOSED),
             },
         ),

@@ -75,7 +75,13 @@ fn wait_and_receive_is_the_blocking_second_half() {
     let pending = Mqtt::send(cloud.open_channel()).unwrap();
     assert_eq!(
         pending.wait_and_receive().unwrap_err(),
-        FetchError::Item { index: BROKER_PORT, key: "broker-port", error: ItemError::ServerError }
+        FetchError::Item {
+            index: BROKER_PORT,
+            key: "broker-port",
+            scope: Scope::Device,
+            store: Store::Config,
+            error: ItemError::ServerError
+        }
     );
     assert_eq!(cloud.channels_closed(), 1);
 }

@@ -55,6 +55,8 @@ fn enum_fields_fetch_and_name_their_key() {
         FetchError::Item {
             index: 0,
             key: "region",
+            scope: Scope::Account,
+            store: Store::Config,
             error: ItemError::Invalid(ParseError::UnknownVariant)
         }
     );

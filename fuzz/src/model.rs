@@ -4,10 +4,12 @@
 //! (docs/PROTOCOL.md, "How one fetch runs") and the reference parsers, that says what the fetch
 //! must have returned.
 
+use microvisor_config::ffi::{MvConfigKeyFetchScope, MvConfigKeyFetchStore};
 use microvisor_config::heapless::{String, Vec as HVec};
 use microvisor_config::Base64;
 use microvisor_config::{
-    ConfigValue, FetchError, FieldOutcome, Hex, ItemError, MicrovisorConfig, ParseError, Secret,
+    ConfigValue, FetchError, FieldOutcome, Hex, ItemError, MicrovisorConfig, ParseError, Scope,
+    Secret, Store,
 };
 
 use crate::every_kind::{at_least_one, every_kind_struct};
@@ -76,6 +78,10 @@ fn region(text: &[u8]) -> Result<Value, ParseError> {
     }
 }
 
+/// The bound of an integer's text, whatever its width: room past the digits to name a stray
+/// byte.
+const INT: usize = 24;
+
 /// The fields of [`Settings`], in order.
 pub fn fields() -> [FieldDef; 17] {
     use reference as r;
@@ -92,10 +98,10 @@ pub fn fields() -> [FieldDef; 17] {
         f("broker-host", DEVICE, CONFIG, 20, Missing::Required, |t| {
             r::string(t, 32).map(Value::Text)
         }),
-        f("broker-port", DEVICE, CONFIG, 5, Missing::Required, |t| {
+        f("broker-port", DEVICE, CONFIG, INT, Missing::Required, |t| {
             r::unsigned(t, u16::MAX.into()).map(Value::Unsigned)
         }),
-        f("utc-offset", DEVICE, CONFIG, 11, Missing::Required, |t| {
+        f("utc-offset", DEVICE, CONFIG, INT, Missing::Required, |t| {
             r::signed(t, i32::MIN.into(), i32::MAX.into()).map(Value::Signed)
         }),
         f("tls", DEVICE, CONFIG, 5, Missing::Required, |t| r::boolean(t).map(Value::Bool)),
@@ -104,13 +110,13 @@ pub fn fields() -> [FieldDef; 17] {
         }),
         f("root-CA", DEVICE, CONFIG, 32, Missing::Required, |t| r::hex(t, 16).map(Value::Bytes)),
         f("token", ACCOUNT, CONFIG, 16, Missing::Required, |t| r::base64(t, 10).map(Value::Bytes)),
-        f("keepalive", DEVICE, CONFIG, 5, some(Value::Unsigned(60)), |t| {
+        f("keepalive", DEVICE, CONFIG, INT, some(Value::Unsigned(60)), |t| {
             r::unsigned(t, u16::MAX.into()).map(Value::Unsigned)
         }),
         f("private_key", DEVICE, SECRET, 16, Missing::Required, |t| r::hex(t, 8).map(Value::Bytes)),
         f("password", DEVICE, SECRET, 24, Missing::Required, |t| r::string(t, 24).map(Value::Text)),
         f("region", DEVICE, CONFIG, 7, some(Value::Region(Region::Eu)), region),
-        f("retries", DEVICE, CONFIG, 3, Missing::Required, |t| {
+        f("retries", DEVICE, CONFIG, INT, Missing::Required, |t| {
             let value = r::unsigned(t, u8::MAX.into())?;
             if value == 0 {
                 return Err(ParseError::Custom(NO_RETRIES));
@@ -124,10 +130,10 @@ pub fn fields() -> [FieldDef; 17] {
             r::bytes(t, 8).map(Value::Bytes)
         }),
         f("api-key", ACCOUNT, SECRET, 12, some(Value::None), |t| r::string(t, 12).map(Value::Text)),
-        f("serial", DEVICE, CONFIG, 20, Missing::Required, |t| {
+        f("serial", DEVICE, CONFIG, INT, Missing::Required, |t| {
             r::unsigned(t, u64::MAX.into()).map(Value::Unsigned)
         }),
-        f("level", DEVICE, CONFIG, 4, Missing::Required, |t| {
+        f("level", DEVICE, CONFIG, INT, Missing::Required, |t| {
             r::signed(t, i8::MIN.into(), i8::MAX.into()).map(Value::Signed)
         }),
     ]
@@ -295,7 +301,17 @@ pub fn expected(mode: Mode, log: &[Call]) -> Expected {
         match (value, &mut result) {
             (Ok(value), Ok(values)) => values.push(value),
             (Err(error), _) => {
-                result = Err(FetchError::Item { index: index as u32, key: field.key, error })
+                // The oracle's own reading of the request: the scope and store it names.
+                let scope = Scope::from_ffi(MvConfigKeyFetchScope(field.scope));
+                let store = Store::from_ffi(MvConfigKeyFetchStore(field.store));
+                let (Some(scope), Some(store)) = (scope, store) else { unreachable!() };
+                result = Err(FetchError::Item {
+                    index: index as u16,
+                    key: field.key,
+                    scope,
+                    store,
+                    error,
+                })
             }
             (Ok(_), Err(_)) => unreachable!(),
         }

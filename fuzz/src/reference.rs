@@ -103,18 +103,20 @@ pub fn bytes(text: &[u8], capacity: usize) -> Result<Vec<u8>, ParseError> {
     Ok(text.to_vec())
 }
 
-/// Hex: an odd length first, then the capacity, then the first byte that is no hex digit of
-/// either case (`char::to_digit(16)`: so no sign, unlike `u8::from_str_radix`).
+/// Hex: the capacity first, then the first byte of the digit pairs that is no hex digit of
+/// either case (`char::to_digit(16)`: so no sign, unlike `u8::from_str_radix`), then an odd
+/// length (whatever its last byte).
 pub fn hex(text: &[u8], capacity: usize) -> Result<Vec<u8>, ParseError> {
-    if !text.len().is_multiple_of(2) {
-        return Err(ParseError::OddLength);
-    }
     if text.len() / 2 > capacity {
         return Err(ParseError::Capacity { capacity });
     }
     let digit = |b: u8| char::from(b).to_digit(16);
-    if let Some(at) = text.iter().position(|&b| digit(b).is_none()) {
+    let pairs = &text[..text.len() / 2 * 2];
+    if let Some(at) = pairs.iter().position(|&b| digit(b).is_none()) {
         return Err(ParseError::NotHex { at });
+    }
+    if !text.len().is_multiple_of(2) {
+        return Err(ParseError::OddLength);
     }
     Ok(text
         .chunks(2)

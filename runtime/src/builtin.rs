@@ -27,7 +27,7 @@ macro_rules! wide_parse {
 macro_rules! integers {
     (signed = $signed:literal, wide = $wide:ident: $($ty:ty),*) => {$(
         impl ConfigValue for $ty {
-            const MAX_LEN: usize = int::decimal_width(<$ty>::MIN as i128, <$ty>::MAX as u128);
+            const MAX_LEN: usize = int::text_bound(<$ty>::MIN as i128, <$ty>::MAX as u128);
             fn parse(text: &[u8]) -> Result<Self, ParseError> {
                 if size_of::<$ty>() <= 4 {
                     // In range, so the truncation of the 32-bit two's complement keeps the value.
@@ -55,14 +55,14 @@ integers!(signed = false, wide = unsigned: u8, u16, u32, u64, usize);
 integers!(signed = true, wide = signed: i8, i16, i32, i64, isize);
 
 impl ConfigValue for u128 {
-    const MAX_LEN: usize = int::decimal_width(0, u128::MAX);
+    const MAX_LEN: usize = int::text_bound(0, u128::MAX);
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         int::parse_u128(text)
     }
 }
 
 impl ConfigValue for i128 {
-    const MAX_LEN: usize = int::decimal_width(i128::MIN, i128::MAX as u128);
+    const MAX_LEN: usize = int::text_bound(i128::MIN, i128::MAX as u128);
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         int::parse_i128(text)
     }

@@ -484,7 +484,7 @@ impl<C: ConfigChannel + fmt::Debug, T> fmt::Debug for Pending<C, T> {
 ///     report.to_string(),
 ///     "config fetch failed: 2 of 2 fields bad\n\
 ///      \x20 broker-port (device config): invalid value: not a decimal integer (unexpected byte at 2)\n\
-///      \x20 broker-host (device config): not found in its store (upload it, or make the field optional)\n"
+///      \x20 broker-host (device config): not found in its store (upload it there, or make the field optional)\n"
 /// );
 /// ```
 pub struct FetchReport<T: MicrovisorConfig> {

@@ -73,9 +73,15 @@ impl Format for FetchError {
                 "config fetch response has {=u32} items, but the request named {=u32}",
                 got, expected
             ),
-            FetchError::Item { index, key, error } => {
-                write!(f, "config key `{=str}` (item {=u32}): {}", key, index, error)
-            }
+            FetchError::Item { index, key, scope, store, error } => write!(
+                f,
+                "config key `{=str}` ({=str} {=str}, item {=u16}): {}",
+                key,
+                scope.as_str(),
+                store.as_str(),
+                index,
+                error
+            ),
         }
     }
 }
@@ -84,7 +90,7 @@ impl Format for ItemError {
     fn format(&self, f: Formatter<'_>) {
         match self {
             ItemError::NotFound => {
-                write!(f, "not found in its store (upload it, or make the field optional)")
+                write!(f, "not found in its store (upload it there, or make the field optional)")
             }
             ItemError::ServerError => write!(f, "the server failed to read it"),
             ItemError::UnknownResult(value) => write!(f, "unknown item result {=u32:#x}", value),
@@ -108,7 +114,9 @@ impl Format for ParseError {
             ParseError::OutOfRange => write!(f, "integer out of range for the field's type"),
             ParseError::NotBool => write!(f, "expected `true` or `false`"),
             ParseError::NotFloat => write!(f, "not a finite decimal number"),
-            ParseError::OddLength => write!(f, "hex text of odd length"),
+            ParseError::OddLength => {
+                write!(f, "hex text of odd length (a digit missing, or a stray last character)")
+            }
             ParseError::NotHex { at } => write!(f, "not hex (unexpected byte at {=usize})", at),
             ParseError::NotBase64 { at } => {
                 write!(f, "not padded base64 (unexpected byte at {=usize})", at)
@@ -150,16 +158,23 @@ impl<T> Format for Secret<T> {
     }
 }
 
-/// The decoded bytes, as `Debug` prints them.
+/// The length and the first bytes, as `Debug` prints them.
 impl<const N: usize> Format for Hex<N> {
     fn format(&self, f: Formatter<'_>) {
-        write!(f, "Hex({=[u8]:02x})", self.as_bytes())
+        format_decoded(f, "Hex", self.as_bytes());
     }
 }
 
-/// The length only, as `Debug` prints it: base64 fields usually hold tokens.
+/// As [`Hex`]'s.
 impl<const N: usize> Format for Base64<N> {
     fn format(&self, f: Formatter<'_>) {
-        write!(f, "Base64({=usize} bytes)", self.as_bytes().len())
+        format_decoded(f, "Base64", self.as_bytes());
     }
+}
+
+/// `Hex(1190 bytes: 3082049e…)`: the length and at most four bytes, as `Debug` prints them.
+fn format_decoded(f: Formatter<'_>, name: &str, bytes: &[u8]) {
+    let prefix = bytes.get(..4).unwrap_or(bytes);
+    let more = if bytes.len() > prefix.len() { "…" } else { "" };
+    write!(f, "{=str}({=usize} bytes: {=[u8]:02x}{=str})", name, bytes.len(), prefix, more);
 }

@@ -38,6 +38,7 @@ mod notifications;
 pub use crate::center::NotificationCenter;
 pub use crate::line::LOG_LINE_BYTES;
 pub use channel::{ChannelBuffers, DeviceChannel, DEFAULT_TIMEOUT_US};
+pub use clock::now_us;
 pub use log::ServerLog;
 pub use network::{Network, DEFAULT_CONNECT_TIMEOUT_US};
 pub use notifications::Notifications;

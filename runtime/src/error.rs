@@ -4,6 +4,7 @@
 use core::fmt;
 
 use crate::ffi::MvStatus;
+use crate::schema::{Scope, Store};
 
 /// Why a fetch failed. Every variant about one item names its key.
 #[non_exhaustive]
@@ -30,10 +31,15 @@ pub enum FetchError {
     },
     /// One item could not be used.
     Item {
-        /// Its index in the request (the field's position in the struct).
-        index: u32,
+        /// Its index in the request (the field's position in the struct; a struct's fields lie
+        /// in its first 64 KiB, so there are fewer than 65536).
+        index: u16,
         /// Its key.
         key: &'static str,
+        /// The key's scope.
+        scope: Scope,
+        /// The key's store.
+        store: Store,
         /// What was wrong.
         error: ItemError,
     },
@@ -64,6 +70,10 @@ impl fmt::Display for FetchError {
                 "config fetch request not sent: the channel already carried its one request \
                  (open a new channel for each fetch)",
             ),
+            FetchError::Send(status) if *status == MvStatus::CHANNELCLOSED => f.write_str(
+                "config fetch request not sent: the channel is closed (a channel carries one \
+                 request, and a fetch closes it: open a new channel for each fetch)",
+            ),
             FetchError::Send(status) => {
                 write!(f, "config fetch request not sent: Microvisor answered {status}")
             }
@@ -85,9 +95,12 @@ impl fmt::Display for FetchError {
             FetchError::ItemCount { expected, got } => {
                 write!(f, "config fetch response has {got} items, but the request named {expected}")
             }
-            FetchError::Item { index, key, error } => {
-                write!(f, "config key `{key}` (item {index}): {error}")
-            }
+            FetchError::Item { index, key, scope, store, error } => write!(
+                f,
+                "config key `{key}` ({} {}, item {index}): {error}",
+                scope.as_str(),
+                store.as_str()
+            ),
         }
     }
 }
@@ -131,7 +144,7 @@ impl fmt::Display for ItemError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ItemError::NotFound => {
-                f.write_str("not found in its store (upload it, or make the field optional)")
+                f.write_str("not found in its store (upload it there, or make the field optional)")
             }
             ItemError::ServerError => f.write_str("the server failed to read it"),
             ItemError::UnknownResult(value) => write!(f, "unknown item result {value:#x}"),
@@ -204,7 +217,9 @@ impl fmt::Display for ParseError {
             ParseError::OutOfRange => f.write_str("integer out of range for the field's type"),
             ParseError::NotBool => f.write_str("expected `true` or `false`"),
             ParseError::NotFloat => f.write_str("not a finite decimal number"),
-            ParseError::OddLength => f.write_str("hex text of odd length"),
+            ParseError::OddLength => {
+                f.write_str("hex text of odd length (a digit missing, or a stray last character)")
+            }
             ParseError::NotHex { at } => write!(f, "not hex (unexpected byte at {at})"),
             ParseError::NotBase64 { at } => {
                 write!(f, "not padded base64 (unexpected byte at {at})")

@@ -61,8 +61,8 @@
 //! |---|---|---|
 //! | `heapless::String<N>` | UTF-8 | `N` |
 //! | `heapless::Vec<u8, N>` | any bytes, no UTF-8 check | `N` |
-//! | `u8` … `u128`, `usize` | decimal digits: no sign, no spaces | digits of `MAX` (`u16`: 5) |
-//! | `i8` … `i128`, `isize` | decimal, optional `+` or `-` | sign and digits of `MIN` (`i16`: 6) |
+//! | `u8` … `u128`, `usize` | decimal digits: no sign, no spaces | 24: past the digits, so a stray byte is named (`u128`: 39) |
+//! | `i8` … `i128`, `isize` | decimal, optional `+` or `-` | 24 (`i128`: 40) |
 //! | `bool` | `true` or `false`, exact case | 5 |
 //! | `f32`, `f64` | a finite decimal | 64 |
 //! | [`Hex<N>`](Hex) | hex of at most `N` bytes, even length | `2 * N` |
@@ -127,7 +127,7 @@
 //! assert_eq!(error.key(), Some("broker-port"));
 //! assert_eq!(
 //!     error.to_string(),
-//!     "config key `broker-port` (item 1): invalid value: not a decimal integer (unexpected byte at 2)"
+//!     "config key `broker-port` (device config, item 1): invalid value: not a decimal integer (unexpected byte at 2)"
 //! );
 //! ```
 //!

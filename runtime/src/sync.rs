@@ -11,12 +11,12 @@ pub(crate) use loom::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 pub(crate) use core::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 
 /// `core`'s `UnsafeCell` with loom's way in (`with_mut`), so that the code that uses it is the
-/// same code loom checks.
-#[cfg(not(all(test, loom)))]
+/// same code loom checks. Only the waker slot (feature `async`) has one.
+#[cfg(all(feature = "async", not(all(test, loom))))]
 #[derive(Debug)]
 pub(crate) struct UnsafeCell<T>(core::cell::UnsafeCell<T>);
 
-#[cfg(not(all(test, loom)))]
+#[cfg(all(feature = "async", not(all(test, loom))))]
 impl<T> UnsafeCell<T> {
     pub(crate) const fn new(value: T) -> Self {
         UnsafeCell(core::cell::UnsafeCell::new(value))

@@ -123,12 +123,28 @@ decoded_bytes! {
 
 impl<const N: usize> fmt::Debug for Hex<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Hex({} bytes: ", self.len)?;
-        for byte in self.as_bytes() {
+        debug_decoded(f, "Hex", self.as_bytes())
+    }
+}
+
+/// How many bytes `Debug` of [`Hex`] and [`Base64`] shows: enough to tell two values apart at a
+/// glance, not a certificate's worth of log.
+const DEBUG_PREFIX: usize = 4;
+
+/// `Debug` of [`Hex`] and [`Base64`] alike: the length and the first bytes in hex, `…` if there
+/// are more (`Hex(1190 bytes: 3082049e…)`). Behind a `Secret`, neither is shown.
+fn debug_decoded(f: &mut fmt::Formatter<'_>, name: &str, bytes: &[u8]) -> fmt::Result {
+    write!(f, "{name}({} bytes", bytes.len())?;
+    if !bytes.is_empty() {
+        f.write_str(": ")?;
+        for byte in bytes.iter().take(DEBUG_PREFIX) {
             write!(f, "{byte:02x}")?;
         }
-        f.write_str(")")
+        if bytes.len() > DEBUG_PREFIX {
+            f.write_str("…")?;
+        }
     }
+    f.write_str(")")
 }
 
 decoded_bytes! {
@@ -149,7 +165,7 @@ decoded_bytes! {
 
 impl<const N: usize> fmt::Debug for Base64<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Base64({} bytes)", self.len)
+        debug_decoded(f, "Base64", self.as_bytes())
     }
 }
 

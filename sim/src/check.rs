@@ -220,10 +220,9 @@ impl CheckReport {
     pub fn fetch_problem(&self) -> Option<FetchError> {
         let error = self.data.fetch.err()?;
         let explained = match error {
-            FetchError::Item { index, .. } => usize::try_from(index)
-                .ok()
-                .and_then(|index| self.data.fields.get(index))
-                .is_some_and(|field| !field.is_ok()),
+            FetchError::Item { index, .. } => {
+                self.data.fields.get(usize::from(index)).is_some_and(|field| !field.is_ok())
+            }
             _ => false,
         };
         (!explained).then_some(error)

@@ -143,7 +143,7 @@
 //! #     "  broker-port  device.config  INVALID      not a decimal integer (unexpected byte at 2); expected u16\n",
 //! #     "  client-id    device.config  default      not set, default used: None\n",
 //! #     "  password     device.secret  WRONG STORE  found in device.config instead: the device cannot read it there\n",
-//! #     "boot fetch: fails: config key `broker-port` (item 1): invalid value: not a decimal integer (unexpected byte at 2)\n",
+//! #     "boot fetch: fails: config key `broker-port` (device config, item 1): invalid value: not a decimal integer (unexpected byte at 2)\n",
 //! # ));
 //! ```
 //!
@@ -156,7 +156,7 @@
 //!   broker-port  device.config  INVALID      not a decimal integer (unexpected byte at 2); expected u16
 //!   client-id    device.config  default      not set, default used: None
 //!   password     device.secret  WRONG STORE  found in device.config instead: the device cannot read it there
-//! boot fetch: fails: config key `broker-port` (item 1): invalid value: not a decimal integer (unexpected byte at 2)
+//! boot fetch: fails: config key `broker-port` (device config, item 1): invalid value: not a decimal integer (unexpected byte at 2)
 //! ```
 //!
 //! Below the table, `boot fetch:` is the first error a device would get from this cloud (the
@@ -179,8 +179,8 @@
 //! # #[config(scope = device, store = config, rename_all = "kebab-case")]
 //! # struct Settings { broker_port: u16, #[config(default = 300)] report_interval: u32 }
 //! let file = microvisor_config_sim::template::<Settings>();
-//! assert!(file.contains("# broker_port: u16, at most 5 bytes, required\nbroker-port = \"\"\n"));
-//! assert!(file.contains("# report_interval: u32, at most 10 bytes, optional, default 300\n"));
+//! assert!(file.contains("# broker_port: u16, at most 24 bytes, required\nbroker-port = \"\"\n"));
+//! assert!(file.contains("# report_interval: u32, at most 24 bytes, optional, default 300\n"));
 //! assert!(file.contains("# report-interval = \"\"\n")); // optional: commented out
 //! ```
 //!

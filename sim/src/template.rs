@@ -27,7 +27,7 @@ use microvisor_config::{KeySpec, MicrovisorConfig, Store};
 /// }
 ///
 /// let template = sim::template::<Settings>();
-/// assert!(template.contains("[device.config]\n# port: u16, at most 5 bytes, required\nbroker-port = \"\"\n"));
+/// assert!(template.contains("[device.config]\n# port: u16, at most 24 bytes, required\nbroker-port = \"\"\n"));
 /// ```
 pub fn template<T: MicrovisorConfig>() -> String {
     template_of(&short_type_name(std::any::type_name::<T>()), T::SCHEMA)

@@ -37,13 +37,13 @@ pub const KEY_HEX: &str = "deadbeef00112233";
 pub const PASSWORD: &str = "hunter2-very-secret";
 
 /// Index of each field in the request, as the struct declares them.
-pub const BROKER_HOST: u32 = 0;
-pub const BROKER_PORT: u32 = 1;
-pub const CLIENT_ID: u32 = 2;
-pub const ROOT_CA: u32 = 3;
-pub const PRIVATE_KEY: u32 = 4;
-pub const KEEPALIVE: u32 = 5;
-pub const PASSWORD_INDEX: u32 = 6;
+pub const BROKER_HOST: u16 = 0;
+pub const BROKER_PORT: u16 = 1;
+pub const CLIENT_ID: u16 = 2;
+pub const ROOT_CA: u16 = 3;
+pub const PRIVATE_KEY: u16 = 4;
+pub const KEEPALIVE: u16 = 5;
+pub const PASSWORD_INDEX: u16 = 6;
 
 pub fn cloud() -> Cloud {
     let mut cloud = Cloud::new();

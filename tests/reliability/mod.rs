@@ -102,17 +102,18 @@ pub const OTHER: [&str; FIELDS] = [
 /// Valid texts exactly `max_len` long: the longest a field takes.
 pub const LONGEST: [&str; FIELDS] = [
     "abcdefghij.example.c",
-    "65535",
-    "-2147483648",
+    // An integer's bound is 24 bytes, past its digits: leading zeros fill it.
+    "000000000000000000065535",
+    "-00000000000002147483648",
     "false",
     "0123456789abcdef",
     "000102030405060708090a0b0c0d0e0f",
     "AAAAAAAAAAAAAA==",
-    "00060",
+    "000000000000000000000060",
     "0011223344556677",
     "correct-horse-battery-st",
     "us-east",
-    "255",
+    "000000000000000000000255",
 ];
 
 /// A cloud holding `texts`, one per field.

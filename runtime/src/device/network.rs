@@ -13,8 +13,8 @@ pub const DEFAULT_CONNECT_TIMEOUT_US: u64 = 60_000_000;
 
 /// A request for the network (`mvRequestNetwork`). Microvisor connects while it is held; its
 /// `NETWORKSTATUSCHANGED` events go to the center with its tag. Dropping it releases the
-/// network (`mvReleaseNetwork`); channels opened on it must be closed first, which their
-/// borrow of it makes sure of.
+/// network (`mvReleaseNetwork`): close the channels opened on its handle first (a channel
+/// holds the handle, a plain number, not a borrow of this request).
 #[derive(Debug)]
 pub struct Network<'a> {
     handle: MvNetworkHandle,

@@ -10,9 +10,11 @@ use crate::error::{FetchError, ItemError, ParseError};
 use crate::fetch::bytes::{move_and_wipe, wipe};
 use crate::fetch::kind::{code, write_option_tag, FieldRow};
 use crate::fetch::ops::OpsTable;
-use crate::ffi::{MvConfigFetchResult, MvConfigKeyFetchResult};
+use crate::ffi::{
+    MvConfigFetchResult, MvConfigKeyFetchResult, MvConfigKeyFetchScope, MvConfigKeyFetchStore,
+};
 use crate::outcome::FieldOutcome;
-use crate::schema::KeySpec;
+use crate::schema::{KeySpec, Scope, Store};
 
 /// Everything the fetch needs of one settings struct, in one constant per struct
 /// (`MicrovisorConfig::PLAN`): so a struct's own code is one call, and the tables are read
@@ -191,8 +193,8 @@ unsafe fn read_fields(
         (report.finish)(reader, report, rows, failed + 1);
     }
     // SAFETY: the struct's own request (the contract).
-    let key = unsafe { key_text(plan.request, failed) };
-    Err(FetchError::Item { index: failed as u32, key, error })
+    let (key, scope, store) = unsafe { item_of(plan.request, failed) };
+    Err(FetchError::Item { index: failed as u16, key, scope, store, error })
 }
 
 /// The fields a fetch has written: dropping it undoes them (see [`unwind_fields`]).
@@ -423,22 +425,32 @@ impl core::fmt::Debug for ReportSink<'_> {
     }
 }
 
-/// The key of item `index`, for an error, `""` if there is no such key (a struct's own request
-/// always has it). Read straight from the entry: each key is a string literal, so no null,
-/// empty or UTF-8 check is needed on the error path.
+/// The key, scope and store of item `index`, for an error; `""` in the device's config store if
+/// there is no such item (a struct's own request always has it). Read straight from the entry:
+/// each key is a string literal, so no null, empty or UTF-8 check is needed on the error path.
 ///
 /// # Safety
 ///
 /// Every key of the request is a `'static` UTF-8 string, its pointer and length, as
 /// [`FetchPlan::new`]'s contract says.
-pub(crate) unsafe fn key_text(request: Request<'static>, index: usize) -> &'static str {
-    request.keys().get(index).map_or("", |entry| {
-        // SAFETY: the caller's contract: a string literal's pointer and length.
-        unsafe {
-            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
-                entry.key.data,
-                entry.key.length as usize,
-            ))
-        }
-    })
+pub(crate) unsafe fn item_of(
+    request: Request<'static>,
+    index: usize,
+) -> (&'static str, Scope, Store) {
+    let Some(entry) = request.keys().get(index) else {
+        return ("", Scope::Device, Store::Config);
+    };
+    // SAFETY: the caller's contract: a string literal's pointer and length.
+    let key = unsafe {
+        core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+            entry.key.data,
+            entry.key.length as usize,
+        ))
+    };
+    // The request's entries are made from these enums, so no other value is there.
+    let scope =
+        if entry.scope == MvConfigKeyFetchScope::ACCOUNT { Scope::Account } else { Scope::Device };
+    let store =
+        if entry.store == MvConfigKeyFetchStore::SECRET { Store::Secret } else { Store::Config };
+    (key, scope, store)
 }

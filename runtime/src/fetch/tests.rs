@@ -13,7 +13,7 @@ use crate::error::{ItemError, ParseError};
 use crate::fetch::family::family_parser;
 use crate::fetch::kind::{code, write_option_tag, FieldRow};
 use crate::fetch::ops::{FieldOps, OpsTable, ParseFn, SplitOps, TypeOps};
-use crate::fetch::read::{fill_field, key_text};
+use crate::fetch::read::{fill_field, item_of};
 use crate::fetch::table::{field_row, ops_count, ops_table, own_ops_count, split_ops, FieldEntry};
 use crate::outcome::FieldOutcome;
 use crate::types::{Hex, Secret};
@@ -419,20 +419,24 @@ fn option_of_a_builtin_parses_as_the_type() {
     check::<u32>(&[b"4294967295", b"4294967296"]);
 }
 
-/// An error names a key as it is, and a key past the request as `""`.
+/// An error names a key as it is, with its scope and store, and a key past the request as `""`.
 #[test]
-fn errors_name_keys() {
+fn errors_name_keys_and_their_stores() {
     use crate::__private::key;
     use crate::schema::{Scope, Store};
     const KEYS: &[crate::ffi::MvConfigKeyToFetch] = &[
         key(Scope::Device, Store::Config, "broker-host"),
-        key(Scope::Device, Store::Config, "clé"),
+        key(Scope::Account, Store::Secret, "clé"),
+        key(Scope::Account, Store::Config, "api"),
+        key(Scope::Device, Store::Secret, "pw"),
     ];
     // SAFETY: the keys point at string literals.
     let request = unsafe { Request::from_raw(KEYS) };
     // SAFETY: string literals.
-    let key_text = |index| unsafe { key_text(request, index) };
-    assert_eq!(key_text(0), "broker-host");
-    assert_eq!(key_text(1), "clé");
-    assert_eq!(key_text(2), "");
+    let item = |index| unsafe { item_of(request, index) };
+    assert_eq!(item(0), ("broker-host", Scope::Device, Store::Config));
+    assert_eq!(item(1), ("clé", Scope::Account, Store::Secret));
+    assert_eq!(item(2), ("api", Scope::Account, Store::Config));
+    assert_eq!(item(3), ("pw", Scope::Device, Store::Secret));
+    assert_eq!(item(4).0, "");
 }

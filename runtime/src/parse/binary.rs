@@ -26,14 +26,16 @@ fn hex_digit(byte: u8) -> Option<u32> {
 /// `out` may be uninitialized, so a value's storage need not be zeroed before it is decoded
 /// into.
 pub fn decode_hex(out: &mut [MaybeUninit<u8>], text: &[u8]) -> Result<usize, ParseError> {
-    if !text.len().is_multiple_of(2) {
-        return Err(ParseError::OddLength);
-    }
     let len = text.len() / 2;
     let Some(out) = out.get_mut(..len) else {
         return Err(ParseError::Capacity { capacity: out.len() });
     };
+    // The pairs before the length: hex pasted with a space or a line break is named at that
+    // byte, not taken for an odd length.
     decode_hex_pairs(out, text).map_err(|at| ParseError::NotHex { at })?;
+    if !text.len().is_multiple_of(2) {
+        return Err(ParseError::OddLength);
+    }
     Ok(len)
 }
 

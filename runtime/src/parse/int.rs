@@ -168,6 +168,22 @@ pub fn parse_i128(text: &[u8]) -> Result<i128, ParseError> {
         .ok_or(ParseError::OutOfRange)
 }
 
+/// The longest text an integer field reads: at least [`TEXT_MIN`] bytes, more for a type whose
+/// decimal width is larger.
+pub const fn text_bound(min: i128, max: u128) -> usize {
+    let width = decimal_width(min, max);
+    if width > TEXT_MIN {
+        width
+    } else {
+        TEXT_MIN
+    }
+}
+
+/// The shortest bound of an integer's text: room past the decimal width, so that a value that
+/// is not decimal (`0x22B3` for a port) is named at its stray byte rather than cut as too long,
+/// and a few leading zeros are taken.
+pub const TEXT_MIN: usize = 24;
+
 /// The number of decimal digits (and sign) of the longest text of an integer range.
 pub const fn decimal_width(min: i128, max: u128) -> usize {
     let mut width = 1;
@@ -331,5 +347,8 @@ mod tests {
         assert_eq!(decimal_width(i64::MIN as i128, i64::MAX as u128), 20);
         assert_eq!(decimal_width(i128::MIN, i128::MAX as u128), 40);
         assert_eq!(decimal_width(0, u128::MAX), 39);
+        assert_eq!(text_bound(0, u16::MAX as u128), TEXT_MIN);
+        assert_eq!(text_bound(i64::MIN as i128, i64::MAX as u128), TEXT_MIN);
+        assert_eq!(text_bound(i128::MIN, i128::MAX as u128), 40);
     }
 }
