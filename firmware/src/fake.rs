@@ -10,7 +10,11 @@
 //! Behaviour follows docs/PROTOCOL.md: one request per channel (`REQUESTALREADYSENT` after the
 //! first), items in request order, a response larger than the receive buffer answered with
 //! `RESPONSETOOLARGE`, values longer than the caller's buffer cut to its size (the harsher of the
-//! behaviours the header leaves open), four channels at most, handles never zero.
+//! behaviours the header leaves open), four channels at most, handles never zero. A network
+//! request connects after [`Script::connect_after_polls`] polls of the clock, posting
+//! `NETWORKSTATUSCHANGED` with its tag when it does; a channel opened before is refused with
+//! `NETWORKNOTCONNECTED`. The server log keeps the lines it is sent, for the tests to read back
+//! ([`log_line`]).
 //!
 //! Everything here runs in thread mode, called from the code under test; the interrupt handler
 //! never calls in. Each system call is an assembly entry point (see `gateway!`) that runs the
@@ -26,7 +30,7 @@ use core::ptr;
 use microvisor_config::ffi::{
     MvChannelHandle, MvChannelType, MvClosureReason, MvConfigFetchResult, MvConfigKeyFetchParams,
     MvConfigKeyFetchResult, MvConfigResponseData, MvConfigResponseReadItemParams, MvEventType,
-    MvNetworkHandle, MvNotification, MvNotificationHandle, MvNotificationSetup,
+    MvNetworkHandle, MvNetworkStatus, MvNotification, MvNotificationHandle, MvNotificationSetup,
     MvOpenChannelParams, MvRequestNetworkParams,
 };
 use microvisor_config::MvStatus;
@@ -45,9 +49,19 @@ pub const RESPONSE_OVERHEAD: usize = 8;
 pub const KEY_OVERHEAD: usize = 16;
 const MAX_CHANNELS: usize = 4;
 const MAX_CENTERS: usize = 4;
+/// Network requests held at once; one more is `UNAVAILABLE` (a test limit: the header states
+/// none).
+const MAX_NETWORKS: usize = 4;
 /// Interrupts the NVIC of the AN505 has (more is `INVALIDINTERRUPT`).
 const NUM_IRQS: u32 = 96;
-const NETWORK_HANDLE: MvNetworkHandle = 0x4e00_0001;
+/// The longest server log message taken; longer is `LOGMESSAGETOOLONG` (a test value: the
+/// header states no limit).
+pub const MAX_LOG_MESSAGE: usize = 256;
+/// Server log lines kept since the last reset; one more is `INVALIDBUFFERSIZE`, as a full log
+/// buffer answers.
+pub const MAX_LOG_LINES: usize = 16;
+/// Bytes of server log text kept since the last reset.
+const LOG_ARENA_BYTES: usize = 2048;
 const NVIC_ISPR: *mut u32 = 0xe000_e200 as *mut u32;
 
 /// When and how the cloud answers a request.
@@ -80,6 +94,9 @@ pub struct Script {
     /// Another channel's event (tag 30's data readable) is written just before the response's,
     /// in the same call: the interrupt taken after it finds two records in the buffer.
     pub foreign_record_first: bool,
+    /// How many polls of the clock a network requested now takes to connect: it reports
+    /// CONNECTING until then. 0: connected at once, with no status record.
+    pub connect_after_polls: u32,
 }
 
 impl Script {
@@ -91,6 +108,7 @@ impl Script {
             server_error_key: b"",
             clock_step_us: 1000,
             foreign_record_first: false,
+            connect_after_polls: 0,
         }
     }
 }
@@ -170,6 +188,26 @@ struct Center {
 
 const NO_CENTER: Center = Center { buffer: ptr::null_mut(), records: 0, irq: 0, write: 0 };
 
+/// One network request (`mvRequestNetwork`), until released.
+#[derive(Clone, Copy)]
+struct NetworkRequest {
+    in_use: bool,
+    status: MvNetworkStatus,
+    /// Polls left until it connects (0: none pending).
+    countdown: u32,
+    /// Where its status changes are posted: a center's slot, or none if the handle named none.
+    center: Option<usize>,
+    tag: u32,
+}
+
+const NO_NETWORK: NetworkRequest = NetworkRequest {
+    in_use: false,
+    status: MvNetworkStatus::DELIBERATELYOFFLINE,
+    countdown: 0,
+    center: None,
+    tag: 0,
+};
+
 /// What the tests read back after a scenario.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -199,6 +237,13 @@ struct Fake {
     arena_used: usize,
     channels: [Channel; MAX_CHANNELS],
     centers: [Center; MAX_CENTERS],
+    networks: [NetworkRequest; MAX_NETWORKS],
+    /// `mvServerLoggingInit` succeeded.
+    log_ready: bool,
+    /// Server log lines kept: `(at, len)` in [`LOG_ARENA`].
+    log_lines: [(usize, usize); MAX_LOG_LINES],
+    num_log_lines: usize,
+    log_used: usize,
     stats: Stats,
 }
 
@@ -217,6 +262,11 @@ static FAKE: Global = Global(UnsafeCell::new(Fake {
     arena_used: 0,
     channels: [FREE_CHANNEL; MAX_CHANNELS],
     centers: [NO_CENTER; MAX_CENTERS],
+    networks: [NO_NETWORK; MAX_NETWORKS],
+    log_ready: false,
+    log_lines: [(0, 0); MAX_LOG_LINES],
+    num_log_lines: 0,
+    log_used: 0,
     stats: Stats {
         open_channels: 0,
         opens: 0,
@@ -248,6 +298,14 @@ unsafe fn arena() -> &'static mut [u8; ARENA_BYTES] {
     // SAFETY: see the function's contract.
     unsafe { &mut *ARENA.0.get() }
 }
+
+/// The server log's text, apart from [`FAKE`] as the cloud's is, to stay in `.bss`.
+struct LogArena(UnsafeCell<[u8; LOG_ARENA_BYTES]>);
+
+// SAFETY: as for `Global`: thread mode only.
+unsafe impl Sync for LogArena {}
+
+static LOG_ARENA: LogArena = LogArena(UnsafeCell::new([0; LOG_ARENA_BYTES]));
 
 /// The fake's state.
 ///
@@ -292,8 +350,9 @@ fn fake_copy(dst: *mut u8, src: *const u8, len: usize) {
 // ---------------------------------------------------------------------------------------------
 // The harness's side: script the cloud, read the statistics.
 
-/// Empties the cloud, closes every channel (without notifications) and sets the script.
-/// Notification centers stay set up, as they do on the device.
+/// Empties the cloud and the server log's lines, closes every channel (without notifications)
+/// and sets the script. Notification centers, network requests and the server log's set-up
+/// stay, as they do on the device.
 pub fn reset(script: Script) {
     // SAFETY: thread mode; no other reference is live.
     let fake = unsafe { fake() };
@@ -301,6 +360,8 @@ pub fn reset(script: Script) {
     fake.num_entries = 0;
     fake.arena_used = 0;
     fake.channels = [FREE_CHANNEL; MAX_CHANNELS];
+    fake.num_log_lines = 0;
+    fake.log_used = 0;
     fake.stats = Stats::default();
 }
 
@@ -413,6 +474,28 @@ pub fn stats() -> Stats {
     unsafe { fake() }.stats
 }
 
+/// Server log line `index` (0: the first) sent since the last reset, if there is one.
+pub fn log_line(index: usize) -> Option<&'static [u8]> {
+    // SAFETY: thread mode; the log's text is written only by `mvServerLog`, never while this
+    // slice is in use by a test.
+    let fake = unsafe { fake() };
+    let &(at, len) = fake.log_lines.get(..fake.num_log_lines)?.get(index)?;
+    // SAFETY: as above.
+    unsafe { &*LOG_ARENA.0.get() }.get(at..at + len)
+}
+
+/// How many server log lines were sent since the last reset.
+pub fn log_line_count() -> usize {
+    // SAFETY: thread mode; no other reference is live.
+    unsafe { fake() }.num_log_lines
+}
+
+/// Network requests held now (not released).
+pub fn networks_held() -> usize {
+    // SAFETY: thread mode; no other reference is live.
+    unsafe { fake() }.networks.iter().filter(|n| n.in_use).count()
+}
+
 /// The stack the fake's system calls run on: Microvisor's calls run in the secure world, on
 /// its own stack, so the application's stack sees only the call. Each entry point below switches
 /// to this stack for the call's body and back, so that the benchmark's stack figure is the
@@ -465,6 +548,10 @@ macro_rules! gateway {
 gateway!(
     mvSetupNotifications => fake_mvSetupNotifications,
     mvRequestNetwork => fake_mvRequestNetwork,
+    mvGetNetworkStatus => fake_mvGetNetworkStatus,
+    mvReleaseNetwork => fake_mvReleaseNetwork,
+    mvServerLoggingInit => fake_mvServerLoggingInit,
+    mvServerLog => fake_mvServerLog,
     mvOpenChannel => fake_mvOpenChannel,
     mvSendConfigFetchRequest => fake_mvSendConfigFetchRequest,
     mvReadConfigFetchResponseData => fake_mvReadConfigFetchResponseData,
@@ -481,6 +568,10 @@ mod entry_points {
     extern "C" {
         pub fn mvSetupNotifications();
         pub fn mvRequestNetwork();
+        pub fn mvGetNetworkStatus();
+        pub fn mvReleaseNetwork();
+        pub fn mvServerLoggingInit();
+        pub fn mvServerLog();
         pub fn mvOpenChannel();
         pub fn mvSendConfigFetchRequest();
         pub fn mvReadConfigFetchResponseData();
@@ -493,9 +584,13 @@ mod entry_points {
 
 /// The entry points, for a table that keeps them all in every build (the benchmark's baseline
 /// must hold the fake too, so that subtracting it leaves only the fetch).
-pub static SYSCALLS: [unsafe extern "C" fn(); 9] = [
+pub static SYSCALLS: [unsafe extern "C" fn(); 13] = [
     entry_points::mvSetupNotifications,
     entry_points::mvRequestNetwork,
+    entry_points::mvGetNetworkStatus,
+    entry_points::mvReleaseNetwork,
+    entry_points::mvServerLoggingInit,
+    entry_points::mvServerLog,
     entry_points::mvOpenChannel,
     entry_points::mvSendConfigFetchRequest,
     entry_points::mvReadConfigFetchResponseData,
@@ -532,6 +627,20 @@ fn center_handle(slot: usize) -> MvNotificationHandle {
 
 fn center_slot(handle: MvNotificationHandle) -> Option<usize> {
     (handle & 0xff00_0000 == 0x4c00_0000).then_some((handle & 0xff) as usize)
+}
+
+/// A network request's handle: the first one held is the handle the fake has always given, so
+/// the firmware's own request (the C baseline's fetches take it) is unchanged.
+fn network_handle(slot: usize) -> MvNetworkHandle {
+    0x4e00_0001 + slot as u32
+}
+
+fn network_slot(
+    networks: &mut [NetworkRequest; MAX_NETWORKS],
+    handle: MvNetworkHandle,
+) -> Option<&mut NetworkRequest> {
+    let slot = handle.wrapping_sub(0x4e00_0001) as usize;
+    networks.get_mut(slot).filter(|network| network.in_use)
 }
 
 /// The tag of `Script::foreign_record_first`'s record: no channel of the tests has it.
@@ -620,11 +729,142 @@ pub unsafe extern "C" fn fake_mvRequestNetwork(
         return MvStatus::PARAMETERFAULT;
     }
     // SAFETY: non-null, valid per the caller's contract.
-    if unsafe { (*params).version } != 1 {
+    let params = unsafe { &*params };
+    if params.version != 1 {
         return MvStatus::UNSUPPORTEDSTRUCTUREVERSION;
     }
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    let Some(slot) = fake.networks.iter().position(|n| !n.in_use) else {
+        return MvStatus::UNAVAILABLE;
+    };
+    let polls = fake.script.connect_after_polls;
+    let center = center_slot(params.notification_handle)
+        .filter(|&c| fake.centers.get(c).is_some_and(|c| !c.buffer.is_null()));
+    if let Some(network) = fake.networks.get_mut(slot) {
+        *network = NetworkRequest {
+            in_use: true,
+            status: if polls == 0 {
+                MvNetworkStatus::CONNECTED
+            } else {
+                MvNetworkStatus::CONNECTING
+            },
+            countdown: polls,
+            center,
+            tag: params.notification_tag,
+        };
+    }
     // SAFETY: non-null, valid per the caller's contract.
-    unsafe { handle.write(NETWORK_HANDLE) };
+    unsafe { handle.write(network_handle(slot)) };
+    MvStatus::OKAY
+}
+
+/// `mvGetNetworkStatus`.
+///
+/// # Safety
+///
+/// As the header: a valid pointer.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn fake_mvGetNetworkStatus(
+    handle: MvNetworkHandle,
+    status: *mut MvNetworkStatus,
+) -> MvStatus {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    let Some(network) = network_slot(&mut fake.networks, handle) else {
+        return MvStatus::INVALIDHANDLE;
+    };
+    if status.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { status.write(network.status) };
+    MvStatus::OKAY
+}
+
+/// `mvReleaseNetwork`: forgets the request and zeroes the handle.
+///
+/// # Safety
+///
+/// As the header: a valid pointer.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn fake_mvReleaseNetwork(handle: *mut MvNetworkHandle) -> MvStatus {
+    if handle.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    // SAFETY: non-null, valid per the caller's contract.
+    let value = unsafe { handle.read() };
+    let Some(network) = network_slot(&mut fake.networks, value) else {
+        return MvStatus::INVALIDHANDLE;
+    };
+    *network = NO_NETWORK;
+    // SAFETY: non-null, valid per the caller's contract.
+    unsafe { handle.write(0) };
+    MvStatus::OKAY
+}
+
+/// `mvServerLoggingInit`: checks the buffer as the vendor's demos size and align it (the
+/// header states no rule) and enables the log. The fake keeps the lines itself; the buffer is
+/// only checked.
+///
+/// # Safety
+///
+/// As the header: a buffer of `length` bytes that outlives the log.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn fake_mvServerLoggingInit(buffer: *mut u8, length: u32) -> MvStatus {
+    if buffer.is_null() {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if !(buffer as usize).is_multiple_of(512) {
+        return MvStatus::INVALIDBUFFERALIGNMENT;
+    }
+    if length == 0 || !length.is_multiple_of(512) {
+        return MvStatus::INVALIDBUFFERSIZE;
+    }
+    // SAFETY: thread mode; no other reference is live.
+    unsafe { fake() }.log_ready = true;
+    MvStatus::OKAY
+}
+
+/// `mvServerLog`: keeps the line for the tests.
+///
+/// # Safety
+///
+/// As the header: `message` valid for `length` bytes.
+#[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn fake_mvServerLog(message: *const u8, length: u16) -> MvStatus {
+    // SAFETY: thread mode; no other reference is live.
+    let fake = unsafe { fake() };
+    if !fake.log_ready {
+        return MvStatus::UNAVAILABLE;
+    }
+    let len = usize::from(length);
+    if message.is_null() && len > 0 {
+        return MvStatus::PARAMETERFAULT;
+    }
+    if len > MAX_LOG_MESSAGE {
+        return MvStatus::LOGMESSAGETOOLONG;
+    }
+    let at = fake.log_used;
+    let Some(line) = fake.log_lines.get_mut(fake.num_log_lines) else {
+        return MvStatus::INVALIDBUFFERSIZE;
+    };
+    // SAFETY: thread mode; no other reference to the log's text is live.
+    let text = unsafe { &mut *LOG_ARENA.0.get() };
+    let Some(slot) = text.get_mut(at..at.saturating_add(len)) else {
+        return MvStatus::INVALIDBUFFERSIZE;
+    };
+    // The caller's `len` bytes, checked non-null above when there are any.
+    fake_copy(slot.as_mut_ptr(), message, len);
+    *line = (at, len);
+    fake.num_log_lines += 1;
+    fake.log_used = at + len;
     MvStatus::OKAY
 }
 
@@ -652,10 +892,14 @@ pub unsafe extern "C" fn fake_mvOpenChannel(
     };
     // SAFETY: thread mode; no other reference is live.
     let fake = unsafe { fake() };
-    if fake.centers.get(center).is_none_or(|c| c.buffer.is_null())
-        || params.network_handle != NETWORK_HANDLE
-    {
+    if fake.centers.get(center).is_none_or(|c| c.buffer.is_null()) {
         return MvStatus::INVALIDHANDLE;
+    }
+    let Some(network) = network_slot(&mut fake.networks, params.network_handle) else {
+        return MvStatus::INVALIDHANDLE;
+    };
+    if network.status != MvNetworkStatus::CONNECTED {
+        return MvStatus::NETWORKNOTCONNECTED;
     }
     if params.channel_type != MvChannelType::CONFIGFETCH {
         return MvStatus::UNKNOWNCHANNELTYPE;
@@ -820,6 +1064,20 @@ pub unsafe extern "C" fn fake_mvGetMicroseconds(microseconds: *mut u64) -> MvSta
     let fake = unsafe { fake() };
     fake.stats.polls += 1;
     fake.clock_us = fake.clock_us.wrapping_add(fake.script.clock_step_us);
+    for slot in 0..MAX_NETWORKS {
+        let Some(network) = fake.networks.get_mut(slot) else { continue };
+        if !network.in_use || network.countdown == 0 {
+            continue;
+        }
+        network.countdown -= 1;
+        if network.countdown == 0 {
+            network.status = MvNetworkStatus::CONNECTED;
+            if let Some(center) = network.center {
+                let tag = network.tag;
+                notify(fake, center, MvEventType::NETWORKSTATUSCHANGED, tag);
+            }
+        }
+    }
     let delivery = fake.script.delivery;
     for slot in 0..MAX_CHANNELS {
         let Some(channel) = fake.channels.get_mut(slot) else { continue };

@@ -16,7 +16,9 @@ use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use cortex_m_rt::entry;
 use microvisor_config::device::DeviceChannel;
-use microvisor_config::{FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, WaitError};
+use microvisor_config::{
+    FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Store, WaitError,
+};
 use microvisor_config_firmware::cbaseline::{self, CfError};
 use microvisor_config_firmware::cloud::{CONFIG, DEVICE, SECRET};
 use microvisor_config_firmware::fake::{self, Delivery, Script, Stats};
@@ -24,7 +26,13 @@ use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt, MqttTextAsBytes};
 use microvisor_config_firmware::synthetic64::{
     self, CSynthetic64, Synthetic64, Synthetic64TextAsBytes,
 };
-use microvisor_config_firmware::{cloud_key, measure, open_channel, out, Global, NETWORK};
+use microvisor_config_firmware::{cloud, cloud_key, measure, open_channel, out, Global, NETWORK};
+
+/// The device example's application: examples/device/src/app.rs, the very module its two
+/// binaries run on the STM32U585, built here against the fake Microvisor.
+#[path = "../../../examples/device/src/app.rs"]
+#[allow(dead_code)] // the binaries' blocking loop (`App::run`, `sleep_until`): not run here
+mod app;
 
 static PASSED: AtomicU32 = AtomicU32::new(0);
 static FAILED: AtomicU32 = AtomicU32::new(0);
@@ -64,7 +72,7 @@ fn describe(error: &FetchError) {
             out::str(" got ");
             out::num(u64::from(*got));
         }
-        FetchError::Item { index, key, error } => {
+        FetchError::Item { index, key, error, .. } => {
             out::str("Item ");
             out::num(u64::from(*index));
             out::str(" `");
@@ -226,7 +234,13 @@ fn mqtt_refresh_is_atomic() {
     let script = Script { server_error_key: b"password", ..Script::normal() };
     let second = matches!(
         fetch_mqtt(script, None),
-        Err(FetchError::Item { index: 7, key: "password", error: ItemError::ServerError })
+        Err(FetchError::Item {
+            index: 7,
+            key: "password",
+            scope: Scope::Device,
+            store: Store::Secret,
+            error: ItemError::ServerError,
+        })
     ) && tidy(1);
     // The first cloud again, to compare the live settings with.
     let reloaded = reset_mqtt(true);
@@ -248,7 +262,13 @@ fn mqtt_key_not_found() {
     ok &= fake::insert(DEVICE, SECRET, cloud_key!(b"private_key"), b"abcd");
     ok &= fake::insert(DEVICE, CONFIG, cloud_key!(b"username"), b"u");
     ok &= fake::insert(DEVICE, SECRET, cloud_key!(b"password"), b"p");
-    let expected = FetchError::Item { index: 4, key: "cert", error: ItemError::NotFound };
+    let expected = FetchError::Item {
+        index: 4,
+        key: "cert",
+        scope: Scope::Device,
+        store: Store::Config,
+        error: ItemError::NotFound,
+    };
     expect_error("error: a required key that is not found", Script::normal(), None, expected);
     if !ok {
         report("error: cloud set up for the key-not-found scenario", false);
@@ -258,7 +278,13 @@ fn mqtt_key_not_found() {
 fn mqtt_server_error() {
     reset_mqtt(true);
     let script = Script { server_error_key: b"username", ..Script::normal() };
-    let expected = FetchError::Item { index: 6, key: "username", error: ItemError::ServerError };
+    let expected = FetchError::Item {
+        index: 6,
+        key: "username",
+        scope: Scope::Device,
+        store: Store::Config,
+        error: ItemError::ServerError,
+    };
     expect_error("error: an item the server failed to read", script, None, expected);
 }
 
@@ -269,6 +295,8 @@ fn mqtt_too_long() {
     let expected = FetchError::Item {
         index: 0,
         key: "broker-host",
+        scope: Scope::Device,
+        store: Store::Config,
         error: ItemError::TooLong { len: 129, max: 128 },
     };
     expect_error("error: a value longer than its field", Script::normal(), None, expected);
@@ -307,6 +335,8 @@ fn mqtt_invalid_values() {
     let expected = FetchError::Item {
         index: 1,
         key: "broker-port",
+        scope: Scope::Device,
+        store: Store::Config,
         error: ItemError::Invalid(ParseError::OutOfRange),
     };
     expect_error("error: a port out of the u16 range", Script::normal(), None, expected);
@@ -315,6 +345,8 @@ fn mqtt_invalid_values() {
     let expected = FetchError::Item {
         index: 1,
         key: "broker-port",
+        scope: Scope::Device,
+        store: Store::Config,
         error: ItemError::Invalid(ParseError::NotDecimal { at: 2 }),
     };
     expect_error("error: a port that is not decimal", Script::normal(), None, expected);
@@ -325,6 +357,8 @@ fn mqtt_not_hex() {
     let expected = FetchError::Item {
         index: 3,
         key: "root-CA",
+        scope: Scope::Device,
+        store: Store::Config,
         error: ItemError::Invalid(ParseError::NotHex { at: 2 }),
     };
     expect_error("error: hex with a non-hex digit", Script::normal(), None, expected);
@@ -940,9 +974,292 @@ fn optional_fields() {
     let expected = FetchError::Item {
         index: 3,
         key: "opt-u32",
+        scope: Scope::Device,
+        store: Store::Config,
         error: ItemError::Invalid(ParseError::OutOfRange),
     };
     report("optional fields: a bad value names its key", loaded && result == Err(expected));
+}
+
+/// The interrupt of the device application's notification center here. On the STM32U585 it is
+/// TIM8_BRK (51), which this firmware gives the runtime's own center.
+const APP_IRQ: u32 = 53;
+
+/// The handler of [`APP_IRQ`]: what the application's binaries' TIM8_BRK handler does.
+extern "C" fn app_notification_isr() {
+    app::NOTIFICATIONS.on_interrupt();
+}
+
+/// The device application's cloud values that the tests compare or look for in the log.
+const APP_HOST: &[u8] = b"mqtt.example.com";
+const APP_PASSWORD: &[u8] = b"pw-5ecret-never-logged";
+
+/// Loads the device application's cloud: every value at the size the demo allows for the
+/// certificates and key (so the application's receive buffer must hold the largest response),
+/// `port` as the port's text, `cert` whether the certificate is there, `interval` the refresh
+/// interval's text if it is set.
+fn load_app_cloud(port: &[u8], cert: bool, interval: Option<&[u8]>) -> bool {
+    let mut ok = fake::insert(DEVICE, CONFIG, cloud_key!(b"broker-host"), APP_HOST);
+    ok &= fake::insert(DEVICE, CONFIG, cloud_key!(b"broker-port"), port);
+    ok &= fake::insert(DEVICE, CONFIG, cloud_key!(b"client-id"), b"dev-42");
+    ok &= cloud::insert_hex(DEVICE, CONFIG, cloud_key!(b"root-CA"), 1536, 11);
+    if cert {
+        ok &= cloud::insert_hex(DEVICE, CONFIG, cloud_key!(b"cert"), 1024, 12);
+    }
+    ok &= cloud::insert_hex(DEVICE, SECRET, cloud_key!(b"private_key"), 1536, 13);
+    ok &= fake::insert(DEVICE, CONFIG, cloud_key!(b"username"), b"device-user");
+    ok &= fake::insert(DEVICE, SECRET, cloud_key!(b"password"), APP_PASSWORD);
+    if let Some(interval) = interval {
+        ok &= fake::insert(DEVICE, CONFIG, cloud_key!(b"refresh-interval"), interval);
+    }
+    ok
+}
+
+/// Whether the application's settings are the cloud's (loaded by [`load_app_cloud`]), with
+/// `port` and `interval_s`.
+fn app_settings_are(settings: Option<&app::Settings>, port: u16, interval_s: u32) -> bool {
+    let Some(s) = settings else {
+        out::str("    the application has no settings\n");
+        return false;
+    };
+    let ok = s.broker_host.as_bytes() == APP_HOST
+        && s.broker_port == port
+        && s.client_id.as_deref() == Some("dev-42")
+        && cloud::same_hex(&s.root_ca, fake::value_of(b"root-CA"))
+        && cloud::same_hex(&s.cert, fake::value_of(b"cert"))
+        && cloud::same_hex(s.private_key.expose_secret(), fake::value_of(b"private_key"))
+        && s.username == "device-user"
+        && s.password.expose_secret().as_bytes() == APP_PASSWORD
+        && s.refresh_interval_s == interval_s;
+    if !ok {
+        out::str("    the application's settings are not the cloud's\n");
+    }
+    ok
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|window| window == needle)
+}
+
+/// Whether the server log since the last reset is one line per entry of `names`, line `i`
+/// naming `names[i]`, and no line holds a secret's text: the password, or any of three pieces
+/// of the private key's hex. Prints the log if not.
+fn app_log_is(names: &[&[u8]]) -> bool {
+    let key = fake::value_of(b"private_key");
+    let middle = key.len() / 2;
+    let pieces =
+        [key.get(..16), key.get(middle..middle + 16), key.get(key.len().saturating_sub(16)..)];
+    let mut ok = fake::log_line_count() == names.len() && key.len() >= 32;
+    for (index, name) in names.iter().enumerate() {
+        let line = fake::log_line(index).unwrap_or_default();
+        let secret = contains(line, APP_PASSWORD)
+            || pieces.iter().any(|piece| piece.is_some_and(|piece| contains(line, piece)));
+        ok &= contains(line, name) && !secret;
+    }
+    if !ok {
+        out::str("    server log:\n");
+        for index in 0..fake::log_line_count() {
+            out::str("      ");
+            out::bytes(fake::log_line(index).unwrap_or_default());
+            out::str("\n");
+        }
+    }
+    ok
+}
+
+/// Whether the application's next fetch is `seconds` from now (within the second the checks
+/// since took).
+fn next_fetch_in(app: &app::App, seconds: u64) -> bool {
+    let now = microvisor_config::device::now_us().unwrap_or(0);
+    let ahead = app.next_fetch_us().saturating_sub(now);
+    let ok = ahead <= seconds * 1_000_000 && ahead > (seconds - 1) * 1_000_000;
+    if !ok {
+        out::str("    the next fetch is not when expected\n");
+    }
+    ok
+}
+
+/// The device application (examples/device/src/app.rs) as its blocking binary runs it: set up,
+/// the network awaited, the boot fetch (with a bad key, two bad keys, then good values) and
+/// refreshes, each checked against the cloud and the server log's lines.
+fn device_app_blocking() {
+    use microvisor_config::ffi::{sys, MvNetworkStatus};
+    /// A buffer as the demos give the server log, 512-byte aligned.
+    #[repr(C, align(512))]
+    struct LogBuffer([u8; 1024]);
+    static MISUSED: Global<LogBuffer> = Global::new(LogBuffer([0; 1024]));
+    let buffer = MISUSED.get_ptr().cast::<u8>();
+    let line = b"a line before the log is set up";
+    // SAFETY: each call gets a valid message, or a buffer that outlives the firmware (or null,
+    // which the fake refuses); none of them is accepted, so the fake keeps none.
+    let refused = unsafe {
+        sys::mvServerLog(line.as_ptr(), line.len() as u16) == MvStatus::UNAVAILABLE
+            && sys::mvServerLoggingInit(core::ptr::null_mut(), 1024) == MvStatus::PARAMETERFAULT
+            && sys::mvServerLoggingInit(buffer.add(8), 1024) == MvStatus::INVALIDBUFFERALIGNMENT
+            && sys::mvServerLoggingInit(buffer, 1000) == MvStatus::INVALIDBUFFERSIZE
+    };
+    report(
+        "fake: the server log refuses a line before set-up, and a buffer unlike the demos'",
+        refused,
+    );
+
+    // What the binaries do first, on this board's interrupt.
+    let started = app::start(APP_IRQ).is_ok();
+    microvisor_config_firmware::enable_irq(APP_IRQ);
+    report("device app: server log and notification center set up", started);
+
+    // The network takes three polls of the clock to connect.
+    fake::reset(Script { connect_after_polls: 3, ..Script::normal() });
+    let loaded = load_app_cloud(b"8883", true, None);
+    let Ok(mut app) = app::App::new() else {
+        report("device app: made (network requested, buffers taken)", false);
+        return;
+    };
+    let connecting = app.network().status() == Ok(MvNetworkStatus::CONNECTING);
+    let refused = app.fetch() == Err(FetchError::Send(MvStatus::NETWORKNOTCONNECTED))
+        && app_log_is(&[b"NETWORKNOTCONNECTED"])
+        && fake::stats().opens == 0;
+    let connected = app.wait_connected().is_ok()
+        && app.network().status() == Ok(MvNetworkStatus::CONNECTED)
+        && fake::stats().notifications == 1;
+    report(
+        "device app: a fetch before the network is up is refused and logged; then it connects",
+        loaded && connecting && refused && connected,
+    );
+
+    // Boot, one bad key: one line, naming it.
+    fake::reset(Script::normal());
+    let loaded = load_app_cloud(b"88x3", true, None);
+    let expected = FetchError::Item {
+        index: 1,
+        key: "broker-port",
+        scope: Scope::Device,
+        store: Store::Config,
+        error: ItemError::Invalid(ParseError::NotDecimal { at: 2 }),
+    };
+    let failed = app.fetch() == Err(expected) && app.settings().is_none();
+    report(
+        "device app: a boot fetch with a bad key logs one line naming it, and no secret",
+        loaded && failed && app_log_is(&[b"`broker-port`"]) && next_fetch_in(&app, 60) && tidy(1),
+    );
+
+    // Boot, two bad keys: a line for each.
+    fake::reset(Script::normal());
+    let loaded = load_app_cloud(b"70000", false, Some(b"5"));
+    let failed = app.fetch().is_err() && app.settings().is_none();
+    report(
+        "device app: a boot fetch logs one line per bad key",
+        loaded
+            && failed
+            && app_log_is(&[b"`broker-port`", b"`cert`", b"`refresh-interval`"])
+            && tidy(1),
+    );
+
+    // Boot, good values: the settings, one line, the default interval.
+    fake::reset(Script::normal());
+    let loaded = load_app_cloud(b"8883", true, None);
+    let result = app.fetch();
+    if let Err(error) = &result {
+        describe(error);
+    }
+    report(
+        "device app: the boot fetch gets every value, logs one line, refreshes in 300 s",
+        loaded
+            && result.is_ok()
+            && app_settings_are(app.settings(), 8883, 300)
+            && app_log_is(&[b"fetched at boot: 9 keys ok; broker mqtt.example.com:8883"])
+            && next_fetch_in(&app, 300)
+            && tidy(1),
+    );
+
+    // A refresh with a new port and interval.
+    fake::reset(Script::normal());
+    let loaded = load_app_cloud(b"1883", true, Some(b"120"));
+    let refreshed = app.fetch().is_ok();
+    report(
+        "device app: a refresh takes the new values and interval, logs one line",
+        loaded
+            && refreshed
+            && app_settings_are(app.settings(), 1883, 120)
+            && app_log_is(&[b"refreshed: 9 keys ok; broker mqtt.example.com:1883"])
+            && next_fetch_in(&app, 120)
+            && tidy(1),
+    );
+
+    // A refresh with a bad key: the settings are kept, one line names the key.
+    fake::reset(Script::normal());
+    let loaded = load_app_cloud(b"1883", false, Some(b"120"));
+    let failed = app.fetch()
+        == Err(FetchError::Item {
+            index: 4,
+            key: "cert",
+            scope: Scope::Device,
+            store: Store::Config,
+            error: ItemError::NotFound,
+        });
+    let logged = app_log_is(&[b"refresh failed, settings kept: config key `cert`"])
+        && next_fetch_in(&app, 60)
+        && tidy(1);
+    // The cloud again as the settings came from it, to compare.
+    fake::reset(Script::normal());
+    let kept =
+        load_app_cloud(b"1883", true, Some(b"120")) && app_settings_are(app.settings(), 1883, 120);
+    fake::reset(Script::normal());
+    report(
+        "device app: a failed refresh keeps the settings, logs one line naming the key",
+        loaded && failed && logged && kept,
+    );
+
+    drop(app);
+    report("device app: dropped, it releases its network", fake::networks_held() == 1);
+}
+
+/// The device application as its async binary runs it: its task (`App::run_async`) polled by
+/// an executor, woken by the network's and the channel's notifications, and cancelled once a
+/// fetch is done (the task itself never ends).
+fn device_app_async() {
+    fake::reset(Script { connect_after_polls: 2, ..Script::normal() });
+    let loaded = load_app_cloud(b"8883", false, None);
+    let Ok(mut app) = app::App::new() else {
+        report("device app, async: made again once the first was dropped", false);
+        return;
+    };
+    // Woken by the network (poll 2), then by the response (poll 3), then in its timer.
+    let run = run_task(app.run_async(), 3);
+    report(
+        "device app, async: the boot fetch awaits the network and the response; a bad key logged",
+        loaded
+            && run.output.is_none()
+            && app.settings().is_none()
+            && app_log_is(&[b"boot fetch failed: config key `cert` (device config, item 4)"])
+            && tidy(1),
+    );
+
+    fake::reset(Script::normal());
+    let loaded = load_app_cloud(b"8883", true, Some(b"600"));
+    // The response (poll 2), then its timer.
+    run_task(app.run_async(), 2);
+    report(
+        "device app, async: the boot fetch gets every value, logs one line",
+        loaded
+            && app_settings_are(app.settings(), 8883, 600)
+            && app_log_is(&[b"fetched at boot: 9 keys ok"])
+            && next_fetch_in(&app, 600)
+            && tidy(1),
+    );
+
+    fake::reset(Script::normal());
+    let loaded = load_app_cloud(b"1883", true, Some(b"600"));
+    run_task(app.run_async(), 2);
+    report(
+        "device app, async: a refresh takes the new values, logs one line",
+        loaded
+            && app_settings_are(app.settings(), 1883, 600)
+            && app_log_is(&[b"refreshed: 9 keys ok; broker mqtt.example.com:1883"])
+            && tidy(1),
+    );
+    drop(app);
+    report("device app, async: dropped, it releases its network", fake::networks_held() == 1);
 }
 
 #[entry]
@@ -982,6 +1299,8 @@ fn main() -> ! {
         a_refused_close_still_closes();
         a_send_on_a_channel_the_server_closed();
         optional_fields();
+        device_app_blocking();
+        device_app_async();
         c_mqtt();
         synthetic();
     }
@@ -998,14 +1317,16 @@ extern "C" {
     fn DefaultHandler();
 }
 
-/// The device interrupts: the runtime's notification center on 51, the C baseline's on 52.
+/// The device interrupts: the runtime's notification center on 51, the C baseline's on 52, the
+/// device application's on 53.
 #[link_section = ".vector_table.interrupts"]
 #[no_mangle]
 #[used]
-pub static __INTERRUPTS: [unsafe extern "C" fn(); 53] = {
-    let mut table: [unsafe extern "C" fn(); 53] = [DefaultHandler; 53];
+pub static __INTERRUPTS: [unsafe extern "C" fn(); 54] = {
+    let mut table: [unsafe extern "C" fn(); 54] = [DefaultHandler; 54];
     table[microvisor_config_firmware::RUST_IRQ as usize] =
         microvisor_config_firmware::rust_notification_isr;
     table[cbaseline::CF_IRQ as usize] = cbaseline::cf_notification_isr;
+    table[APP_IRQ as usize] = app_notification_isr;
     table
 };
