@@ -43,6 +43,19 @@ fn every_bad_field_is_reported_not_just_the_first() {
     let report = Mqtt::fetch_report(&mut channel);
     assert!(channel.is_closed());
     assert_eq!(cloud.requests_sent(), 1);
+    assert!(!report.is_ok());
+    // Debug shows the result and every outcome, as a log line would want them.
+    let shown = format!("{report:?}");
+    assert!(
+        shown.starts_with("FetchReport { result: Err(Item { index: 1, key: \"broker-port\""),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "outcomes: [Ok, Failed(Invalid(NotDecimal { at: 2 })), Defaulted, Failed(NotFound)"
+        ),
+        "{shown}"
+    );
     assert_eq!(
         report.result().unwrap_err(),
         &FetchError::Item {

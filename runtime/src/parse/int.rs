@@ -342,6 +342,9 @@ mod tests {
     #[test]
     fn widths() {
         assert_eq!(decimal_width(0, u8::MAX as u128), 3);
+        // No sign for a range without negatives, even one of a single digit.
+        assert_eq!(decimal_width(0, 9), 1);
+        assert_eq!(decimal_width(-9, 9), 2);
         assert_eq!(decimal_width(i8::MIN as i128, i8::MAX as u128), 4);
         assert_eq!(decimal_width(0, u64::MAX as u128), 20);
         assert_eq!(decimal_width(i64::MIN as i128, i64::MAX as u128), 20);
