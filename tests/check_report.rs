@@ -523,6 +523,9 @@ fn not_zero(value: &u8) -> Result<(), ParseError> {
     }
 }
 
+/// An `Option` spelled through an alias: its `validate` sees the whole `Option`, `None` too.
+type MaybeByte = Option<u8>;
+
 fn some(value: &Option<u8>) -> Result<(), ParseError> {
     value.map(drop).ok_or(ParseError::Custom("must be set"))
 }
@@ -536,7 +539,7 @@ struct CheckedDefaults {
     #[config(default = 0, validate = not_zero)]
     zero_default: u8,
     #[config(validate = some)]
-    must_be_set: Option<u8>,
+    must_be_set: MaybeByte,
     #[config(default = 7, validate = not_zero)]
     good_default: u8,
 }
@@ -593,13 +596,6 @@ fn a_missing_keys_value_is_checked_as_the_fetch_checks_it() {
     );
 }
 
-/// An `Option` however it is spelled: through an alias, or inside a `Secret`.
-type MaybeByte = Option<u8>;
-
-fn secret_some(value: &Secret<Option<u8>>) -> Result<(), ParseError> {
-    some(value.expose_secret())
-}
-
 /// Optional fields whose type is not written `Option<..>`, each with a check that `None` fails.
 #[derive(MicrovisorConfig, Debug)]
 #[config(scope = device, store = config)]
@@ -607,7 +603,7 @@ struct SpelledOptions {
     first: u8,
     #[config(validate = some)]
     aliased: MaybeByte,
-    #[config(store = secret, validate = secret_some)]
+    #[config(store = secret, validate = some)]
     secret: Secret<Option<u8>>,
 }
 

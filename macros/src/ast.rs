@@ -148,19 +148,36 @@ impl Field<'_> {
     /// `Option<..>` as written (the last path segment), the type the derive treats as
     /// optional.
     pub fn is_option(&self) -> bool {
-        self.option_inner().is_some()
-    }
-
-    /// `T` of an `Option<T>` field: what a `with` function of an optional field parses.
-    pub fn option_inner(&self) -> Option<&syn::Type> {
-        generic_argument_of(self.ty, "Option")
+        self.shape().option
     }
 
     /// `Secret<..>` or `Option<Secret<..>>`.
     pub fn is_secret(&self) -> bool {
-        let inner = self.option_inner().unwrap_or(self.ty);
-        last_segment(inner).is_some_and(|segment| segment.ident == "Secret")
+        self.shape().secret
     }
+
+    /// The field's type as written, without its `Option` and `Secret`: what its `with` and
+    /// `validate` functions see.
+    pub fn shape(&self) -> Shape<'_> {
+        let (option, ty) = match generic_argument_of(self.ty, "Option") {
+            Some(inner) => (true, inner),
+            None => (false, self.ty),
+        };
+        let (secret, value) = match generic_argument_of(ty, "Secret") {
+            Some(inner) => (true, inner),
+            None => (false, ty),
+        };
+        Shape { option, secret, value }
+    }
+}
+
+/// A field's type as `Option<Secret<T>>`, each wrapper there or not, read from the type as
+/// written (the last segment of its path): a type alias is its own `T`.
+pub struct Shape<'a> {
+    pub option: bool,
+    pub secret: bool,
+    /// `T`.
+    pub value: &'a syn::Type,
 }
 
 /// A type as a user writes it (`Hex<8>`, `heapless::Vec<u8, 32>`), for messages: a token

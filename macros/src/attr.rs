@@ -93,9 +93,11 @@ impl Store {
     }
 }
 
-/// `default` or `default = EXPR`.
+/// `default`, `default = "text"` or `default = EXPR`.
 pub enum Default {
     Trait,
+    /// A string literal: the text of a text field, checked at compile time to fit it.
+    Text(syn::LitStr),
     Expr(Box<syn::Expr>),
 }
 
@@ -110,6 +112,7 @@ pub struct FieldAttrs {
     pub scope: Slot<Scope>,
     pub store: Slot<Store>,
     pub max_len: Slot<(usize, syn::LitInt)>,
+    pub min_len: Slot<(usize, syn::LitInt)>,
     pub default: Slot<Default>,
     pub required: Slot<()>,
     pub plain: Slot<()>,
@@ -152,6 +155,7 @@ impl FieldAttrs {
             scope: Slot::new(SCOPE),
             store: Slot::new(STORE),
             max_len: Slot::new(MAX_LEN),
+            min_len: Slot::new(MIN_LEN),
             default: Slot::new(DEFAULT),
             required: Slot::new(REQUIRED),
             plain: Slot::new(PLAIN),
@@ -164,17 +168,24 @@ impl FieldAttrs {
                 KEY => out.key.set(cx, span, parse_lit_str(cx, meta, KEY)?),
                 SCOPE => out.scope.set(cx, span, parse_scope(cx, meta)?),
                 STORE => out.store.set(cx, span, parse_store(cx, meta)?),
-                MAX_LEN => out.max_len.set(cx, span, parse_max_len(cx, meta)?),
+                MAX_LEN => out.max_len.set(cx, span, parse_len(cx, meta, MAX_LEN)?),
+                MIN_LEN => out.min_len.set(cx, span, parse_len(cx, meta, MIN_LEN)?),
                 DEFAULT => {
                     let value = if meta.input.peek(syn::Token![=]) {
                         let expr = meta.value()?.parse::<syn::Expr>().map_err(|error| {
                             syn::Error::new(
                                 error.span(),
                                 "expected an expression of the field's type after `default =` \
-                                 (`default = 8883`), or `default` alone for `Default::default()`",
+                                 (`default = 8883`, or `default = \"text\"` for a text \
+                                 field), or `default` alone for `Default::default()`",
                             )
                         })?;
-                        Some(Default::Expr(Box::new(ungroup(expr))))
+                        match ungroup(expr) {
+                            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => {
+                                Some(Default::Text(text))
+                            }
+                            expr => Some(Default::Expr(Box::new(expr))),
+                        }
                     } else if meta.input.peek(syn::Token![:]) {
                         colon_for_equals(cx, meta, DEFAULT)?;
                         None
@@ -506,18 +517,21 @@ pub fn parse_rename_rule(cx: &Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<O
     Ok(rule)
 }
 
-fn parse_max_len(
+/// `max_len = N` or `min_len = N`: a byte count.
+fn parse_len(
     cx: &Ctxt,
     meta: &ParseNestedMeta<'_>,
+    word: &str,
 ) -> syn::Result<Option<(usize, syn::LitInt)>> {
-    Ok(match value_expr(cx, meta, MAX_LEN, "max_len = 128")? {
+    let example = format!("{word} = 128");
+    Ok(match value_expr(cx, meta, word, &example)? {
         Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(lit), .. })) => {
             match lit.base10_parse::<usize>() {
                 Ok(value) => Some((value, lit)),
                 Err(_) => {
                     cx.error_spanned_by(
                         &lit,
-                        format!("max_len must be a byte count from 1 to {MAX_VALUE_LEN}"),
+                        format!("{word} must be a byte count from 1 to {MAX_VALUE_LEN}"),
                     );
                     None
                 }
@@ -526,7 +540,7 @@ fn parse_max_len(
         Some(other) => {
             cx.error_spanned_by(
                 &other,
-                "expected an integer literal for `max_len`: write `max_len = 128`",
+                format!("expected an integer literal for `{word}`: write `{example}`"),
             );
             None
         }

@@ -34,9 +34,10 @@ pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     }
     match (cx.check(), parsed) {
         (Ok(()), Some(parsed)) => impl_config(&parsed),
-        (Err(errors), _) => fallback(input, errors),
+        (Err(errors), parsed) => fallback(input, parsed.as_ref(), errors),
         (Ok(()), None) => fallback(
             input,
+            None,
             syn::Error::new_spanned(&input.ident, "MicrovisorConfig could not read this item"),
         ),
     }
@@ -46,13 +47,28 @@ pub fn derive(input: &syn::DeriveInput) -> TokenStream {
 /// a cascade of "the trait `MicrovisorConfig` is not implemented".
 ///
 /// The stub copies the item's generics, so that a generic struct (itself an error) does not add
-/// "missing generics" to it.
-fn fallback(input: &syn::DeriveInput, errors: syn::Error) -> TokenStream {
+/// "missing generics" to it. The fields' own items ([`field_items`]) are still written, so that
+/// a type that is not a `ConfigValue`, or a `max_len` past its type's capacity, is reported in
+/// the same compile as the attribute mistakes (not for a generic struct, whose field types
+/// name parameters that are not in scope there).
+fn fallback(
+    input: &syn::DeriveInput,
+    parsed: Option<&Input<'_>>,
+    errors: syn::Error,
+) -> TokenStream {
     let errors = errors.to_compile_error();
+    let field_items = match parsed {
+        Some(parsed) if input.generics.params.is_empty() => {
+            let items = field_items(&parsed.fields);
+            quote!(const _: () = { #items };)
+        }
+        _ => TokenStream::new(),
+    };
     let ident = &input.ident;
     let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         #errors
+        #field_items
         #[automatically_derived]
         // SAFETY: never run: this impl only stands in for a derive that failed to compile, so
         // that its errors are all that is reported (its tables are empty, and describe nothing).
@@ -101,7 +117,6 @@ fn store_tokens(store: attr::Store) -> TokenStream {
 
 /// The field's `max_len`: as written, or the type's bound capped at the cloud's limit.
 fn max_len_tokens(field: &Field<'_>) -> TokenStream {
-    let ty = field.ty;
     match field.attrs.max_len.get() {
         Some((value, lit)) => {
             // As a plain `usize` literal, whatever suffix was written.
@@ -109,27 +124,52 @@ fn max_len_tokens(field: &Field<'_>) -> TokenStream {
             value.set_span(lit.span());
             quote!(#value)
         }
-        None => quote_spanned! {ty.span()=>
-            ::microvisor_config::__private::min(
-                <#ty as ::microvisor_config::ConfigValue>::MAX_LEN,
-                ::microvisor_config::__private::CLOUD_MAX_VALUE_LEN,
-            )
+        None => match facts_ident(field) {
+            Some(facts) => quote!(#facts.max_len()),
+            // A `with` field without `max_len` was refused by `valid`.
+            None => quote!(::microvisor_config::__private::CLOUD_MAX_VALUE_LEN),
         },
     }
 }
 
 /// Whether a missing key is an error.
 fn required_tokens(field: &Field<'_>) -> TokenStream {
-    let ty = field.ty;
     if field.attrs.default.get().is_some() {
-        quote!(false)
-    } else if field.attrs.with.get().is_some() {
-        // A `with` function parses `T` of an `Option<T>` field, and a missing key is `None`.
-        let required = !field.is_option();
-        quote!(#required)
-    } else {
-        quote_spanned!(ty.span()=> !<#ty as ::microvisor_config::ConfigValue>::OPTIONAL)
+        return quote!(false);
     }
+    match facts_ident(field) {
+        Some(facts) => quote!(!#facts.optional()),
+        // A `with` function parses `T` of an `Option<T>` field, and a missing key is `None`.
+        None => {
+            let required = !field.is_option();
+            quote!(#required)
+        }
+    }
+}
+
+/// The name of the constant that holds the field's [`field_facts`](facts_item), the one use of
+/// its type's `ConfigValue` impl; `None` for a field parsed `with` a function, whose type need
+/// not be a `ConfigValue`.
+fn facts_ident(field: &Field<'_>) -> Option<syn::Ident> {
+    if field.attrs.with.is_written() {
+        return None;
+    }
+    Some(syn::Ident::new(
+        &format!("__MICROVISOR_CONFIG_FACTS_{}", field.name),
+        proc_macro2::Span::mixed_site(),
+    ))
+}
+
+/// `const FACTS: FieldFacts<T> = <T as ConfigValue>::FIELD_FACTS;` for the field: the only place where the
+/// generated code asks that its type be a `ConfigValue`. Everything else reads the facts, so a
+/// type that is not one is one error, at the type.
+fn facts_item(field: &Field<'_>) -> Option<TokenStream> {
+    let facts = facts_ident(field)?;
+    let ty = field.ty;
+    Some(quote_spanned! {ty.span()=>
+        const #facts: ::microvisor_config::__private::FieldFacts<#ty> =
+            <#ty as ::microvisor_config::ConfigValue>::FIELD_FACTS;
+    })
 }
 
 fn default_text(field: &Field<'_>) -> TokenStream {
@@ -138,6 +178,10 @@ fn default_text(field: &Field<'_>) -> TokenStream {
         Some(attr::Default::Trait) => {
             quote!(::microvisor_config::__private::core::option::Option::Some("Default::default()"))
         }
+        Some(attr::Default::Text(lit)) => {
+            let text = lit.to_token_stream().to_string();
+            quote!(::microvisor_config::__private::core::option::Option::Some(#text))
+        }
         Some(attr::Default::Expr(expr)) => {
             let text = expr.to_token_stream().to_string();
             quote!(::microvisor_config::__private::core::option::Option::Some(#text))
@@ -145,68 +189,178 @@ fn default_text(field: &Field<'_>) -> TokenStream {
     }
 }
 
-/// The field's parser, as an expression of type `fn(&[u8]) -> Result<T, ParseError>`: its
-/// `with` function, or its type's `ConfigValue::parse`. For `with` on an `Option<T>` field the
-/// function parses `T`: the key's absence, not the function, makes the `None`.
-///
-/// The ops entry of a `with` field and `check_item` both use these exact tokens, and every other
-/// use of the type's `ConfigValue` impl is an associated item too (`MAX_LEN`, `OPTIONAL`,
-/// `FIELD_KIND`, `FIELD_OPS`), never a generic bound: so a type that is not a `ConfigValue`, or
-/// a `with` function of the wrong signature, gives identical diagnostics at one place, which
-/// rustc prints once.
-fn parser(field: &Field<'_>) -> TokenStream {
-    let ty = field.ty;
-    match field.attrs.with.get() {
-        Some(with) => {
-            let parsed = field.option_inner().unwrap_or(ty);
-            quote_spanned! {with.span()=>
-                {
-                    let __parse: fn(
-                        &[::microvisor_config::__private::core::primitive::u8],
-                    ) -> ::microvisor_config::__private::core::result::Result<
-                        #parsed,
-                        ::microvisor_config::ParseError,
-                    > = #with;
-                    __parse
-                }
-            }
-        }
-        None => quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::parse),
-    }
+/// The field's `with` function, as the constant `fn(&[u8]) -> Result<T, ParseError>` that the
+/// ops entry and `check_item` both call, so that a function of the wrong signature is one
+/// error. `T` is the field's type without its `Option` and `Secret` ([`Field::shape`]): the
+/// key's absence makes the `None`, and the derive wraps the value in its `Secret`.
+fn with_item(field: &Field<'_>) -> Option<TokenStream> {
+    let with = field.attrs.with.get()?;
+    let ident = fn_ident("WITH", field);
+    let value = field.shape().value;
+    Some(quote_spanned! {with.span()=>
+        const #ident: fn(
+            &[::microvisor_config::__private::core::primitive::u8],
+        ) -> ::microvisor_config::__private::core::result::Result<
+            #value,
+            ::microvisor_config::ParseError,
+        > = #with;
+    })
 }
 
-/// The field's `validate` function as a `fn(&T) -> Result<(), ParseError>`; see [`parser`].
-fn validator(field: &Field<'_>) -> Option<TokenStream> {
-    let ty = field.ty;
+/// The field's `validate` function, as the constant `fn(&T) -> Result<(), ParseError>` every
+/// check calls; `T` as for [`with_item`].
+fn validate_item(field: &Field<'_>) -> Option<TokenStream> {
     let validate = field.attrs.validate.get()?;
+    let ident = fn_ident("VALIDATE", field);
+    let value = field.shape().value;
     Some(quote_spanned! {validate.span()=>
+        const #ident: fn(
+            &#value,
+        ) -> ::microvisor_config::__private::core::result::Result<
+            (),
+            ::microvisor_config::ParseError,
+        > = #validate;
+    })
+}
+
+/// The name of one of the field's generated constants.
+fn fn_ident(what: &str, field: &Field<'_>) -> syn::Ident {
+    syn::Ident::new(
+        &format!("__MICROVISOR_CONFIG_{what}_{}", field.name),
+        proc_macro2::Span::mixed_site(),
+    )
+}
+
+/// The field's check as a `fn(&FieldType) -> Result<(), ParseError>`: its `validate` function
+/// called on the value inside the field's `Option` and `Secret`, and not called for `None`.
+fn validator(field: &Field<'_>) -> Option<TokenStream> {
+    field.attrs.validate.get()?;
+    let ty = field.ty;
+    let validate = fn_ident("VALIDATE", field);
+    let private = quote!(::microvisor_config::__private);
+    let result = quote!(#private::core::result::Result);
+    let shape = field.shape();
+    let expose = |value: TokenStream| {
+        if shape.secret {
+            quote!(::microvisor_config::Secret::expose_secret(#value))
+        } else {
+            value
+        }
+    };
+    let body = if shape.option {
+        let inner = expose(quote!(__inner));
+        quote! {
+            match __value {
+                #private::core::option::Option::Some(__inner) => #validate(#inner),
+                #private::core::option::Option::None => #result::Ok(()),
+            }
+        }
+    } else {
+        let inner = expose(quote!(__value));
+        quote!(#validate(#inner))
+    };
+    Some(quote! {
         {
-            let __check: fn(
-                &#ty,
-            ) -> ::microvisor_config::__private::core::result::Result<
-                (),
-                ::microvisor_config::ParseError,
-            > = #validate;
+            let __check: fn(&#ty) -> #result<(), ::microvisor_config::ParseError> =
+                |__value| #body;
             __check
         }
     })
 }
 
-/// The field's default, as a value of the field's type: a mistyped `default = EXPR` is one
-/// "mismatched types" on the expression, "expected due to" the field's type.
+/// The field's default, as a value of the field's type, built by [`default_item`].
 fn default_value(field: &Field<'_>) -> Option<TokenStream> {
+    let ident = fn_ident("DEFAULT", field);
+    match field.attrs.default.get()? {
+        attr::Default::Trait | attr::Default::Expr(_) => Some(quote!(#ident())),
+        attr::Default::Text(lit) => Some(quote!((#ident.make)(#lit))),
+    }
+}
+
+/// What builds the field's default, once, however often the expansion uses it: a function of
+/// the field's type (a mistyped `default = EXPR` is one "mismatched types" on the expression),
+/// or for a text default the type's [`TextDefault`] and the assertion that the text fits.
+fn default_item(field: &Field<'_>) -> Option<TokenStream> {
     let ty = field.ty;
+    let ident = fn_ident("DEFAULT", field);
+    let private = quote!(::microvisor_config::__private);
     match field.attrs.default.get()? {
         attr::Default::Trait => Some(quote_spanned! {ty.span()=>
-            <#ty as ::microvisor_config::__private::core::default::Default>::default()
+            const #ident: fn() -> #ty = <#ty as #private::core::default::Default>::default;
         }),
         attr::Default::Expr(expr) => Some(quote! {
-            {
-                let __default: #ty = #expr;
-                __default
+            #[allow(non_snake_case)]
+            fn #ident() -> #ty {
+                #expr
             }
         }),
+        attr::Default::Text(lit) => {
+            let text = lit.value();
+            let ty_text = crate::ast::type_text(ty);
+            let message = format!(
+                "default {} on field `{}` is {} bytes, more than its type `{ty_text}` holds; \
+                 shorten it, or give the type more capacity",
+                lit.to_token_stream(),
+                field.name,
+                text.len(),
+            );
+            let fits = syn::Ident::new(&format!("DEFAULT_FITS_TYPE_OF_{}", field.name), lit.span());
+            let mut len = proc_macro2::Literal::usize_unsuffixed(text.len());
+            len.set_span(lit.span());
+            Some(quote_spanned! {lit.span()=>
+                const #ident: #private::TextDefaultOf<#ty> =
+                    <#ty as #private::TextDefault>::TEXT_DEFAULT;
+                #[allow(dead_code, non_upper_case_globals)]
+                const #fits: () = if #ident.capacity < #len {
+                    // Written out, not `#private`: the panic's span is where the error points.
+                    ::microvisor_config::__private::core::panic!(#message)
+                };
+            })
+        }
     }
+}
+
+/// `min_len = N` as the check that opens the field's parser and `check_item`: `__text` shorter
+/// than `N` is refused before it is parsed.
+fn min_len_check(field: &Field<'_>) -> TokenStream {
+    let Some((min, lit)) = field.attrs.min_len.get() else {
+        return TokenStream::new();
+    };
+    let mut min = proc_macro2::Literal::usize_unsuffixed(*min);
+    min.set_span(lit.span());
+    let private = quote!(::microvisor_config::__private);
+    quote! {
+        if __text.len() < #min {
+            return #private::core::result::Result::Err(::microvisor_config::ParseError::TooShort {
+                len: __text.len(),
+                min: #min,
+            });
+        }
+    }
+}
+
+/// A const assertion that a `min_len` fits the type's capacity, when no `max_len` is written
+/// (against a written one, `valid` checks it).
+fn min_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
+    let (min, lit) = field.attrs.min_len.get()?;
+    // Against a written `max_len` or the cloud's limit, `valid` has checked it.
+    if field.attrs.max_len.is_written() || *min > crate::symbol::MAX_VALUE_LEN {
+        return None;
+    }
+    let facts = facts_ident(field)?;
+    let ty_text = crate::ast::type_text(field.ty);
+    let message = format!(
+        "min_len = {min} on field `{}` is more than its type `{ty_text}` can hold: no value could \
+         be accepted; lower min_len, or give the type more capacity",
+        field.name,
+    );
+    let name = syn::Ident::new(&format!("MIN_LEN_FITS_TYPE_OF_{}", field.name), lit.span());
+    Some(quote_spanned! {lit.span()=>
+        #[allow(dead_code, non_upper_case_globals)]
+        const #name: () = if #facts.max_len() < #min {
+            ::microvisor_config::__private::core::panic!(#message)
+        };
+    })
 }
 
 /// The field's `FieldEntry`: its kind, and for a field the loop does not parse itself its ops
@@ -218,15 +372,10 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
     let ty = field.ty;
     let private = quote!(::microvisor_config::__private);
     let result = quote!(#private::core::result::Result);
-    let plain =
-        quote_spanned!(ty.span()=> <#ty as ::microvisor_config::ConfigValue>::FIELD_OPS.ops());
+    let facts = facts_ident(field);
+    let plain = quote!(#facts.ops());
     if !has_own_ops(field) {
-        return quote_spanned! {ty.span()=>
-            #private::FieldEntry::plain(
-                <#ty as ::microvisor_config::ConfigValue>::FIELD_KIND,
-                <#ty as ::microvisor_config::ConfigValue>::FIELD_OPS,
-            )
-        };
+        return quote!(#facts.entry());
     }
     // SAFETY (of every `unsafe` below): the fetch loop hands each function the place of this
     // very field in the struct being filled, valid for writes of `#ty`; `parse` and `missing`
@@ -238,9 +387,10 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
         }
     };
     let (with, validate) = (field.attrs.with.get(), validator(field));
+    let min_len = min_len_check(field);
     let parse = match with {
         Some(_) => {
-            let parsed = parse_text(field);
+            let parsed = with_parsed(field);
             let store = write(quote!(__value));
             quote! {
                 |
@@ -249,13 +399,27 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
                     _: &#private::FieldRow,
                 | -> #result<(), ::microvisor_config::ParseError>
                 {
+                    #min_len
                     let __value = #parsed?;
                     #store;
                     #result::Ok(())
                 }
             }
         }
-        None => quote_spanned!(ty.span()=> #plain.parse),
+        None if field.attrs.min_len.is_written() => quote! {
+            |
+                __text: &[#private::core::primitive::u8],
+                __slot: *mut #private::core::primitive::u8,
+                __row: &#private::FieldRow,
+            | -> #result<(), ::microvisor_config::ParseError>
+            {
+                #min_len
+                // SAFETY: the type's own parser, handed what this one was (`ParseFn`'s
+                // contract).
+                unsafe { (#plain.parse)(__text, __slot, __row) }
+            }
+        },
+        None => quote!(#plain.parse),
     };
     let missing = match missing_of(field) {
         Missing::Value(value) => {
@@ -270,7 +434,7 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
         Missing::Required => quote! {
             |_: *mut #private::core::primitive::u8| -> #private::core::primitive::bool { false }
         },
-        Missing::TypesOwn => quote_spanned!(ty.span()=> #plain.missing),
+        Missing::TypesOwn => quote!(#plain.missing),
     };
     let validate = match validate {
         Some(check) => quote! {
@@ -299,14 +463,22 @@ fn field_entry(field: &Field<'_>) -> TokenStream {
     }
 }
 
-/// `__text` parsed as the field's whole value: by its type's parser, or its `with` function,
-/// whose result an `Option` field wraps in `Some` (the function parses `T`).
-fn parse_text(field: &Field<'_>) -> TokenStream {
-    let parse = parser(field);
-    if field.attrs.with.get().is_some() && field.is_option() {
-        quote!((#parse)(__text).map(::microvisor_config::__private::core::option::Option::Some))
+/// `__text` parsed by the field's `with` function as the field's whole value: the function's
+/// `T` wrapped in the field's `Secret` and `Option`.
+fn with_parsed(field: &Field<'_>) -> TokenStream {
+    let with = fn_ident("WITH", field);
+    let shape = field.shape();
+    let mut value = quote!(__value);
+    if shape.secret {
+        value = quote!(::microvisor_config::Secret::new(#value));
+    }
+    if shape.option {
+        value = quote!(::microvisor_config::__private::core::option::Option::Some(#value));
+    }
+    if shape.secret || shape.option {
+        quote!(#with(__text).map(|__value| #value))
     } else {
-        quote!((#parse)(__text))
+        quote!(#with(__text))
     }
 }
 
@@ -316,15 +488,44 @@ fn has_own_ops(field: &Field<'_>) -> bool {
     field.attrs.with.get().is_some()
         || field.attrs.default.get().is_some()
         || field.attrs.validate.get().is_some()
+        || field.attrs.min_len.get().is_some()
 }
 
 /// The expression that parses `__text` as one field (with its `with` and `validate`), for
 /// `check_item`: the value is dropped, only the verdict is kept.
 fn check_field(field: &Field<'_>) -> TokenStream {
-    let parsed = parse_text(field);
-    match validator(field) {
-        Some(check) => quote!(#parsed.and_then(|__value| (#check)(&__value))),
-        None => quote!(#parsed.map(|_| ())),
+    let min_len = min_len_check(field);
+    let check = check_parsed(field);
+    if min_len.is_empty() {
+        return check;
+    }
+    quote!({
+        #min_len
+        #check
+    })
+}
+
+/// The verdict of [`check_field`] on text of an accepted length.
+fn check_parsed(field: &Field<'_>) -> TokenStream {
+    let private = quote!(::microvisor_config::__private);
+    let validate = validator(field);
+    match (field.attrs.with.get(), facts_ident(field)) {
+        (Some(_), _) => {
+            let parsed = with_parsed(field);
+            match validate {
+                Some(check) => quote!(#parsed.and_then(|__value| (#check)(&__value))),
+                None => quote!(#parsed.map(|_| ())),
+            }
+        }
+        (None, Some(facts)) => {
+            let validate = match validate {
+                Some(check) => quote!(#private::core::option::Option::Some(#check)),
+                None => quote!(#private::core::option::Option::None),
+            };
+            quote!(#private::check_text(&#facts, __text, #validate))
+        }
+        // A malformed `with`, already reported: nothing to check.
+        (None, None) => quote!(#private::core::result::Result::Ok(())),
     }
 }
 
@@ -364,13 +565,8 @@ fn check_missing_field(field: &Field<'_>) -> Option<TokenStream> {
         Missing::Value(value) => Some(quote!((#check)(&#value))),
         Missing::Required => None,
         Missing::TypesOwn => {
-            let ty = field.ty;
-            Some(quote! {
-                match <#ty as ::microvisor_config::ConfigValue>::missing() {
-                    #private::core::option::Option::Some(__value) => (#check)(&__value),
-                    #private::core::option::Option::None => #private::core::result::Result::Ok(()),
-                }
-            })
+            let facts = facts_ident(field)?;
+            Some(quote!(#private::check_missing(&#facts, #check)))
         }
     }
 }
@@ -381,9 +577,6 @@ fn check_missing_field(field: &Field<'_>) -> Option<TokenStream> {
 /// `max_len` literal, and its name says what failed.
 fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
     let (value, lit) = field.attrs.max_len.get()?;
-    if field.attrs.with.get().is_some() {
-        return None;
-    }
     let ty = field.ty;
     let ty_text = crate::ast::type_text(ty);
     let max_len = max_len_tokens(field);
@@ -396,13 +589,14 @@ fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
          lower max_len, or give the type more capacity",
         field.name,
     );
+    let facts = facts_ident(field)?;
+    // Named for what failed, as the compiler quotes it: "evaluation of
+    // `_::MAX_LEN_FITS_TYPE_OF_host` failed".
+    let name = syn::Ident::new(&format!("MAX_LEN_FITS_TYPE_OF_{}", field.name), lit.span());
     Some(quote_spanned! {lit.span()=>
-        const _: () = {
-            #[allow(dead_code)]
-            const MAX_LEN_FITS_FIELD_TYPE: () =
-                if <#ty as ::microvisor_config::ConfigValue>::MAX_LEN < #max_len {
-                    ::microvisor_config::__private::core::panic!(#message)
-                };
+        #[allow(dead_code, non_upper_case_globals)]
+        const #name: () = if #facts.type_max_len() < #max_len {
+            ::microvisor_config::__private::core::panic!(#message)
         };
     })
 }
@@ -415,7 +609,6 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let mut rows = Vec::new();
     let mut entries = Vec::new();
     let mut entry_keys: Vec<String> = Vec::new();
-    let mut asserts = Vec::new();
     let mut checks = Vec::new();
     let mut missing_checks = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
@@ -428,6 +621,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         let key = key.text;
         let (scope, store) = (scope_tokens(scope), store_tokens(store));
         let max_len = max_len_tokens(field);
+        let min_len = field.attrs.min_len.get().map_or(0, |(min, _)| *min);
         let required = required_tokens(field);
         let default = default_text(field);
         let name = &field.name;
@@ -439,6 +633,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 scope: #scope,
                 store: #store,
                 max_len: #max_len,
+                min_len: #min_len,
                 required: #required,
                 field: #name,
                 type_name: #type_name,
@@ -481,7 +676,6 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 #max_len,
             )
         });
-        asserts.extend(max_len_fits_type(field));
         let check = check_field(field);
         checks.push(quote!(#index => #check));
         if let Some(check) = check_missing_field(field) {
@@ -502,7 +696,10 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         .to_compile_error();
     }
     let no_drop_impl = refuse_drop_impl(ident);
+    let field_items = field_items(&input.fields);
     quote! {
+        const _: () = {
+        #field_items
         #[automatically_derived]
         // SAFETY: the tables are the struct's own, generated together from its fields, which
         // is what `FetchPlan::new` asks (and on which `receive_fields` writes every field
@@ -555,13 +752,30 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 }
             }
         }
-        #(#asserts)*
         // The rows evaluated with the struct, whether or not a fetch of it is compiled: their
         // checks (a field past 64 KiB) are then errors at once, under `cargo check` too.
         const _: &[::microvisor_config::__private::FieldRow] =
             <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS;
         #no_drop_impl
+        };
     }
+}
+
+/// What each field's type and functions are asked, once each ([`facts_item`], [`with_item`],
+/// [`validate_item`]), and the assertion that a written `max_len` fits the type: the items
+/// every other part of the expansion reads, and all that a failed derive still writes, so
+/// that a mistake of a type shows in the same compile as the attribute mistakes.
+fn field_items(fields: &[Field<'_>]) -> TokenStream {
+    let mut items = TokenStream::new();
+    for field in fields {
+        items.extend(facts_item(field));
+        items.extend(with_item(field));
+        items.extend(validate_item(field));
+        items.extend(default_item(field));
+        items.extend(max_len_fits_type(field));
+        items.extend(min_len_fits_type(field));
+    }
+    items
 }
 
 /// Refuses a `Drop` impl on the struct, which a refresh could skip: one whose fields need no
@@ -579,5 +793,46 @@ fn refuse_drop_impl(ident: &syn::Ident) -> TokenStream {
             impl<T: ::microvisor_config::__private::core::ops::Drop> #trait_name for T {}
             impl #trait_name for #ident {}
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::derive;
+
+    /// How often the expansion names `ConfigValue`: each use is an obligation that fails on
+    /// its own for a type that is not one, and the compiler reports every failure.
+    fn config_value_uses(input: syn::DeriveInput) -> usize {
+        let expanded = derive(&input).to_string();
+        expanded.matches(":: ConfigValue >").count()
+    }
+
+    /// One use per field (none for a field parsed `with` a function), whether the derive
+    /// succeeds or fails on an attribute: a type that is not a `ConfigValue` is one error.
+    #[test]
+    fn a_field_type_is_asked_to_be_a_config_value_once() {
+        let good = syn::parse_quote! {
+            #[config(scope = device, store = config)]
+            struct Settings {
+                a: Address,
+                #[config(default, validate = check, max_len = 8)]
+                b: Option<Address>,
+                #[config(with = parse, max_len = 4)]
+                c: Address,
+            }
+        };
+        assert_eq!(config_value_uses(good), 2);
+        let failed = syn::parse_quote! {
+            #[config(scope = device, store = config)]
+            struct Settings {
+                #[config(kye = "a")]
+                a: Address,
+                #[config(default, validate = check, max_len = 8)]
+                b: Option<Address>,
+                #[config(with = parse, max_len = 4)]
+                c: Address,
+            }
+        };
+        assert_eq!(config_value_uses(failed), 2);
     }
 }

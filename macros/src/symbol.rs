@@ -7,6 +7,7 @@ pub const KEY: &str = "key";
 pub const SCOPE: &str = "scope";
 pub const STORE: &str = "store";
 pub const MAX_LEN: &str = "max_len";
+pub const MIN_LEN: &str = "min_len";
 pub const DEFAULT: &str = "default";
 pub const REQUIRED: &str = "required";
 pub const PLAIN: &str = "plain";
@@ -18,7 +19,7 @@ pub const NAME: &str = "name";
 
 /// The words a field's attribute takes.
 pub const FIELD_WORDS: &[&str] =
-    &[KEY, SCOPE, STORE, MAX_LEN, DEFAULT, REQUIRED, PLAIN, WITH, VALIDATE];
+    &[KEY, SCOPE, STORE, MAX_LEN, MIN_LEN, DEFAULT, REQUIRED, PLAIN, WITH, VALIDATE];
 /// The words the struct's attribute takes.
 pub const CONTAINER_WORDS: &[&str] = &[SCOPE, STORE, RENAME_ALL];
 

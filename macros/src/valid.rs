@@ -17,6 +17,7 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
     for field in &input.fields {
         check_key_text(cx, &input.attrs, field);
         check_max_len(cx, field);
+        check_min_len(cx, field);
         check_presence(cx, field);
         check_secret_type(cx, &input.attrs, field);
         check_plain_has_effect(cx, &input.attrs, field);
@@ -161,6 +162,40 @@ fn check_max_len(cx: &Ctxt, field: &Field<'_>) {
                 ),
             );
         }
+    }
+}
+
+/// `min_len` says "shorter values are wrong": 0 says nothing, and a minimum above the maximum
+/// would refuse every value. (Above the type's capacity, when no `max_len` is written, is a
+/// const assertion in the expansion.)
+fn check_min_len(cx: &Ctxt, field: &Field<'_>) {
+    let Some((min, lit)) = field.attrs.min_len.get() else {
+        return;
+    };
+    if *min == 0 {
+        cx.error_spanned_by(
+            lit,
+            "min_len = 0 has no effect: every value is at least 0 bytes long; remove it, or give \
+             the shortest valid length in bytes",
+        );
+    } else if let Some((max, _)) = field.attrs.max_len.get() {
+        if min > max {
+            cx.error_spanned_by(
+                lit,
+                format!(
+                    "min_len = {min} is more than max_len = {max}: no value could be accepted; \
+                     lower min_len or raise max_len"
+                ),
+            );
+        }
+    } else if *min > MAX_VALUE_LEN {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "min_len = {min} is above the cloud's limit of {MAX_VALUE_LEN} bytes per value; \
+                 no stored value can be that long"
+            ),
+        );
     }
 }
 

@@ -171,6 +171,9 @@ fn expand(ident: &syn::Ident, variants: &[Variant<'_>]) -> TokenStream {
             ) -> ::microvisor_config::__private::core::result::Result<Self, ::microvisor_config::ParseError> {
                 match __text {
                     #(#arms,)*
+                    [] => ::microvisor_config::__private::core::result::Result::Err(
+                        ::microvisor_config::ParseError::Empty,
+                    ),
                     _ => ::microvisor_config::__private::core::result::Result::Err(
                         ::microvisor_config::ParseError::UnknownVariant,
                     ),

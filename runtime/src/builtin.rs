@@ -100,6 +100,7 @@ impl ConfigValue for f32 {
 }
 
 /// UTF-8 text of at most `N` bytes.
+#[diagnostic::do_not_recommend]
 impl<const N: usize> ConfigValue for String<N> {
     const MAX_LEN: usize = N;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
@@ -125,6 +126,7 @@ impl<const N: usize> ConfigValue for String<N> {
 }
 
 /// The value's raw bytes, at most `N`.
+#[diagnostic::do_not_recommend]
 impl<const N: usize> ConfigValue for Vec<u8, N> {
     const MAX_LEN: usize = N;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {

@@ -125,7 +125,13 @@ impl Format for ParseError {
                 write!(f, "decoded value larger than the field's {=usize} bytes", capacity)
             }
             ParseError::UnknownVariant => write!(f, "not one of the accepted names"),
+            ParseError::TooShort { len, min } => {
+                write!(f, "too short ({=usize} bytes, min_len is {=usize})", len, min)
+            }
             ParseError::Custom(message) => write!(f, "{=str}", message),
+            ParseError::CustomAt { message, at } => {
+                write!(f, "{=str} (at byte {=usize})", *message, at)
+            }
         }
     }
 }

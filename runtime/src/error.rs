@@ -202,8 +202,54 @@ pub enum ParseError {
     },
     /// The value is none of the text forms the field accepts.
     UnknownVariant,
+    /// The value is shorter than the field's `min_len`.
+    TooShort {
+        /// The value's length in bytes.
+        len: usize,
+        /// The field's `min_len`.
+        min: usize,
+    },
     /// A user parser or validator rejected the value.
     Custom(&'static str),
+    /// A user parser rejected the value at a byte: [`ParseError::Custom`] with a position.
+    /// Write the message behind a second `&` (`message: &"expected a colon"`): a thin
+    /// reference, so that the error stays three words long on the device.
+    CustomAt {
+        /// Why.
+        message: &'static &'static str,
+        /// Where, as a byte offset into the value.
+        at: usize,
+    },
+}
+
+impl ParseError {
+    /// The error of a parser that was handed the value from byte `by` on, as an error about
+    /// the whole value: every position moves `by` bytes on. A parser of a field made of parts
+    /// hands each part to the part's parser and shifts what it answers:
+    ///
+    /// ```
+    /// use microvisor_config::ParseError;
+    ///
+    /// // "host:port", the port parsed by a parser of its own.
+    /// let text = b"broker:80x";
+    /// let colon = 6;
+    /// let port_error = ParseError::NotDecimal { at: 2 };
+    /// assert_eq!(port_error.shifted(colon + 1), ParseError::NotDecimal { at: 9 });
+    /// assert_eq!(text[9], b'x');
+    /// ```
+    #[must_use]
+    pub const fn shifted(self, by: usize) -> Self {
+        match self {
+            ParseError::NotUtf8 { at } => ParseError::NotUtf8 { at: at.saturating_add(by) },
+            ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at.saturating_add(by) },
+            ParseError::NotHex { at } => ParseError::NotHex { at: at.saturating_add(by) },
+            ParseError::NotBase64 { at } => ParseError::NotBase64 { at: at.saturating_add(by) },
+            ParseError::CustomAt { message, at } => {
+                ParseError::CustomAt { message, at: at.saturating_add(by) }
+            }
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for ParseError {
@@ -228,7 +274,11 @@ impl fmt::Display for ParseError {
                 write!(f, "decoded value larger than the field's {capacity} bytes")
             }
             ParseError::UnknownVariant => f.write_str("not one of the accepted names"),
+            ParseError::TooShort { len, min } => {
+                write!(f, "too short ({len} bytes, min_len is {min})")
+            }
             ParseError::Custom(message) => f.write_str(message),
+            ParseError::CustomAt { message, at } => write!(f, "{message} (at byte {at})"),
         }
     }
 }
@@ -277,5 +327,51 @@ mod tests {
             text(FetchError::Response(MvStatus::CHANNELCLOSED)),
             "config fetch response not readable: Microvisor answered CHANNELCLOSED"
         );
+    }
+
+    /// Every error with a position moves by the shift; the others stay as they are.
+    #[test]
+    fn a_shift_moves_every_position() {
+        let shifted = |error: ParseError| error.shifted(10);
+        assert_eq!(shifted(ParseError::NotUtf8 { at: 1 }), ParseError::NotUtf8 { at: 11 });
+        assert_eq!(shifted(ParseError::NotDecimal { at: 2 }), ParseError::NotDecimal { at: 12 });
+        assert_eq!(shifted(ParseError::NotHex { at: 3 }), ParseError::NotHex { at: 13 });
+        assert_eq!(shifted(ParseError::NotBase64 { at: 4 }), ParseError::NotBase64 { at: 14 });
+        assert_eq!(
+            shifted(ParseError::CustomAt { message: &"m", at: 5 }),
+            ParseError::CustomAt { message: &"m", at: 15 }
+        );
+        for unmoved in [
+            ParseError::Empty,
+            ParseError::Capacity { capacity: 3 },
+            ParseError::TooShort { len: 1, min: 2 },
+            ParseError::Custom("m"),
+        ] {
+            assert_eq!(shifted(unmoved), unmoved);
+        }
+        assert_eq!(
+            ParseError::CustomAt { message: &"m", at: 5 }.shifted(usize::MAX),
+            ParseError::CustomAt { message: &"m", at: usize::MAX }
+        );
+        assert_eq!(
+            ParseError::NotHex { at: 5 }.shifted(usize::MAX),
+            ParseError::NotHex { at: usize::MAX }
+        );
+    }
+
+    /// A position and a minimum are told as such; the error stays three words long, as it
+    /// was before either was added (it is kept per field in a report).
+    #[test]
+    fn positions_and_minimums_are_shown() {
+        let text = |error: ParseError| std::format!("{error}");
+        assert_eq!(
+            text(ParseError::CustomAt { message: &"expected `:`", at: 7 }),
+            "expected `:` (at byte 7)"
+        );
+        assert_eq!(
+            text(ParseError::TooShort { len: 3, min: 8 }),
+            "too short (3 bytes, min_len is 8)"
+        );
+        assert_eq!(size_of::<ParseError>(), 3 * size_of::<usize>());
     }
 }

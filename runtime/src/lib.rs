@@ -221,6 +221,7 @@ mod config;
 #[cfg(feature = "defmt")]
 mod defmt;
 mod error;
+mod facts;
 mod fetch;
 #[cfg(any(target_os = "none", test))]
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
@@ -379,6 +380,9 @@ macro_rules! __ops_table_of {
 pub mod __private {
     pub use crate::__ops_table_of as ops_table_of;
     pub use crate::channel::{send, wait};
+    pub use crate::facts::{
+        check_missing, check_text, field_facts, FieldFacts, TextDefault, TextDefaultOf,
+    };
     pub use crate::fetch::kind::{FieldKind, FieldRow};
     pub use crate::fetch::ops::{
         drops_fields, DropFn, FieldOps, MissingFn, OpsTable, ParseFn, SplitOps, TypeOps, ValidateFn,

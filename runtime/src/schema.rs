@@ -86,6 +86,8 @@ pub struct KeySpec {
     pub store: Store,
     /// The longest value accepted, in bytes of text as the cloud stores it.
     pub max_len: usize,
+    /// The shortest value accepted (`min_len`); 0 if the field sets none.
+    pub min_len: usize,
     /// `false` if a missing key is fine (an `Option` field, or one with a default).
     pub required: bool,
     /// The Rust field's name.

@@ -4,6 +4,7 @@
 use core::mem::{size_of, MaybeUninit};
 
 use crate::error::ParseError;
+use crate::facts::{field_facts, FieldFacts};
 use crate::fetch::bytes::wipe;
 use crate::fetch::family::family_parser;
 use crate::fetch::kind::{FieldKind, FieldRow};
@@ -98,6 +99,11 @@ pub trait ConfigValue: Sized {
     /// constructor gives the only value it can have.
     #[doc(hidden)]
     const FIELD_OPS: TypeOps<Self> = TypeOps::new();
+
+    /// What the derive asks of a field of this type, in one constant, so that a type that is
+    /// not a `ConfigValue` is one error at the field. Not to be set, as `FIELD_OPS`.
+    #[doc(hidden)]
+    const FIELD_FACTS: FieldFacts<Self> = field_facts::<Self>();
 
     /// Whether the fetch loop parses this type itself, by its layout. Not to be set: only the
     /// crate's own types can have a kind other than `CUSTOM`.

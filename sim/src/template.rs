@@ -56,11 +56,11 @@ fn template_of(name: &str, schema: &[KeySpec]) -> String {
                 (false, Some(default)) => format!("optional, default {default}"),
                 (false, None) => "optional, None if not set".to_owned(),
             };
-            let _ = writeln!(
-                out,
-                "# {}: {}, at most {} bytes, {need}",
-                spec.field, spec.type_name, spec.max_len
-            );
+            let length = match spec.min_len {
+                0 => format!("at most {} bytes", spec.max_len),
+                min => format!("{min} to {} bytes", spec.max_len),
+            };
+            let _ = writeln!(out, "# {}: {}, {length}, {need}", spec.field, spec.type_name);
             let comment = if spec.required { "" } else { "# " };
             let _ = writeln!(out, "{comment}{} = \"\"", toml_key(spec.key));
         }
