@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use microvisor_config::heapless::String;
-use microvisor_config::{Hex, MicrovisorConfig, Secret};
+use microvisor_config::{Hex, Json, MicrovisorConfig, Secret};
 use microvisor_config_sim::Cloud;
 
 /// What a clock that talks MQTT fetches at boot.
@@ -42,12 +42,28 @@ pub(crate) struct Settings {
     /// The weather service's key, shared by every clock of the account.
     #[config(key = "weather-api-key", scope = account, store = secret)]
     weather_api_key: Secret<String<32>>,
-    /// Display settings shared by every clock of the account, as JSON.
-    #[config(scope = account)]
-    prefs: String<256>,
+    /// Display settings shared by every clock of the account, as JSON (feature `json`).
+    #[config(scope = account, max_len = 256)]
+    prefs: Json<Prefs>,
     /// Seconds between two telemetry reports.
     #[config(key = "report-interval", scope = account, default = 300)]
     report_interval: u32,
+}
+
+/// The clock's display settings: `{"format":"24h","brightness":8,"colon":"blink","tz":"..."}`.
+#[derive(serde::Deserialize, Debug)]
+pub(crate) struct Prefs {
+    format: String<3>,
+    brightness: u8,
+    colon: Colon,
+    tz: String<48>,
+}
+
+#[derive(serde::Deserialize, Debug)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Colon {
+    On,
+    Blink,
 }
 
 fn main() -> ExitCode {
@@ -96,7 +112,14 @@ fn print(settings: &Settings) {
         ("username", settings.username.as_str().to_owned()),
         ("password", settings.password.to_string()),
         ("weather-api-key", settings.weather_api_key.to_string()),
-        ("prefs", settings.prefs.as_str().to_owned()),
+        ("prefs", {
+            let prefs = &*settings.prefs;
+            let (format, tz) = (prefs.format.as_str(), prefs.tz.as_str());
+            format!(
+                "{format} clock, brightness {}, colon {:?}, {tz}",
+                prefs.brightness, prefs.colon
+            )
+        }),
         ("report-interval", format!("{} s", settings.report_interval)),
     ];
     for (key, value) in rows {

@@ -304,6 +304,7 @@ fn default_item(field: &Field<'_>) -> Option<TokenStream> {
                 field.name,
                 text.len(),
             );
+            let message_literal = format_literal(&message);
             let fits = syn::Ident::new(&format!("DEFAULT_FITS_TYPE_OF_{}", field.name), lit.span());
             let mut len = proc_macro2::Literal::usize_unsuffixed(text.len());
             len.set_span(lit.span());
@@ -313,7 +314,7 @@ fn default_item(field: &Field<'_>) -> Option<TokenStream> {
                 #[allow(dead_code, non_upper_case_globals)]
                 const #fits: () = if #ident.capacity < #len {
                     // Written out, not `#private`: the panic's span is where the error points.
-                    ::microvisor_config::__private::core::panic!(#message)
+                    ::microvisor_config::__private::core::panic!(#message_literal)
                 };
             })
         }
@@ -339,6 +340,30 @@ fn min_len_check(field: &Field<'_>) -> TokenStream {
     }
 }
 
+/// A const assertion, for a field without `max_len`, that its type has a bound of its own: a
+/// `Json<T>` is bounded only by the cloud's 4 KiB, which would be the read buffer.
+fn max_len_given(field: &Field<'_>) -> Option<TokenStream> {
+    if field.attrs.max_len.is_written() {
+        return None;
+    }
+    let facts = facts_ident(field)?;
+    let ty = field.ty;
+    let message = format!(
+        "field `{}` needs `max_len = N`, the longest value in bytes: its type `{}` is bounded \
+         only by the cloud's 4096 bytes, which would all be read buffer on the stack",
+        field.name,
+        crate::ast::type_text(ty),
+    );
+    let message_literal = format_literal(&message);
+    let name = syn::Ident::new(&format!("MAX_LEN_GIVEN_FOR_{}", field.name), ty.span());
+    Some(quote_spanned! {ty.span()=>
+        #[allow(dead_code, non_upper_case_globals)]
+        const #name: () = if #facts.needs_max_len() {
+            ::microvisor_config::__private::core::panic!(#message_literal)
+        };
+    })
+}
+
 /// A const assertion that a `min_len` fits the type's capacity, when no `max_len` is written
 /// (against a written one, `valid` checks it).
 fn min_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
@@ -354,11 +379,12 @@ fn min_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
          be accepted; lower min_len, or give the type more capacity",
         field.name,
     );
+    let message_literal = format_literal(&message);
     let name = syn::Ident::new(&format!("MIN_LEN_FITS_TYPE_OF_{}", field.name), lit.span());
     Some(quote_spanned! {lit.span()=>
         #[allow(dead_code, non_upper_case_globals)]
         const #name: () = if #facts.max_len() < #min {
-            ::microvisor_config::__private::core::panic!(#message)
+            ::microvisor_config::__private::core::panic!(#message_literal)
         };
     })
 }
@@ -571,6 +597,12 @@ fn check_missing_field(field: &Field<'_>) -> Option<TokenStream> {
     }
 }
 
+/// `message` as a format string that prints it as it is: a type's text may hold braces
+/// (`String<{ 2 * 64 }>`).
+fn format_literal(message: &str) -> String {
+    message.replace('{', "{{").replace('}', "}}")
+}
+
 /// A const assertion that an explicit `max_len` fits the field's type. It cannot be checked in
 /// the macro: only the compiler knows `<T as ConfigValue>::MAX_LEN`. The struct is not generic,
 /// so the constant is evaluated by `cargo check` as well as `cargo build`; the error is at the
@@ -589,6 +621,7 @@ fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
          lower max_len, or give the type more capacity",
         field.name,
     );
+    let message_literal = format_literal(&message);
     let facts = facts_ident(field)?;
     // Named for what failed, as the compiler quotes it: "evaluation of
     // `_::MAX_LEN_FITS_TYPE_OF_host` failed".
@@ -596,7 +629,7 @@ fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
     Some(quote_spanned! {lit.span()=>
         #[allow(dead_code, non_upper_case_globals)]
         const #name: () = if #facts.type_max_len() < #max_len {
-            ::microvisor_config::__private::core::panic!(#message)
+            ::microvisor_config::__private::core::panic!(#message_literal)
         };
     })
 }
@@ -659,6 +692,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
              a smaller capacity, or split the struct",
             field.name,
         );
+        let past_64_kib_literal = format_literal(&past_64_kib);
         rows.push(quote_spanned! {member.span()=>
             ::microvisor_config::__private::field_row(
                 <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
@@ -669,7 +703,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                         > ::microvisor_config::__private::core::primitive::u16::MAX
                             as ::microvisor_config::__private::core::primitive::usize
                     {
-                        ::microvisor_config::__private::core::panic!(#past_64_kib);
+                        ::microvisor_config::__private::core::panic!(#past_64_kib_literal);
                     }
                     __offset
                 },
@@ -773,6 +807,7 @@ fn field_items(fields: &[Field<'_>]) -> TokenStream {
         items.extend(validate_item(field));
         items.extend(default_item(field));
         items.extend(max_len_fits_type(field));
+        items.extend(max_len_given(field));
         items.extend(min_len_fits_type(field));
     }
     items

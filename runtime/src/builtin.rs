@@ -154,6 +154,8 @@ impl<const N: usize> ConfigValue for Vec<u8, N> {
 /// An optional value: a key that is not found is `None`.
 impl<T: ConfigValue> ConfigValue for Option<T> {
     const MAX_LEN: usize = T::MAX_LEN;
+    #[doc(hidden)]
+    const NEEDS_MAX_LEN: bool = T::NEEDS_MAX_LEN;
     const OPTIONAL: bool = true;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         T::parse(text).map(Some)

@@ -8,7 +8,7 @@
 
 use ::defmt::{write, Format, Formatter};
 
-use crate::error::{FetchError, ItemError, ParseError, WaitError};
+use crate::error::{FetchError, ItemError, JsonProblem, ParseError, WaitError};
 use crate::ffi::{
     MvChannelType, MvClosureReason, MvConfigFetchResult, MvConfigKeyFetchResult,
     MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvEventType, MvStatus,
@@ -129,9 +129,28 @@ impl Format for ParseError {
                 write!(f, "too short ({=usize} bytes, min_len is {=usize})", len, min)
             }
             ParseError::Custom(message) => write!(f, "{=str}", message),
+            ParseError::Json { at, problem } => write!(f, "{} (at byte {=usize})", problem, at),
             ParseError::CustomAt { message, at } => {
                 write!(f, "{=str} (at byte {=usize})", *message, at)
             }
+        }
+    }
+}
+
+impl Format for JsonProblem {
+    fn format(&self, f: Formatter<'_>) {
+        match *self {
+            JsonProblem::SYNTAX => write!(f, "not JSON"),
+            JsonProblem::UNEXPECTED_END => write!(f, "the JSON text ends early"),
+            JsonProblem::WRONG_TYPE => write!(f, "a JSON value of the wrong type"),
+            JsonProblem::BAD_NUMBER => write!(f, "a JSON number malformed or out of range"),
+            JsonProblem::REFUSED => write!(f, "a JSON value the field's type refuses"),
+            JsonProblem::TRAILING_CHARACTERS => write!(f, "more text after the JSON value"),
+            JsonProblem::ESCAPED_STRING_TOO_LONG => {
+                write!(f, "a JSON string with escapes longer than the unescape buffer")
+            }
+            JsonProblem::UNSUPPORTED => write!(f, "a JSON shape that needs allocation"),
+            JsonProblem(code) => write!(f, "JSON problem {=u32}", code),
         }
     }
 }

@@ -211,6 +211,15 @@ pub enum ParseError {
     },
     /// A user parser or validator rejected the value.
     Custom(&'static str),
+    /// The value is not JSON of the field's type (a `Json<T>` field, feature `json`).
+    Json {
+        /// The byte to blame: where the text stops being JSON of the type (the start of the
+        /// value of the wrong type, the stray character, the `}` of an object that misses a
+        /// field), or its length if it ends early.
+        at: usize,
+        /// What was wrong.
+        problem: JsonProblem,
+    },
     /// A user parser rejected the value at a byte: [`ParseError::Custom`] with a position.
     /// Write the message behind a second `&` (`message: &"expected a colon"`): a thin
     /// reference, so that the error stays three words long on the device.
@@ -220,6 +229,86 @@ pub enum ParseError {
         /// Where, as a byte offset into the value.
         at: usize,
     },
+}
+
+/// What was wrong with a JSON value: serde-json-core's error, in fewer words. Where it went
+/// wrong is [`ParseError::Json`]'s `at`.
+///
+/// A code with named values, as [`MvStatus`] is, and a word wide: so [`ParseError`] keeps the
+/// layout it has without `Json` (a byte would sit beside its tag, and an enum's spare values
+/// could become the tag; either costs every firmware flash in every copy of an error, `Json`
+/// or not).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct JsonProblem(pub u32);
+
+impl JsonProblem {
+    /// Not JSON: a stray character, a missing `:` or `,`, a trailing comma, a bad number or
+    /// escape.
+    pub const SYNTAX: JsonProblem = JsonProblem(0);
+    /// The text ends before the value does.
+    pub const UNEXPECTED_END: JsonProblem = JsonProblem(1);
+    /// A value of the wrong type for its place (a string for a number, say).
+    pub const WRONG_TYPE: JsonProblem = JsonProblem(2);
+    /// A number that is malformed, or out of its field's range (`800` for a `u8`).
+    pub const BAD_NUMBER: JsonProblem = JsonProblem(3);
+    /// The type refused a well-formed value: a missing or unknown field, or an enum variant
+    /// it does not have.
+    pub const REFUSED: JsonProblem = JsonProblem(4);
+    /// More text after the value.
+    pub const TRAILING_CHARACTERS: JsonProblem = JsonProblem(5);
+    /// A string with escapes longer than `Json`'s unescape buffer.
+    pub const ESCAPED_STRING_TOO_LONG: JsonProblem = JsonProblem(6);
+    /// The type asks for what the parser cannot give without allocating or guessing (bytes,
+    /// or a self-describing value).
+    pub const UNSUPPORTED: JsonProblem = JsonProblem(7);
+
+    /// The name of a known problem.
+    pub const fn name(self) -> Option<&'static str> {
+        Some(match self {
+            JsonProblem::SYNTAX => "SYNTAX",
+            JsonProblem::UNEXPECTED_END => "UNEXPECTED_END",
+            JsonProblem::WRONG_TYPE => "WRONG_TYPE",
+            JsonProblem::BAD_NUMBER => "BAD_NUMBER",
+            JsonProblem::REFUSED => "REFUSED",
+            JsonProblem::TRAILING_CHARACTERS => "TRAILING_CHARACTERS",
+            JsonProblem::ESCAPED_STRING_TOO_LONG => "ESCAPED_STRING_TOO_LONG",
+            JsonProblem::UNSUPPORTED => "UNSUPPORTED",
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Debug for JsonProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "JsonProblem({})", self.0),
+        }
+    }
+}
+
+impl fmt::Display for JsonProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match *self {
+            JsonProblem::SYNTAX => "not JSON",
+            JsonProblem::UNEXPECTED_END => "the JSON text ends early",
+            JsonProblem::WRONG_TYPE => "a JSON value of the wrong type",
+            JsonProblem::BAD_NUMBER => "a JSON number malformed or out of its field's range",
+            JsonProblem::REFUSED => {
+                "a JSON value the field's type refuses (a missing or unknown field, or an unknown \
+                 variant)"
+            }
+            JsonProblem::TRAILING_CHARACTERS => "more text after the JSON value",
+            JsonProblem::ESCAPED_STRING_TOO_LONG => {
+                "a JSON string with escapes longer than the unescape buffer"
+            }
+            JsonProblem::UNSUPPORTED => {
+                "a JSON shape the field's type asks for but that cannot be parsed without \
+                 allocating"
+            }
+            _ => "a JSON problem of a newer version",
+        })
+    }
 }
 
 impl ParseError {
@@ -244,6 +333,9 @@ impl ParseError {
             ParseError::NotDecimal { at } => ParseError::NotDecimal { at: at.saturating_add(by) },
             ParseError::NotHex { at } => ParseError::NotHex { at: at.saturating_add(by) },
             ParseError::NotBase64 { at } => ParseError::NotBase64 { at: at.saturating_add(by) },
+            ParseError::Json { at, problem } => {
+                ParseError::Json { at: at.saturating_add(by), problem }
+            }
             ParseError::CustomAt { message, at } => {
                 ParseError::CustomAt { message, at: at.saturating_add(by) }
             }
@@ -278,6 +370,7 @@ impl fmt::Display for ParseError {
                 write!(f, "too short ({len} bytes, min_len is {min})")
             }
             ParseError::Custom(message) => f.write_str(message),
+            ParseError::Json { at, problem } => write!(f, "{problem} (at byte {at})"),
             ParseError::CustomAt { message, at } => write!(f, "{message} (at byte {at})"),
         }
     }

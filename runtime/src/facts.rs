@@ -16,6 +16,7 @@ pub struct FieldFacts<T> {
     entry: FieldEntry,
     ops: FieldOps,
     max_len: usize,
+    needs_max_len: bool,
     optional: bool,
     parse: ParseValueFn,
     _type: PhantomData<fn() -> T>,
@@ -51,6 +52,7 @@ pub const fn field_facts<T: ConfigValue>() -> FieldFacts<T> {
         entry: FieldEntry::plain(T::FIELD_KIND, T::FIELD_OPS),
         ops: T::FIELD_OPS.ops(),
         max_len: T::MAX_LEN,
+        needs_max_len: T::NEEDS_MAX_LEN,
         optional: T::OPTIONAL,
         parse: parse_value::<T>,
         _type: PhantomData,
@@ -80,6 +82,11 @@ impl<T> FieldFacts<T> {
         } else {
             CLOUD_MAX_VALUE_LEN
         }
+    }
+
+    /// Whether a field of the type must say its `max_len` (`ConfigValue::NEEDS_MAX_LEN`).
+    pub const fn needs_max_len(&self) -> bool {
+        self.needs_max_len
     }
 
     /// `ConfigValue::OPTIONAL`.

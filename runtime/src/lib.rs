@@ -223,6 +223,8 @@ mod defmt;
 mod error;
 mod facts;
 mod fetch;
+#[cfg(feature = "json")]
+mod json;
 #[cfg(any(target_os = "none", test))]
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
 mod line;
@@ -246,8 +248,10 @@ pub use channel::{ConfigChannel, ItemRead, Request};
 #[cfg(feature = "async")]
 pub use config::fetch_async;
 pub use config::{FetchReport, MicrovisorConfig, Pending};
-pub use error::{FetchError, ItemError, ParseError, WaitError};
+pub use error::{FetchError, ItemError, JsonProblem, ParseError, WaitError};
 pub use ffi::MvStatus;
+#[cfg(feature = "json")]
+pub use json::Json;
 pub use outcome::FieldOutcome;
 pub use schema::{KeySpec, Scope, Store};
 pub use types::{Base64, Hex, Secret};

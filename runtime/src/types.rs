@@ -229,6 +229,8 @@ impl<T> fmt::Display for Secret<T> {
 impl<T: ConfigValue> ConfigValue for Secret<T> {
     const MAX_LEN: usize = T::MAX_LEN;
     const OPTIONAL: bool = T::OPTIONAL;
+    #[doc(hidden)]
+    const NEEDS_MAX_LEN: bool = T::NEEDS_MAX_LEN;
     fn parse(text: &[u8]) -> Result<Self, ParseError> {
         T::parse(text).map(Secret::new)
     }

@@ -100,6 +100,11 @@ pub trait ConfigValue: Sized {
     #[doc(hidden)]
     const FIELD_OPS: TypeOps<Self> = TypeOps::new();
 
+    /// Whether a field of this type must say its `max_len`: `true` for a type whose bound is
+    /// only the cloud's limit (`Json<T>`), so that no read buffer is 4 KiB by accident.
+    #[doc(hidden)]
+    const NEEDS_MAX_LEN: bool = false;
+
     /// What the derive asks of a field of this type, in one constant, so that a type that is
     /// not a `ConfigValue` is one error at the field. Not to be set, as `FIELD_OPS`.
     #[doc(hidden)]
