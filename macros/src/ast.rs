@@ -145,6 +145,11 @@ impl Field<'_> {
         self.attrs.store.get().or(container.store.get()).copied()
     }
 
+    /// `#[config(nested)]`: a field whose struct's leaves this struct fetches.
+    pub fn is_nested(&self) -> bool {
+        self.attrs.nested.is_written()
+    }
+
     /// `Option<..>` as written (the last path segment), the type the derive treats as
     /// optional.
     pub fn is_option(&self) -> bool {

@@ -118,6 +118,8 @@ pub struct FieldAttrs {
     pub plain: Slot<()>,
     pub with: Slot<syn::ExprPath>,
     pub validate: Slot<syn::ExprPath>,
+    pub nested: Slot<()>,
+    pub prefix: Slot<syn::LitStr>,
 }
 
 impl ContainerAttrs {
@@ -161,6 +163,8 @@ impl FieldAttrs {
             plain: Slot::new(PLAIN),
             with: Slot::new(WITH),
             validate: Slot::new(VALIDATE),
+            nested: Slot::new(NESTED),
+            prefix: Slot::new(PREFIX),
         };
         for_each_config_meta(cx, attrs, |meta, word| {
             let span = meta.path.span();
@@ -198,6 +202,8 @@ impl FieldAttrs {
                 PLAIN => out.plain.set(cx, span, flag(cx, meta, PLAIN)?),
                 WITH => out.with.set(cx, span, parse_path(cx, meta, WITH)?),
                 VALIDATE => out.validate.set(cx, span, parse_path(cx, meta, VALIDATE)?),
+                NESTED => out.nested.set(cx, span, flag(cx, meta, NESTED)?),
+                PREFIX => out.prefix.set(cx, span, parse_lit_str(cx, meta, PREFIX)?),
                 _ => unknown_word(
                     cx,
                     meta,

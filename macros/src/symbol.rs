@@ -13,13 +13,16 @@ pub const REQUIRED: &str = "required";
 pub const PLAIN: &str = "plain";
 pub const WITH: &str = "with";
 pub const VALIDATE: &str = "validate";
+pub const NESTED: &str = "nested";
+pub const PREFIX: &str = "prefix";
 pub const RENAME_ALL: &str = "rename_all";
 /// A variant's word, in `#[derive(ConfigValue)]` enums.
 pub const NAME: &str = "name";
 
 /// The words a field's attribute takes.
-pub const FIELD_WORDS: &[&str] =
-    &[KEY, SCOPE, STORE, MAX_LEN, MIN_LEN, DEFAULT, REQUIRED, PLAIN, WITH, VALIDATE];
+pub const FIELD_WORDS: &[&str] = &[
+    KEY, SCOPE, STORE, MAX_LEN, MIN_LEN, DEFAULT, REQUIRED, PLAIN, WITH, VALIDATE, NESTED, PREFIX,
+];
 /// The words the struct's attribute takes.
 pub const CONTAINER_WORDS: &[&str] = &[SCOPE, STORE, RENAME_ALL];
 

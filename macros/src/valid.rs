@@ -15,6 +15,12 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
     check_scope_everywhere(cx, input);
     check_store_everywhere(cx, input);
     for field in &input.fields {
+        if field.is_nested() {
+            check_nested_alone(cx, field);
+            check_prefix_text(cx, field);
+            continue;
+        }
+        check_prefix_needs_nested(cx, field);
         check_key_text(cx, &input.attrs, field);
         check_max_len(cx, field);
         check_min_len(cx, field);
@@ -24,6 +30,71 @@ pub fn check(cx: &Ctxt, input: &Input<'_>) {
         check_with_needs_max_len(cx, field);
     }
     check_unique_keys(cx, input);
+}
+
+/// A nested field's keys, stores and values are its struct's: an attribute that would say them
+/// for the field has nothing to act on.
+fn check_nested_alone(cx: &Ctxt, field: &Field<'_>) {
+    let attrs = &field.attrs;
+    let written = [
+        (attrs.key.span(), "key"),
+        (attrs.scope.span(), "scope"),
+        (attrs.store.span(), "store"),
+        (attrs.max_len.span(), "max_len"),
+        (attrs.min_len.span(), "min_len"),
+        (attrs.default.span(), "default"),
+        (attrs.required.span(), "required"),
+        (attrs.plain.span(), "plain"),
+        (attrs.with.span(), "with"),
+        (attrs.validate.span(), "validate"),
+    ];
+    for (span, word) in written {
+        if let Some(span) = span {
+            cx.error_at(
+                span,
+                format!(
+                    "`{word}` does not apply to a nested field: the fields of its struct say their \
+                     own keys, scopes, stores and values; remove `{word}`, or set it on those \
+                     fields"
+                ),
+            );
+        }
+    }
+}
+
+/// A prefix is the start of every key of the nested struct: printable ASCII, as keys are, and
+/// not empty (which says nothing).
+fn check_prefix_text(cx: &Ctxt, field: &Field<'_>) {
+    let Some(lit) = field.attrs.prefix.get() else {
+        return;
+    };
+    let text = lit.value();
+    if text.is_empty() {
+        cx.error_spanned_by(lit, "`prefix = \"\"` has no effect: remove it, or give the prefix");
+    } else if let Some((position, bad)) =
+        text.char_indices().find(|(_, c)| !(' '..='~').contains(c))
+    {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "prefix contains {bad:?} (U+{:04X}) at byte {position}; keys may hold only \
+                 printable ASCII (' ' to '~'), or Microvisor rejects the request with \
+                 INVALIDCONFIGKEY",
+                u32::from(bad)
+            ),
+        );
+    }
+}
+
+/// `prefix` is for the keys of a nested struct.
+fn check_prefix_needs_nested(cx: &Ctxt, field: &Field<'_>) {
+    if let Some(span) = field.attrs.prefix.span() {
+        cx.error_at(
+            span,
+            "`prefix` is for a nested field: write `#[config(nested, prefix = \"...\")]` on a \
+             field whose type derives `MicrovisorConfig`, or give this field its `key`",
+        );
+    }
 }
 
 /// A request with no keys is not a fetch; an empty struct is surely a mistake.
@@ -76,8 +147,10 @@ fn check_everywhere(
     if on_struct {
         return;
     }
-    let missing: Vec<&Field<'_>> = input.fields.iter().filter(|field| !on_field(field)).collect();
-    if !missing.is_empty() && missing.len() == input.fields.len() {
+    // A nested field's struct says its own scope and store.
+    let own: Vec<&Field<'_>> = input.fields.iter().filter(|field| !field.is_nested()).collect();
+    let missing: Vec<&Field<'_>> = own.iter().copied().filter(|field| !on_field(field)).collect();
+    if !missing.is_empty() && missing.len() == own.len() {
         cx.error_spanned_by(
             input.ident,
             format!(
@@ -295,7 +368,8 @@ fn check_with_needs_max_len(cx: &Ctxt, field: &Field<'_>) {
 /// attach a note to an error).
 fn check_unique_keys(cx: &Ctxt, input: &Input<'_>) {
     let mut seen: HashMap<(Scope, Store, String), (&Field<'_>, Key)> = HashMap::new();
-    for field in &input.fields {
+    // A nested struct's keys are known only to the compiler: `check_nested` in the expansion.
+    for field in input.fields.iter().filter(|field| !field.is_nested()) {
         let (Some(scope), Some(store), Some(key)) =
             (field.scope(&input.attrs), field.store(&input.attrs), field.key(&input.attrs))
         else {

@@ -18,6 +18,7 @@ use crate::fetch::table::FieldEntry;
 use crate::ffi::MvConfigKeyToFetch;
 use crate::outcome::FieldOutcome;
 use crate::schema::{secret_scratch_bytes, KeySpec};
+use crate::tree::Subtree;
 
 /// A settings struct fetched from the Microvisor cloud in one batched request.
 ///
@@ -106,6 +107,12 @@ use crate::schema::{secret_scratch_bytes, KeySpec};
 /// having no `Drop` of its own and on `FIELD_OPS` naming the drop of every field whose drop
 /// does more than zero its bytes (a refresh of a struct without one overwrites the old
 /// settings).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a settings struct: it does not derive `MicrovisorConfig`",
+    label = "not a settings struct",
+    note = "a field with `#[config(nested)]`, like every fetch, needs a struct with \
+            `#[derive(MicrovisorConfig)]`"
+)]
 pub unsafe trait MicrovisorConfig: Sized {
     /// The request: one entry per field, in field order, in one static array.
     const KEYS: &'static [MvConfigKeyToFetch];
@@ -145,6 +152,17 @@ pub unsafe trait MicrovisorConfig: Sized {
     /// Generated: how each kind of field is filled; rows point into it.
     #[doc(hidden)]
     const FIELD_OPS: OpsTable;
+
+    /// What a struct this one is nested in (`#[config(nested)]`) takes of it: its tables and
+    /// checks, in one constant, so that a type that is not a settings struct is one error.
+    #[doc(hidden)]
+    const SUBTREE: Subtree = Subtree {
+        schema: Self::SCHEMA,
+        entries: Self::FIELD_ENTRIES,
+        rows: Self::FIELD_ROWS,
+        check_item: Self::check_item,
+        check_missing: Self::check_missing,
+    };
 
     /// What the non-generic fetch needs of this struct, in one constant.
     #[doc(hidden)]

@@ -233,6 +233,7 @@ mod parse;
 mod schema;
 #[cfg(any(target_os = "none", test))]
 mod sync;
+mod tree;
 mod types;
 mod value;
 // The device channel's (`target_os = "none"`); on the host, built for its tests only.
@@ -392,8 +393,15 @@ pub mod __private {
         drops_fields, DropFn, FieldOps, MissingFn, OpsTable, ParseFn, SplitOps, TypeOps, ValidateFn,
     };
     pub use crate::fetch::read::{receive_fields, FetchPlan, FinishFn, Reader, ReportSink};
-    pub use crate::fetch::table::{field_row, ops_count, own_ops_count, split_ops, FieldEntry};
+    pub use crate::fetch::table::{
+        entries_len, field_row, joined_entries, ops_count, own_ops_count, split_ops, tree_rows,
+        FieldEntry, RowPart,
+    };
     pub use crate::schema::{response_max_bytes, scratch_bytes};
+    pub use crate::tree::{
+        check_nested, keys as tree_keys, leaf_count, leaves_of, schema as tree_schema,
+        text as tree_text, text_len as tree_text_len, SchemaPart, Subtree,
+    };
     pub use crate::value::CLOUD_MAX_VALUE_LEN;
     pub use core;
 

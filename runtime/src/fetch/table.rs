@@ -155,3 +155,105 @@ pub const fn split_ops<const N: usize, const OWN: usize>(
     }
     split
 }
+
+/// How many entries the lists hold together.
+#[allow(clippy::indexing_slicing)] // `i < len` guards it; evaluated at compile time anyway
+pub const fn entries_len(lists: &[&[FieldEntry]]) -> usize {
+    let mut len = 0;
+    let mut i = 0;
+    while i < lists.len() {
+        len += lists[i].len();
+        i += 1;
+    }
+    len
+}
+
+/// The entries of a struct with nested fields: its own, then each nested struct's, in field
+/// order; `N` is [`entries_len`].
+#[allow(clippy::indexing_slicing)] // evaluated at compile time only
+pub const fn joined_entries<const N: usize>(lists: &[&[FieldEntry]]) -> [FieldEntry; N] {
+    let mut entries = [FieldEntry { kind: code::CUSTOM, ops: None }; N];
+    let mut next = 0;
+    let mut i = 0;
+    while i < lists.len() {
+        let mut j = 0;
+        while j < lists[i].len() {
+            entries[next] = lists[i][j];
+            next += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    entries
+}
+
+/// One part of a struct with nested fields, as its rows see it, in field order.
+#[derive(Clone, Copy, Debug)]
+pub enum RowPart {
+    /// One of its own fields: [`field_row`]'s arguments.
+    Leaf {
+        /// Its entry.
+        entry: usize,
+        /// Its offset in the struct.
+        offset: usize,
+        /// Its `max_len`.
+        max_len: usize,
+    },
+    /// A nested field at `offset`, whose struct's entries start at `entries_start` in this
+    /// one's.
+    Nested {
+        /// The nested struct's rows.
+        rows: &'static [FieldRow],
+        /// Where its entries start.
+        entries_start: usize,
+        /// The nested field's offset in the struct.
+        offset: usize,
+    },
+}
+
+/// The rows of a struct with nested fields, whose entries are `entries` ([`joined_entries`]):
+/// a nested struct's rows moved to the nested field's offset and pointed at this struct's ops
+/// table; `N` is the number of leaves.
+///
+/// # Panics
+///
+/// At compile time, as [`field_row`]: a leaf that starts past 64 KiB into the struct.
+#[allow(clippy::indexing_slicing, clippy::panic)] // evaluated at compile time only
+pub const fn tree_rows<const N: usize>(entries: &[FieldEntry], parts: &[RowPart]) -> [FieldRow; N] {
+    let mut rows = [FieldRow { offset: 0, max_len: 0, kind: code::CUSTOM, ops: 0 }; N];
+    let mut next = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        match parts[i] {
+            RowPart::Leaf { entry, offset, max_len } => {
+                rows[next] = field_row(entries, entry, offset, max_len);
+                next += 1;
+            }
+            RowPart::Nested { rows: nested, entries_start, offset } => {
+                let mut j = 0;
+                while j < nested.len() {
+                    let row = nested[j];
+                    let ops = if row.kind == code::CUSTOM {
+                        own_ops_count(entries.split_at(entries_start).0) + row.ops as usize
+                    } else {
+                        let families_before =
+                            families_used(entries) & ((1 << family(row.kind)) - 1);
+                        own_ops_count(entries) + families_before.count_ones() as usize
+                    };
+                    let at = offset + row.offset as usize;
+                    assert!(
+                        at <= u16::MAX as usize,
+                        "MicrovisorConfig: a nested field's field starts past 64 KiB into the \
+                         struct; a settings struct's fields must lie within its first 64 KiB"
+                    );
+                    assert!(ops <= u8::MAX as usize);
+                    rows[next] = FieldRow { offset: at as u16, ops: ops as u8, ..row };
+                    next += 1;
+                    j += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    rows
+}

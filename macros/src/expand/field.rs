@@ -1,21 +1,5 @@
-//! Stage 4: the generated code, the only stage that calls `quote!`.
-//!
-//! What it writes is tables, not code: the request (`KEYS`), the schema (`SCHEMA`, for host
-//! tools), one entry per distinct field type as written and per field with its own ops
-//! (`FIELD_ENTRIES`, compile time only), from which
-//! constant functions of the runtime compute one row per field (`FIELD_ROWS`: offset, `max_len`,
-//! kind byte, ops entry) and the ops table (`FIELD_OPS`: the entries of the fields the runtime
-//! does not parse itself, then one per family of built-in kinds the struct uses, one table per
-//! operation), and the read buffer's type (`Scratch`, `[u8; SCRATCH_BYTES]`). Besides the
-//! tables: `check_item` (a field's text judged without keeping it, for reports and cloud
-//! checks) and `check_missing` (the value a missing key gives a field, judged by its
-//! `validate`), constant assertions (`max_len` within the type's bound; the rows evaluated, so a
-//! field past 64 KiB is an error at once) and the refusal of a `Drop` impl. No code of the
-//! fetch: the trait's provided methods place the read buffer and hand it, with the struct's
-//! `PLAN` built from these tables, to the runtime's non-generic cores (`fetch_fields`,
-//! `refresh_fields`, `receive_fields`). Paths are absolute and go through the runtime's hidden
-//! `__private` module, so nothing in the user's scope (a `struct Result`, say) can change their
-//! meaning.
+//! One field's share of the expansion: the items that ask its type and functions what the
+//! derive needs (once each), its table entry, its checks, and its row's pieces.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
@@ -23,83 +7,6 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Field, Input};
 use crate::attr::{self, ContainerAttrs};
-use crate::ctxt::Ctxt;
-use crate::valid;
-
-pub fn derive(input: &syn::DeriveInput) -> TokenStream {
-    let cx = Ctxt::new();
-    let parsed = Input::from_syn(&cx, input);
-    if let Some(parsed) = &parsed {
-        valid::check(&cx, parsed);
-    }
-    match (cx.check(), parsed) {
-        (Ok(()), Some(parsed)) => impl_config(&parsed),
-        (Err(errors), parsed) => fallback(input, parsed.as_ref(), errors),
-        (Ok(()), None) => fallback(
-            input,
-            None,
-            syn::Error::new_spanned(&input.ident, "MicrovisorConfig could not read this item"),
-        ),
-    }
-}
-
-/// The errors, and an impl that satisfies the trait, so the user sees the real mistake and not
-/// a cascade of "the trait `MicrovisorConfig` is not implemented".
-///
-/// The stub copies the item's generics, so that a generic struct (itself an error) does not add
-/// "missing generics" to it. The fields' own items ([`field_items`]) are still written, so that
-/// a type that is not a `ConfigValue`, or a `max_len` past its type's capacity, is reported in
-/// the same compile as the attribute mistakes (not for a generic struct, whose field types
-/// name parameters that are not in scope there).
-fn fallback(
-    input: &syn::DeriveInput,
-    parsed: Option<&Input<'_>>,
-    errors: syn::Error,
-) -> TokenStream {
-    let errors = errors.to_compile_error();
-    let field_items = match parsed {
-        Some(parsed) if input.generics.params.is_empty() => {
-            let items = field_items(&parsed.fields);
-            quote!(const _: () = { #items };)
-        }
-        _ => TokenStream::new(),
-    };
-    let ident = &input.ident;
-    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
-    quote! {
-        #errors
-        #field_items
-        #[automatically_derived]
-        // SAFETY: never run: this impl only stands in for a derive that failed to compile, so
-        // that its errors are all that is reported (its tables are empty, and describe nothing).
-        unsafe impl #impl_generics ::microvisor_config::MicrovisorConfig for #ident #type_generics
-        #where_clause
-        {
-            const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[];
-            const SCHEMA: &'static [::microvisor_config::KeySpec] = &[];
-            const RESPONSE_MAX_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
-            const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = 0;
-            type Scratch = [::microvisor_config::__private::core::primitive::u8; 0];
-            type Outcomes = [::microvisor_config::FieldOutcome; 0];
-            const NO_OUTCOMES: Self::Outcomes = [];
-            const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[];
-            const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[];
-            const FIELD_OPS: ::microvisor_config::__private::OpsTable =
-                ::microvisor_config::__private::OpsTable::EMPTY;
-            fn check_item(
-                _: ::microvisor_config::__private::core::primitive::usize,
-                _: &[::microvisor_config::__private::core::primitive::u8],
-            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
-                ::microvisor_config::__private::core::result::Result::Ok(())
-            }
-            fn check_missing(
-                _: ::microvisor_config::__private::core::primitive::usize,
-            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
-                ::microvisor_config::__private::core::result::Result::Ok(())
-            }
-        }
-    }
-}
 
 fn scope_tokens(scope: attr::Scope) -> TokenStream {
     match scope {
@@ -151,7 +58,8 @@ fn required_tokens(field: &Field<'_>) -> TokenStream {
 /// its type's `ConfigValue` impl; `None` for a field parsed `with` a function, whose type need
 /// not be a `ConfigValue`.
 fn facts_ident(field: &Field<'_>) -> Option<syn::Ident> {
-    if field.attrs.with.is_written() {
+    // A nested field's type is asked to be a settings struct instead (`tree`).
+    if field.attrs.with.is_written() || field.is_nested() {
         return None;
     }
     Some(syn::Ident::new(
@@ -163,7 +71,7 @@ fn facts_ident(field: &Field<'_>) -> Option<syn::Ident> {
 /// `const FACTS: FieldFacts<T> = <T as ConfigValue>::FIELD_FACTS;` for the field: the only place where the
 /// generated code asks that its type be a `ConfigValue`. Everything else reads the facts, so a
 /// type that is not one is one error, at the type.
-fn facts_item(field: &Field<'_>) -> Option<TokenStream> {
+pub(super) fn facts_item(field: &Field<'_>) -> Option<TokenStream> {
     let facts = facts_ident(field)?;
     let ty = field.ty;
     Some(quote_spanned! {ty.span()=>
@@ -193,7 +101,7 @@ fn default_text(field: &Field<'_>) -> TokenStream {
 /// ops entry and `check_item` both call, so that a function of the wrong signature is one
 /// error. `T` is the field's type without its `Option` and `Secret` ([`Field::shape`]): the
 /// key's absence makes the `None`, and the derive wraps the value in its `Secret`.
-fn with_item(field: &Field<'_>) -> Option<TokenStream> {
+pub(super) fn with_item(field: &Field<'_>) -> Option<TokenStream> {
     let with = field.attrs.with.get()?;
     let ident = fn_ident("WITH", field);
     let value = field.shape().value;
@@ -209,7 +117,7 @@ fn with_item(field: &Field<'_>) -> Option<TokenStream> {
 
 /// The field's `validate` function, as the constant `fn(&T) -> Result<(), ParseError>` every
 /// check calls; `T` as for [`with_item`].
-fn validate_item(field: &Field<'_>) -> Option<TokenStream> {
+pub(super) fn validate_item(field: &Field<'_>) -> Option<TokenStream> {
     let validate = field.attrs.validate.get()?;
     let ident = fn_ident("VALIDATE", field);
     let value = field.shape().value;
@@ -280,7 +188,7 @@ fn default_value(field: &Field<'_>) -> Option<TokenStream> {
 /// What builds the field's default, once, however often the expansion uses it: a function of
 /// the field's type (a mistyped `default = EXPR` is one "mismatched types" on the expression),
 /// or for a text default the type's [`TextDefault`] and the assertion that the text fits.
-fn default_item(field: &Field<'_>) -> Option<TokenStream> {
+pub(super) fn default_item(field: &Field<'_>) -> Option<TokenStream> {
     let ty = field.ty;
     let ident = fn_ident("DEFAULT", field);
     let private = quote!(::microvisor_config::__private);
@@ -342,7 +250,7 @@ fn min_len_check(field: &Field<'_>) -> TokenStream {
 
 /// A const assertion, for a field without `max_len`, that its type has a bound of its own: a
 /// `Json<T>` is bounded only by the cloud's 4 KiB, which would be the read buffer.
-fn max_len_given(field: &Field<'_>) -> Option<TokenStream> {
+pub(super) fn max_len_given(field: &Field<'_>) -> Option<TokenStream> {
     if field.attrs.max_len.is_written() {
         return None;
     }
@@ -366,7 +274,7 @@ fn max_len_given(field: &Field<'_>) -> Option<TokenStream> {
 
 /// A const assertion that a `min_len` fits the type's capacity, when no `max_len` is written
 /// (against a written one, `valid` checks it).
-fn min_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
+pub(super) fn min_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
     let (min, lit) = field.attrs.min_len.get()?;
     // Against a written `max_len` or the cloud's limit, `valid` has checked it.
     if field.attrs.max_len.is_written() || *min > crate::symbol::MAX_VALUE_LEN {
@@ -607,7 +515,7 @@ fn format_literal(message: &str) -> String {
 /// the macro: only the compiler knows `<T as ConfigValue>::MAX_LEN`. The struct is not generic,
 /// so the constant is evaluated by `cargo check` as well as `cargo build`; the error is at the
 /// `max_len` literal, and its name says what failed.
-fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
+pub(super) fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
     let (value, lit) = field.attrs.max_len.get()?;
     let ty = field.ty;
     let ty_text = crate::ast::type_text(ty);
@@ -634,18 +542,38 @@ fn max_len_fits_type(field: &Field<'_>) -> Option<TokenStream> {
     })
 }
 
-fn impl_config(input: &Input<'_>) -> TokenStream {
+/// One of the struct's own fields, as the tables need it.
+pub(super) struct Leaf {
+    /// Its request entry (for a struct without nested fields).
+    pub key: TokenStream,
+    /// Its `KeySpec`.
+    pub spec: TokenStream,
+    /// Its entry among the struct's own.
+    pub entry: usize,
+    /// Its offset in the struct, refused past 64 KiB by its name.
+    pub offset: TokenStream,
+    pub max_len: TokenStream,
+    /// Its verdict on `__text`, for `check_item`.
+    pub check: TokenStream,
+    /// Its check of a missing key's value, for `check_missing`, if it has one.
+    pub missing_check: Option<TokenStream>,
+}
+
+/// The struct's own fields as [`Leaf`]s, and their entries (one per distinct plain type, one
+/// per field with ops of its own); nested fields are left out.
+pub(super) fn leaves<'i, 'a>(
+    input: &'i Input<'a>,
+) -> (Vec<(&'i Field<'a>, Leaf)>, Vec<TokenStream>) {
     let ident = input.ident;
     let container: &ContainerAttrs = &input.attrs;
-    let mut keys = Vec::new();
-    let mut specs = Vec::new();
-    let mut rows = Vec::new();
+    let mut leaves = Vec::new();
     let mut entries = Vec::new();
     let mut entry_keys: Vec<String> = Vec::new();
-    let mut checks = Vec::new();
-    let mut missing_checks = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
-        // Checked by `valid`: every field has a key, a scope and a store here.
+        if field.is_nested() {
+            continue;
+        }
+        // Checked by `valid`: every own field has a key, a scope and a store here.
         let (Some(key), Some(scope), Some(store)) =
             (field.key(container), field.scope(container), field.store(container))
         else {
@@ -659,8 +587,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
         let default = default_text(field);
         let name = &field.name;
         let type_name = crate::ast::type_text(field.ty);
-        keys.push(quote!(::microvisor_config::__private::key(#scope, #store, #key)));
-        specs.push(quote! {
+        let spec = quote! {
             ::microvisor_config::KeySpec {
                 key: #key,
                 scope: #scope,
@@ -672,10 +599,10 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 type_name: #type_name,
                 default: #default,
             }
-        });
+        };
         // Fields of one plain type share an entry; the others have their own.
         let entry_key = if has_own_ops(field) { format!("#{index}") } else { type_name.clone() };
-        let entry_index = match entry_keys.iter().position(|known| *known == entry_key) {
+        let entry = match entry_keys.iter().position(|known| *known == entry_key) {
             Some(known) => known,
             None => {
                 entry_keys.push(entry_key);
@@ -683,191 +610,44 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 entry_keys.len() - 1
             }
         };
-        let member = field.ident;
-        // The rows hold 16-bit offsets: a field past 64 KiB into the struct is refused here, at
-        // its name and by its name, before `field_row` (which checks it too) is called.
-        let past_64_kib = format!(
-            "field `{}` starts past 64 KiB into `{ident}`: a settings struct's fields must lie \
-             within its first 64 KiB (the fetch's rows hold 16-bit offsets); give a large field \
-             a smaller capacity, or split the struct",
-            field.name,
-        );
-        let past_64_kib_literal = format_literal(&past_64_kib);
-        rows.push(quote_spanned! {member.span()=>
-            ::microvisor_config::__private::field_row(
-                <Self as ::microvisor_config::MicrovisorConfig>::FIELD_ENTRIES,
-                #entry_index,
-                {
-                    let __offset = ::microvisor_config::__private::core::mem::offset_of!(#ident, #member);
-                    if __offset
-                        > ::microvisor_config::__private::core::primitive::u16::MAX
-                            as ::microvisor_config::__private::core::primitive::usize
-                    {
-                        ::microvisor_config::__private::core::panic!(#past_64_kib_literal);
-                    }
-                    __offset
-                },
-                #max_len,
-            )
-        });
-        let check = check_field(field);
-        checks.push(quote!(#index => #check));
-        if let Some(check) = check_missing_field(field) {
-            missing_checks.push(quote!(#index => #check));
+        let offset = offset_within_64_kib(ident, field);
+        leaves.push((
+            field,
+            Leaf {
+                key: quote!(::microvisor_config::__private::key(#scope, #store, #key)),
+                spec,
+                entry,
+                offset,
+                max_len,
+                check: check_field(field),
+                missing_check: check_missing_field(field),
+            },
+        ));
+    }
+    (leaves, entries)
+}
+
+/// `offset_of!` the field, refused past 64 KiB at its name and by its name (the rows hold
+/// 16-bit offsets), before `field_row`, which checks it too, is called.
+pub(super) fn offset_within_64_kib(ident: &syn::Ident, field: &Field<'_>) -> TokenStream {
+    let member = field.ident;
+    let past_64_kib = format!(
+        "field `{}` starts past 64 KiB into `{ident}`: a settings struct's fields must lie \
+         within its first 64 KiB (the fetch's rows hold 16-bit offsets); give a large field \
+         a smaller capacity, or split the struct",
+        field.name,
+    );
+    let past_64_kib_literal = format_literal(&past_64_kib);
+    quote_spanned! {member.span()=>
+        {
+            let __offset = ::microvisor_config::__private::core::mem::offset_of!(#ident, #member);
+            if __offset
+                > ::microvisor_config::__private::core::primitive::u16::MAX
+                    as ::microvisor_config::__private::core::primitive::usize
+            {
+                ::microvisor_config::__private::core::panic!(#past_64_kib_literal);
+            }
+            __offset
         }
-    }
-    let field_count = keys.len();
-    if entries.len() > 256 {
-        return syn::Error::new_spanned(
-            ident,
-            format!(
-                "MicrovisorConfig handles at most 256 kinds of field in one struct (field types, \
-                 or fields with their own `default`, `with` or `validate`); this one has {}: \
-                 split it into two structs",
-                entries.len()
-            ),
-        )
-        .to_compile_error();
-    }
-    let no_drop_impl = refuse_drop_impl(ident);
-    let field_items = field_items(&input.fields);
-    quote! {
-        const _: () = {
-        #field_items
-        #[automatically_derived]
-        // SAFETY: the tables are the struct's own, generated together from its fields, which
-        // is what `FetchPlan::new` asks (and on which `receive_fields` writes every field
-        // before it returns `Ok`, dropping what it wrote on any failure); the keys are string
-        // literals; the struct has no `Drop` of its own (`refuse_drop_impl` below), and
-        // `FIELD_OPS` holds the drop of every field whose type has one beyond zeroing
-        // (`FieldOps::drop`: each field's type's own, or the conservative `drop_of` of a field
-        // parsed `with` a function).
-        unsafe impl ::microvisor_config::MicrovisorConfig for #ident {
-            const KEYS: &'static [::microvisor_config::ffi::MvConfigKeyToFetch] = &[#(#keys),*];
-            const SCHEMA: &'static [::microvisor_config::KeySpec] = &[#(#specs),*];
-            const RESPONSE_MAX_BYTES: ::microvisor_config::__private::core::primitive::usize =
-                ::microvisor_config::__private::response_max_bytes(
-                    <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
-                );
-            const SCRATCH_BYTES: ::microvisor_config::__private::core::primitive::usize = ::microvisor_config::__private::scratch_bytes(
-                <Self as ::microvisor_config::MicrovisorConfig>::SCHEMA,
-            );
-            type Scratch = [::microvisor_config::__private::core::primitive::u8;
-                <Self as ::microvisor_config::MicrovisorConfig>::SCRATCH_BYTES];
-
-            type Outcomes = [::microvisor_config::FieldOutcome; #field_count];
-            const NO_OUTCOMES: Self::Outcomes =
-                [::microvisor_config::FieldOutcome::NotRead; #field_count];
-
-            const FIELD_ENTRIES: &'static [::microvisor_config::__private::FieldEntry] = &[#(#entries),*];
-            const FIELD_ROWS: &'static [::microvisor_config::__private::FieldRow] = &[#(#rows),*];
-            // The struct's own entries, then one per family of built-in kinds it uses, one
-            // table per operation (`split_ops`, `OpsTable`): only the parsers its fields need
-            // are linked, and no table of an operation that none of its entries has.
-            const FIELD_OPS: ::microvisor_config::__private::OpsTable =
-                ::microvisor_config::__private::ops_table_of!(#ident);
-
-            fn check_item(
-                __index: ::microvisor_config::__private::core::primitive::usize,
-                __text: &[::microvisor_config::__private::core::primitive::u8],
-            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
-                match __index {
-                    #(#checks,)*
-                    _ => ::microvisor_config::__private::core::result::Result::Ok(()),
-                }
-            }
-
-            fn check_missing(
-                __index: ::microvisor_config::__private::core::primitive::usize,
-            ) -> ::microvisor_config::__private::core::result::Result<(), ::microvisor_config::ParseError> {
-                match __index {
-                    #(#missing_checks,)*
-                    _ => ::microvisor_config::__private::core::result::Result::Ok(()),
-                }
-            }
-        }
-        // The rows evaluated with the struct, whether or not a fetch of it is compiled: their
-        // checks (a field past 64 KiB) are then errors at once, under `cargo check` too.
-        const _: &[::microvisor_config::__private::FieldRow] =
-            <#ident as ::microvisor_config::MicrovisorConfig>::FIELD_ROWS;
-        #no_drop_impl
-        };
-    }
-}
-
-/// What each field's type and functions are asked, once each ([`facts_item`], [`with_item`],
-/// [`validate_item`]), and the assertion that a written `max_len` fits the type: the items
-/// every other part of the expansion reads, and all that a failed derive still writes, so
-/// that a mistake of a type shows in the same compile as the attribute mistakes.
-fn field_items(fields: &[Field<'_>]) -> TokenStream {
-    let mut items = TokenStream::new();
-    for field in fields {
-        items.extend(facts_item(field));
-        items.extend(with_item(field));
-        items.extend(validate_item(field));
-        items.extend(default_item(field));
-        items.extend(max_len_fits_type(field));
-        items.extend(max_len_given(field));
-        items.extend(min_len_fits_type(field));
-    }
-    items
-}
-
-/// Refuses a `Drop` impl on the struct, which a refresh could skip: one whose fields need no
-/// drop of their own is refreshed by moving the new settings over the old ones (see
-/// `MicrovisorConfig::refresh_with`). The blanket impl and the struct's own overlap exactly
-/// when the struct implements `Drop`, and the compiler then names the trait, whose name says
-/// what is wrong, at the struct's name (pin-project's device).
-fn refuse_drop_impl(ident: &syn::Ident) -> TokenStream {
-    let trait_name = quote_spanned!(ident.span()=> MicrovisorConfigStructsMustNotImplementDrop);
-    quote_spanned! {ident.span()=>
-        const _: () = {
-            #[allow(dead_code)]
-            trait #trait_name {}
-            #[allow(drop_bounds)]
-            impl<T: ::microvisor_config::__private::core::ops::Drop> #trait_name for T {}
-            impl #trait_name for #ident {}
-        };
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::derive;
-
-    /// How often the expansion names `ConfigValue`: each use is an obligation that fails on
-    /// its own for a type that is not one, and the compiler reports every failure.
-    fn config_value_uses(input: syn::DeriveInput) -> usize {
-        let expanded = derive(&input).to_string();
-        expanded.matches(":: ConfigValue >").count()
-    }
-
-    /// One use per field (none for a field parsed `with` a function), whether the derive
-    /// succeeds or fails on an attribute: a type that is not a `ConfigValue` is one error.
-    #[test]
-    fn a_field_type_is_asked_to_be_a_config_value_once() {
-        let good = syn::parse_quote! {
-            #[config(scope = device, store = config)]
-            struct Settings {
-                a: Address,
-                #[config(default, validate = check, max_len = 8)]
-                b: Option<Address>,
-                #[config(with = parse, max_len = 4)]
-                c: Address,
-            }
-        };
-        assert_eq!(config_value_uses(good), 2);
-        let failed = syn::parse_quote! {
-            #[config(scope = device, store = config)]
-            struct Settings {
-                #[config(kye = "a")]
-                a: Address,
-                #[config(default, validate = check, max_len = 8)]
-                b: Option<Address>,
-                #[config(with = parse, max_len = 4)]
-                c: Address,
-            }
-        };
-        assert_eq!(config_value_uses(failed), 2);
     }
 }
