@@ -1,5 +1,6 @@
 //! The struct the fetch target fetches (the reliability tests' twelve fields, from the shared
-//! fixture `tests/fixtures/every_kind.rs`, and five more), what each of its fields must be made
+//! fixture `tests/fixtures/every_kind.rs`, five more, a nested struct and a `Json` field), what
+//! each of its fields must be made
 //! of, and the oracle: a second reading of the channel's log, from the protocol's rules
 //! (docs/PROTOCOL.md, "How one fetch runs") and the reference parsers, that says what the fetch
 //! must have returned.
@@ -8,8 +9,8 @@ use microvisor_config::ffi::{MvConfigKeyFetchScope, MvConfigKeyFetchStore};
 use microvisor_config::heapless::{String, Vec as HVec};
 use microvisor_config::Base64;
 use microvisor_config::{
-    ConfigValue, FetchError, FieldOutcome, Hex, ItemError, MicrovisorConfig, ParseError, Scope,
-    Secret, Store,
+    ConfigValue, FetchError, FieldOutcome, Hex, ItemError, Json, MicrovisorConfig, ParseError,
+    Scope, Secret, Store,
 };
 
 use crate::every_kind::{at_least_one, every_kind_struct};
@@ -21,7 +22,8 @@ every_kind_struct! {
     /// Every kind of field: the shared fixture's twelve (text with a `max_len` below its
     /// capacity, integers of both signednesses, a bool, hex, base64, an enum; required,
     /// optional and defaulted; config and secret; device and account; one with a validator),
-    /// then a float, raw bytes, an optional account secret and integers of 64 and 8 bits.
+    /// then a float, raw bytes, an optional account secret, integers of 64 and 8 bits, a
+    /// nested struct under a prefix (a secret and a defaulted field) and an optional `Json`.
     pub struct Settings {
         pub ratio: Option<f64>,
         #[config(default)]
@@ -30,7 +32,27 @@ every_kind_struct! {
         pub api_key: Option<Secret<String<12>>>,
         pub serial: u64,
         pub level: i8,
+        #[config(nested, prefix = "backup-")]
+        pub backup: Backup,
+        #[config(scope = account, max_len = 40)]
+        pub prefs: Option<Json<Prefs>>,
     }
+}
+
+/// The nested struct: its keys are `backup-host` and `backup-tries`.
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = secret)]
+pub struct Backup {
+    pub host: Secret<String<16>>,
+    #[config(store = config, default = 7)]
+    pub tries: u8,
+}
+
+/// The `Json` field's value.
+#[derive(serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Prefs {
+    pub level: u8,
+    pub on: bool,
 }
 
 /// A field's value as the oracle compares it (floats by their bits).
@@ -43,6 +65,7 @@ pub enum Value {
     Bytes(Vec<u8>),
     Float(u64),
     Region(Region),
+    Prefs(Prefs),
     None,
 }
 
@@ -74,6 +97,7 @@ fn region(text: &[u8]) -> Result<Value, ParseError> {
         b"eu" => Ok(Value::Region(Region::Eu)),
         b"us-east" => Ok(Value::Region(Region::UsEast)),
         b"ap" => Ok(Value::Region(Region::AsiaPacific)),
+        b"" => Err(ParseError::Empty),
         _ => Err(ParseError::UnknownVariant),
     }
 }
@@ -83,7 +107,7 @@ fn region(text: &[u8]) -> Result<Value, ParseError> {
 const INT: usize = 24;
 
 /// The fields of [`Settings`], in order.
-pub fn fields() -> [FieldDef; 17] {
+pub fn fields() -> [FieldDef; 20] {
     use reference as r;
     let f = |key, scope, store, max_len, missing, parse| FieldDef {
         key,
@@ -136,6 +160,17 @@ pub fn fields() -> [FieldDef; 17] {
         f("level", DEVICE, CONFIG, INT, Missing::Required, |t| {
             r::signed(t, i8::MIN.into(), i8::MAX.into()).map(Value::Signed)
         }),
+        f("backup-host", DEVICE, SECRET, 16, Missing::Required, |t| {
+            r::string(t, 16).map(Value::Text)
+        }),
+        f("backup-tries", DEVICE, CONFIG, INT, some(Value::Unsigned(7)), |t| {
+            r::unsigned(t, u8::MAX.into()).map(Value::Unsigned)
+        }),
+        // The crate's own JSON parser: this model checks how a `Json` field is fetched, kept
+        // and dropped; `tests/proptest_json.rs` checks the parser against serde_json.
+        f("prefs", ACCOUNT, CONFIG, 40, some(Value::None), |t| {
+            Json::<Prefs>::parse(t).map(|prefs| Value::Prefs(prefs.0))
+        }),
     ]
 }
 
@@ -160,6 +195,9 @@ pub fn values(s: &Settings) -> Vec<Value> {
         s.api_key.as_ref().map_or(Value::None, |k| text(k.expose_secret())),
         Value::Unsigned(s.serial.into()),
         Value::Signed(s.level.into()),
+        text(s.backup.host.expose_secret()),
+        Value::Unsigned(s.backup.tries.into()),
+        s.prefs.as_ref().map_or(Value::None, |prefs| Value::Prefs(prefs.0)),
     ]
 }
 
@@ -183,6 +221,8 @@ pub fn previous() -> Settings {
         api_key: None,
         serial: 7,
         level: -1,
+        backup: Backup { host: Secret::new(String::try_from("old-host").unwrap()), tries: 2 },
+        prefs: Some(Json(Prefs { level: 3, on: true })),
     }
 }
 

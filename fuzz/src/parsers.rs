@@ -85,6 +85,7 @@ pub fn run(data: &[u8]) {
                 b"eu" => Ok(Region::Eu),
                 b"us-east" => Ok(Region::UsEast),
                 b"ap" => Ok(Region::AsiaPacific),
+                b"" => Err(ParseError::Empty),
                 _ => Err(ParseError::UnknownVariant),
             }
         }),

@@ -48,7 +48,7 @@ impl Script {
 }
 
 /// Every field valid, in field order.
-pub const GOOD: [&[u8]; 17] = [
+pub const GOOD: [&[u8]; 20] = [
     b"mqtt.example.com",
     b"8883",
     b"-3600",
@@ -66,6 +66,9 @@ pub const GOOD: [&[u8]; 17] = [
     b"k3y-S3cret",
     b"18446744073709551615",
     b"-128",
+    b"backup.example",
+    b"3",
+    br#"{"level":2,"on":false}"#,
 ];
 
 /// The seed corpus: a name and an input each.
@@ -79,7 +82,7 @@ pub fn corpus() -> Vec<(&'static str, Vec<u8>)> {
     // Optional and defaulted keys missing.
     let mut missing = Script::new(0).response_ok();
     for (i, value) in GOOD.iter().enumerate() {
-        missing = if [4, 7, 10, 12, 13, 14].contains(&i) {
+        missing = if [4, 7, 10, 12, 13, 14, 18, 19].contains(&i) {
             missing.not_found()
         } else {
             missing.item(value)
@@ -99,6 +102,12 @@ pub fn corpus() -> Vec<(&'static str, Vec<u8>)> {
         bad = if i == 6 { bad.item(b"aGVsbG8") } else { bad.item(value) };
     }
     seeds.push(("report-bad-base64", bad.0));
+    let mut bad_json = Script::new(1).response_ok();
+    for (i, value) in GOOD.iter().enumerate() {
+        bad_json =
+            if i == 19 { bad_json.item(br#"{"level":2,"on":1}"#) } else { bad_json.item(value) };
+    }
+    seeds.push(("refresh-bad-json", bad_json.0));
     seeds
 }
 
@@ -111,8 +120,10 @@ mod tests {
     fn seeds_pass_the_oracle() {
         for (name, input) in corpus() {
             crate::model::run(&input);
-            let mut channel =
-                crate::script::ScriptChannel::new(crate::script::Reader::new(&input[1..]), 17);
+            let mut channel = crate::script::ScriptChannel::new(
+                crate::script::Reader::new(&input[1..]),
+                GOOD.len() as u32,
+            );
             let result = <crate::model::Settings as microvisor_config::MicrovisorConfig>::fetch(
                 &mut channel,
             );

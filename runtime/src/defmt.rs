@@ -149,7 +149,7 @@ impl Format for JsonProblem {
             JsonProblem::ESCAPED_STRING_TOO_LONG => {
                 write!(f, "a JSON string with escapes longer than the unescape buffer")
             }
-            JsonProblem::UNSUPPORTED => write!(f, "a JSON shape that needs allocation"),
+            JsonProblem::TOO_DEEP => write!(f, "JSON arrays or objects nested too deep"),
             JsonProblem(code) => write!(f, "JSON problem {=u32}", code),
         }
     }

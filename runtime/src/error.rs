@@ -231,7 +231,7 @@ pub enum ParseError {
     },
 }
 
-/// What was wrong with a JSON value: serde-json-core's error, in fewer words. Where it went
+/// What was wrong with a JSON value. Where it went
 /// wrong is [`ParseError::Json`]'s `at`.
 ///
 /// A code with named values, as [`MvStatus`] is, and a word wide: so [`ParseError`] keeps the
@@ -258,9 +258,9 @@ impl JsonProblem {
     pub const TRAILING_CHARACTERS: JsonProblem = JsonProblem(5);
     /// A string with escapes longer than `Json`'s unescape buffer.
     pub const ESCAPED_STRING_TOO_LONG: JsonProblem = JsonProblem(6);
-    /// The type asks for what the parser cannot give without allocating or guessing (bytes,
-    /// or a self-describing value).
-    pub const UNSUPPORTED: JsonProblem = JsonProblem(7);
+    /// Arrays or objects nested deeper than 32 where the type does not bound them (a
+    /// self-describing value), or 128 in a value the type skips: refused to bound the stack.
+    pub const TOO_DEEP: JsonProblem = JsonProblem(7);
 
     /// The name of a known problem.
     pub const fn name(self) -> Option<&'static str> {
@@ -272,7 +272,7 @@ impl JsonProblem {
             JsonProblem::REFUSED => "REFUSED",
             JsonProblem::TRAILING_CHARACTERS => "TRAILING_CHARACTERS",
             JsonProblem::ESCAPED_STRING_TOO_LONG => "ESCAPED_STRING_TOO_LONG",
-            JsonProblem::UNSUPPORTED => "UNSUPPORTED",
+            JsonProblem::TOO_DEEP => "TOO_DEEP",
             _ => return None,
         })
     }
@@ -302,10 +302,7 @@ impl fmt::Display for JsonProblem {
             JsonProblem::ESCAPED_STRING_TOO_LONG => {
                 "a JSON string with escapes longer than the unescape buffer"
             }
-            JsonProblem::UNSUPPORTED => {
-                "a JSON shape the field's type asks for but that cannot be parsed without \
-                 allocating"
-            }
+            JsonProblem::TOO_DEEP => "JSON arrays or objects nested too deep",
             _ => "a JSON problem of a newer version",
         })
     }

@@ -20,7 +20,7 @@ use microvisor_config::{
     FetchError, ItemError, MicrovisorConfig, MvStatus, ParseError, Scope, Store, WaitError,
 };
 use microvisor_config_firmware::cbaseline::{self, CfError};
-use microvisor_config_firmware::cloud::{CONFIG, DEVICE, SECRET};
+use microvisor_config_firmware::cloud::{ACCOUNT, CONFIG, DEVICE, SECRET};
 use microvisor_config_firmware::fake::{self, Delivery, Script, Stats};
 use microvisor_config_firmware::mqtt::{self, CMqtt, Mqtt, MqttTextAsBytes};
 use microvisor_config_firmware::synthetic64::{
@@ -981,6 +981,97 @@ fn optional_fields() {
     report("optional fields: a bad value names its key", loaded && result == Err(expected));
 }
 
+/// The clock demo's display preferences, a JSON object in one config.
+#[derive(serde::Deserialize, Debug, PartialEq)]
+struct Display {
+    brightness: u8,
+    colon: bool,
+}
+
+/// One TLS identity, nested twice under two prefixes.
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = device, store = config)]
+struct Identity {
+    cert: microvisor_config::Hex<4>,
+    #[config(store = secret)]
+    key: microvisor_config::Secret<microvisor_config::Hex<4>>,
+}
+
+/// Nested structs and a `Json` field in one request.
+#[derive(MicrovisorConfig, Debug)]
+#[config(scope = account, store = config)]
+struct Clock {
+    #[config(nested, prefix = "mqtt-")]
+    mqtt: Identity,
+    #[config(max_len = 64)]
+    prefs: microvisor_config::Json<Display>,
+    #[config(nested, prefix = "ota-")]
+    ota: Identity,
+}
+
+/// Loads the clock's cloud, its preferences `prefs`.
+fn load_clock(prefs: &[u8]) -> bool {
+    fake::reset(Script::normal());
+    let values = [
+        (DEVICE, CONFIG, cloud_key!(b"mqtt-cert"), &b"01020304"[..]),
+        (DEVICE, SECRET, cloud_key!(b"mqtt-key"), b"0a0b"),
+        (ACCOUNT, CONFIG, cloud_key!(b"prefs"), prefs),
+        (DEVICE, CONFIG, cloud_key!(b"ota-cert"), b"ff"),
+        (DEVICE, SECRET, cloud_key!(b"ota-key"), b"eeddccbb"),
+    ];
+    values.into_iter().all(|(scope, store, key, value)| fake::insert(scope, store, key, value))
+}
+
+fn nested_and_json() {
+    static CLOCK: Global<MaybeUninit<Clock>> = Global::new(MaybeUninit::uninit());
+    let loaded = load_clock(br#"{"brightness":8,"colon":true}"#);
+    // SAFETY: thread mode; this scenario's own static.
+    let slot = unsafe { CLOCK.get() };
+    let fetched = match on_new_channel(|mut channel| Clock::fetch_into(&mut channel, slot)) {
+        Ok(clock) => {
+            clock.mqtt.cert.as_ref() == [1, 2, 3, 4]
+                && clock.mqtt.key.expose_secret().as_ref() == [0x0a, 0x0b]
+                && *clock.prefs == Display { brightness: 8, colon: true }
+                && clock.ota.cert.as_ref() == [0xff]
+                && clock.ota.key.expose_secret().as_ref() == [0xee, 0xdd, 0xcc, 0xbb]
+        }
+        Err(error) => {
+            describe(&error);
+            false
+        }
+    };
+    let stats = fake::stats();
+    let one_request = stats.sends == 1 && stats.item_reads == 5 && !stats.out_of_order;
+    report(
+        "nested structs and a Json field: one request of five leaves, every value checked",
+        loaded && fetched && one_request && tidy(1),
+    );
+
+    // A value of the wrong type in the JSON: the error names the key and the byte; a refresh
+    // keeps every old value of the tree.
+    let loaded = load_clock(br#"{"brightness":"high","colon":true}"#);
+    // SAFETY: written by the fetch above, which succeeded if `fetched`.
+    let clock = unsafe { slot.assume_init_mut() };
+    let result = fetched && on_new_channel(|mut channel| clock.refresh(&mut channel)).is_err();
+    let expected = FetchError::Item {
+        index: 2,
+        key: "prefs",
+        scope: Scope::Account,
+        store: Store::Config,
+        error: ItemError::Invalid(ParseError::Json {
+            at: 14,
+            problem: microvisor_config::JsonProblem::WRONG_TYPE,
+        }),
+    };
+    let named = load_clock(br#"{"brightness":"high","colon":true}"#)
+        && on_new_channel(|mut channel| Clock::fetch(&mut channel).map(|_| ())) == Err(expected);
+    let kept = fetched && clock.prefs.brightness == 8 && clock.ota.cert.as_ref() == [0xff];
+    report(
+        "nested and Json: bad JSON names the key and the byte, a refresh keeps the old tree",
+        loaded && result && named && kept && tidy(1),
+    );
+}
+
 /// The interrupt of the device application's notification center here. On the STM32U585 it is
 /// TIM8_BRK (51), which this firmware gives the runtime's own center.
 const APP_IRQ: u32 = 53;
@@ -1299,6 +1390,7 @@ fn main() -> ! {
         a_refused_close_still_closes();
         a_send_on_a_channel_the_server_closed();
         optional_fields();
+        nested_and_json();
         device_app_blocking();
         device_app_async();
         c_mqtt();

@@ -1,20 +1,15 @@
 //! `Json<T>` (feature `json`): a field holding any `T: DeserializeOwned`, parsed from the value's
-//! JSON text by serde-json-core, with no allocation.
-//!
-//! serde-json-core reports what went wrong but not where. The position is found afterwards, on
-//! the error path only: the text is cut after each of its tokens in turn (by a binary search)
-//! and the cut parsed again. A cut before the mistake runs out of text, one after it fails as
-//! the whole text did, so the first cut that fails outright ends at the token to blame.
-//! Cutting only between tokens keeps the search honest: a number or a name cut in its middle
-//! could fail for a reason the whole text does not have.
+//! JSON text by the crate's own deserializer ([`de`]): no allocation, no panic path, and the
+//! byte to blame in every error.
+
+mod de;
 
 use core::fmt;
 use core::ops::{Deref, DerefMut};
 
 use serde::de::DeserializeOwned;
-use serde_json_core::de::Error as JsonError;
 
-use crate::error::{JsonProblem, ParseError};
+use crate::error::ParseError;
 use crate::value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 
 /// A value stored in the cloud as JSON text: `T` is any `serde::de::DeserializeOwned` type
@@ -90,135 +85,9 @@ impl<T: DeserializeOwned, const UNESCAPE: usize> ConfigValue for Json<T, UNESCAP
             return Err(ParseError::Empty);
         }
         let mut unescape = [0u8; UNESCAPE];
-        match serde_json_core::from_slice_escaped::<T>(text, &mut unescape) {
-            Ok((value, _)) => Ok(Json(value)),
-            Err(error) => Err(ParseError::Json {
-                at: blame(text, &mut unescape, probe::<T>),
-                problem: JsonProblem::of(&error),
-            }),
-        }
-    }
-}
-
-impl JsonProblem {
-    fn of(error: &JsonError) -> Self {
-        match error {
-            JsonError::EofWhileParsingList
-            | JsonError::EofWhileParsingObject
-            | JsonError::EofWhileParsingString
-            | JsonError::EofWhileParsingNumber
-            | JsonError::EofWhileParsingValue => JsonProblem::UNEXPECTED_END,
-            JsonError::InvalidType => JsonProblem::WRONG_TYPE,
-            JsonError::InvalidNumber => JsonProblem::BAD_NUMBER,
-            JsonError::CustomError => JsonProblem::REFUSED,
-            JsonError::TrailingCharacters => JsonProblem::TRAILING_CHARACTERS,
-            JsonError::EscapedStringIsTooLong => JsonProblem::ESCAPED_STRING_TOO_LONG,
-            JsonError::AnyIsUnsupported | JsonError::BytesIsUnsupported => JsonProblem::UNSUPPORTED,
-            _ => JsonProblem::SYNTAX,
-        }
-    }
-}
-
-/// Parses `text` as a `T` and drops it: whether the cut fails outright.
-type ProbeFn = fn(&[u8], &mut [u8]) -> Outcome;
-
-/// How a parse of a cut of the text ended.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    /// Parsed, or ran out of text: the mistake, if any, is further on.
-    NotYet,
-    /// Failed as the whole text may: the mistake is in the cut.
-    Failed,
-}
-
-fn probe<T: DeserializeOwned>(text: &[u8], unescape: &mut [u8]) -> Outcome {
-    match serde_json_core::from_slice_escaped::<T>(text, unescape) {
-        Err(error) if JsonProblem::of(&error) != JsonProblem::UNEXPECTED_END => Outcome::Failed,
-        _ => Outcome::NotYet,
-    }
-}
-
-/// The byte to blame for a text that is not JSON of the probed type: the start of the first
-/// token after which a cut of the text fails outright; the text's end if none does (it ends
-/// early). Non-generic: one copy, whatever the types.
-fn blame(text: &[u8], unescape: &mut [u8], probe: ProbeFn) -> usize {
-    let count = Tokens::new(text).count();
-    // The first token whose cut fails is in `low..high`.
-    let (mut low, mut high) = (0, count);
-    while low < high {
-        let middle = low + (high - low) / 2;
-        let (_, end) = token(text, middle);
-        if probe(text.get(..end).unwrap_or(text), unescape) == Outcome::Failed {
-            high = middle;
-        } else {
-            low = middle + 1;
-        }
-    }
-    if low < count {
-        token(text, low).0
-    } else {
-        text.len()
-    }
-}
-
-/// Where token `index` of `text` starts and ends.
-fn token(text: &[u8], index: usize) -> (usize, usize) {
-    Tokens::new(text).nth(index).unwrap_or((text.len(), text.len()))
-}
-
-/// The tokens of a JSON text, as `(start, end)`: punctuation, strings (to their closing quote,
-/// escapes skipped), numbers, names (`true`, `null`), and any other byte on its own. Only where
-/// they end matters; serde-json-core judges them.
-struct Tokens<'t> {
-    text: &'t [u8],
-    at: usize,
-}
-
-impl<'t> Tokens<'t> {
-    fn new(text: &'t [u8]) -> Self {
-        Tokens { text, at: 0 }
-    }
-
-    fn byte(&self, at: usize) -> Option<u8> {
-        self.text.get(at).copied()
-    }
-
-    /// The end of the run of bytes from `at` that `part` accepts.
-    fn run(&self, mut at: usize, part: fn(u8) -> bool) -> usize {
-        while self.byte(at).is_some_and(part) {
-            at += 1;
-        }
-        at
-    }
-}
-
-impl Iterator for Tokens<'_> {
-    type Item = (usize, usize);
-
-    fn next(&mut self) -> Option<(usize, usize)> {
-        let start = self.run(self.at, |b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-        let first = self.byte(start)?;
-        let end = match first {
-            b'"' => {
-                let mut at = start + 1;
-                loop {
-                    match self.byte(at) {
-                        None => break at,
-                        Some(b'"') => break at + 1,
-                        Some(b'\\') => at += 2,
-                        Some(_) => at += 1,
-                    }
-                }
-            }
-            b'-' | b'0'..=b'9' => {
-                self.run(start, |b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
-            }
-            b'a'..=b'z' | b'A'..=b'Z' => self.run(start, |b| b.is_ascii_alphabetic()),
-            _ => start + 1,
-        };
-        let end = end.min(self.text.len());
-        self.at = end;
-        Some((start, end))
+        let mut parser = de::Parser::new(text, &mut unescape);
+        let value = T::deserialize(&mut parser).and_then(|value| parser.end().map(|()| value));
+        value.map(Json).map_err(|error| ParseError::Json { at: error.at, problem: error.problem })
     }
 }
 
@@ -226,6 +95,7 @@ impl Iterator for Tokens<'_> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
+    use crate::error::JsonProblem;
     use heapless::String;
 
     #[derive(serde::Deserialize, Debug, PartialEq)]
@@ -303,46 +173,119 @@ mod tests {
         );
     }
 
-    /// Every problem serde-json-core can answer has a name and a text of its own.
+    /// Every problem has a name and a text of its own.
     #[test]
     fn problems_are_named_and_told() {
         let known: std::collections::BTreeSet<u32> =
             (0..=255).filter(|code| JsonProblem(*code).name().is_some()).collect();
         assert_eq!(known, (0..8).collect());
+        let texts: std::collections::BTreeSet<std::string::String> =
+            (0..9).map(|code| JsonProblem(code).to_string()).collect();
+        assert_eq!(texts.len(), 9);
         for code in 0..8 {
             let problem = JsonProblem(code);
-            let name = problem.name().unwrap();
-            assert_eq!(format!("{problem:?}"), name);
-            assert_ne!(problem.to_string(), JsonProblem(200).to_string(), "{name}");
+            assert_eq!(format!("{problem:?}"), problem.name().unwrap());
         }
         assert_eq!(format!("{:?}", JsonProblem(200)), "JsonProblem(200)");
-        assert_eq!(JsonProblem::of(&JsonError::EofWhileParsingString), JsonProblem::UNEXPECTED_END);
-        assert_eq!(JsonProblem::of(&JsonError::ExpectedColon), JsonProblem::SYNTAX);
-        assert_eq!(JsonProblem::of(&JsonError::BytesIsUnsupported), JsonProblem::UNSUPPORTED);
-        assert_eq!(JsonProblem::of(&JsonError::AnyIsUnsupported), JsonProblem::UNSUPPORTED);
-        assert_eq!(JsonProblem::of(&JsonError::CustomError), JsonProblem::REFUSED);
     }
 
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Shapes {
+        list: heapless::Vec<i16, 4>,
+        pair: (u8, bool),
+        maybe: Option<u32>,
+        big: u128,
+        small: i128,
+        ratio: f32,
+        letter: char,
+        unit: (),
+        wrapped: Wrapped,
+        mode: Mode,
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Wrapped(u8);
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    enum Mode {
+        Off,
+        Level(u8),
+        Pair(u8, u8),
+        Window { from: u8, to: u8 },
+    }
+
+    fn shapes(text: &str) -> Result<Shapes, ParseError> {
+        Json::<Shapes>::parse(text.as_bytes()).map(Json::into_inner)
+    }
+
+    const SHAPES: &str = r#"{"list":[-1,2],"pair":[7,false],"maybe":null,"big":340282366920938463463374607431768211455,"small":-170141183460469231731687303715884105728,"ratio":-1.5e1,"letter":"\u00e9","unit":null,"wrapped":9,"mode":{"Window":{"from":1,"to":2}}}"#;
+
+    /// Every shape serde asks of a deserializer: sequences, tuples, options, the widest
+    /// integers, floats, characters, units, newtypes and every kind of enum variant.
     #[test]
-    fn tokens_end_where_json_tokens_end() {
-        let text = br#" {"a\"b": [-1.5e3, true,null]}x"#;
-        let tokens: Vec<&[u8]> = Tokens::new(text).map(|(start, end)| &text[start..end]).collect();
-        let expected: [&[u8]; 12] = [
-            b"{",
-            br#""a\"b""#,
-            b":",
-            b"[",
-            b"-1.5e3",
-            b",",
-            b"true",
-            b",",
-            b"null",
-            b"]",
-            b"}",
-            b"x",
-        ];
-        assert_eq!(tokens, expected);
-        let open: Vec<(usize, usize)> = Tokens::new(br#""ab\"#).collect();
-        assert_eq!(open, [(0, 4)]);
+    fn every_shape_serde_asks_for() {
+        let value = shapes(SHAPES).unwrap();
+        assert_eq!(&value.list[..], &[-1, 2]);
+        assert_eq!((value.pair, value.maybe), ((7, false), None));
+        assert_eq!((value.big, value.small), (u128::MAX, i128::MIN));
+        assert_eq!((value.ratio, value.letter, value.wrapped), (-15.0, 'é', Wrapped(9)));
+        assert_eq!(value.mode, Mode::Window { from: 1, to: 2 });
+        for (mode, expected) in [
+            (r#""Off""#, Mode::Off),
+            (r#"{"Level":3}"#, Mode::Level(3)),
+            (r#"{"Pair":[1,2]}"#, Mode::Pair(1, 2)),
+        ] {
+            let text = SHAPES.replace(r#"{"Window":{"from":1,"to":2}}"#, mode);
+            assert_eq!(shapes(&text).unwrap().mode, expected, "{mode}");
+        }
+        let some = SHAPES.replace(r#""maybe":null"#, r#""maybe":4294967295"#);
+        assert_eq!(shapes(&some).unwrap().maybe, Some(u32::MAX));
+        // A struct as an array of its fields, as serde_json takes it.
+        let prefs = Json::<Prefs>::parse(br#"["24h",8,"on","UTC"]"#).unwrap();
+        assert_eq!((prefs.brightness, prefs.tz.as_str()), (8, "UTC"));
+    }
+
+    /// Unknown fields are skipped whatever they hold; JSON's rules hold everywhere, each
+    /// mistake blamed on its byte.
+    #[test]
+    fn unknown_fields_are_skipped_and_the_grammar_holds() {
+        let extra = r#"{"x":[1,{"y":[[],{},"\"]"]},-0.5e-3,true,null],"format":"24h","brightness":8,"colon":"on","tz":"UTC","z":{}}"#;
+        assert_eq!(Json::<Prefs>::parse(extra.as_bytes()).unwrap().tz.as_str(), "UTC");
+        let base = r#"{"format":"24h","brightness":8,"colon":"on","tz":"UTC"}"#;
+        // Each damaged text, the piece of it to blame, and the problem.
+        for (text, blamed, problem) in [
+            (base.replace("8,", "08,"), "8,\"colon", JsonProblem::BAD_NUMBER),
+            (base.replace("8,", "8.,"), ",\"colon", JsonProblem::BAD_NUMBER),
+            (base.replace("8,", "1e,"), ",\"colon", JsonProblem::BAD_NUMBER),
+            (base.replace("8,", "8.5,"), "8.5", JsonProblem::BAD_NUMBER),
+            (base.replace("UTC\"}", "UTC\",}"), "}", JsonProblem::SYNTAX),
+            (base.replace("UTC", "U\tC"), "\t", JsonProblem::SYNTAX),
+            (base.replace("UTC", r"U\xC"), "xC", JsonProblem::SYNTAX),
+            (base.replace("UTC", r"\ud800x"), "x\"", JsonProblem::SYNTAX),
+            (base.replace("UTC", r"\ud800\u0041"), r"\u0041", JsonProblem::SYNTAX),
+            (base.replace("UTC", r"\u12g4"), "g4", JsonProblem::SYNTAX),
+            (base.replace("\"on\"", "tru"), "tru", JsonProblem::WRONG_TYPE),
+            (base.replace("{\"format\"", "{format"), "format", JsonProblem::SYNTAX),
+            (
+                base.replace(",\"brightness\"", " \"brightness\""),
+                "\"brightness\"",
+                JsonProblem::SYNTAX,
+            ),
+        ] {
+            let expected = ParseError::Json { at: text.rfind(blamed).unwrap(), problem };
+            assert_eq!(Json::<Prefs>::parse(text.as_bytes()).err(), Some(expected), "{text}");
+        }
+        // A surrogate pair is one character.
+        let pair = base.replace("UTC", r"\ud83d\ude00");
+        assert_eq!(Json::<Prefs>::parse(pair.as_bytes()).unwrap().tz.as_str(), "\u{1f600}");
+        // Nesting the type does not bound is refused past 128 levels in a skipped value.
+        let nested = |levels: usize| {
+            format!(r#"{{"x":{}{},{}"#, "[".repeat(levels), "]".repeat(levels), &base[1..])
+        };
+        assert!(Json::<Prefs>::parse(nested(128).as_bytes()).is_ok());
+        assert_eq!(
+            Json::<Prefs>::parse(nested(129).as_bytes()).err(),
+            Some(ParseError::Json { at: 5 + 128, problem: JsonProblem::TOO_DEEP })
+        );
     }
 }
