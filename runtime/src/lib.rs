@@ -70,7 +70,13 @@
 //! | [`Secret<T>`](Secret) | as `T` | as `T` |
 //! | `Option<T>` | as `T`; a missing key is `None` | as `T` |
 //! | an enum with [`#[derive(ConfigValue)]`](derive@ConfigValue) | one of its variants' names | the longest name |
+//! | `Json<T>` (feature `json`) | JSON of any `T: serde::de::DeserializeOwned` | none: `max_len` is required |
 //! | your type | what its [`impl ConfigValue`](trait@ConfigValue) parses | its [`ConfigValue::MAX_LEN`] |
+//!
+//! **Empty values.** An empty text is a value of the types that hold text or bytes (`String`,
+//! `Vec<u8, N>`, `Hex`, `Base64`: an empty certificate is zero bytes); the others (numbers,
+//! `bool`, floats, enums, `Json`) answer [`ParseError::Empty`]. A field that must not be empty,
+//! or shorter than some length, says `min_len = N`.
 //!
 //! A value out of range is an error, never wrapped: `"70000"` in a `u16` is not 4464. A
 //! `Secret<T>` prints `[REDACTED]` in `Debug` and `Display`, is wiped on drop, and is not
@@ -134,8 +140,9 @@
 //! # On the device
 //!
 //! The module `device` exists only on the device target (`target_os = "none"`), so it is not in
-//! this documentation. Its `DeviceChannel` is the channel over Microvisor's system calls, which
-//! come from the vendor's `mv_syscalls.o` at link time.
+//! this documentation. Its `DeviceChannel` is the channel over Microvisor's system calls, whose
+//! fixed addresses the crate's link script `microvisor.x` gives (`-Tmicrovisor.x`; linking the
+//! vendor's `mv_syscalls.o` instead works too).
 //!
 //! ```rust,ignore
 //! use microvisor_config::device::{ChannelBuffers, DeviceChannel, Notifications};
@@ -171,12 +178,15 @@
 //! - `async`: `MicrovisorConfig::fetch_async`, `fetch_async` and `AsyncConfigChannel`.
 //! - `defmt`: `defmt::Format` for the errors, [`FieldOutcome`], the system-call values, [`Hex`],
 //!   [`Base64`] and [`Secret`] (which prints `[REDACTED]`), for logging a failed fetch over RTT.
+//! - `json`: `Json<T>`, a field holding any `serde::de::DeserializeOwned` type, parsed from
+//!   JSON text by the crate's own deserializer: no allocation, no panic path, and the byte to
+//!   blame in its errors ([`ParseError::Json`]).
 //!
-//! Neither is on by default. This documentation is built with both.
+//! None is on by default. This documentation is built with all three.
 //!
 //! ```toml
 //! [dependencies]
-//! microvisor-config = { version = "0.1", features = ["async", "defmt"] }
+//! microvisor-config = { version = "0.1", features = ["async", "defmt", "json"] }
 //! ```
 //!
 //! # Testing on the host
@@ -262,8 +272,9 @@ pub use value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 /// fields: one key per field, fetched in one request.
 ///
 /// `#[config(...)]` goes on the struct (defaults for every field) and on each field. Words are
-/// identifiers, except `key` and `rename_all` (string literals), `max_len` (an integer), and
-/// `default`, `with` and `validate` (an expression or a path). Give each word once.
+/// identifiers, except `key`, `prefix` and `rename_all` (string literals), `max_len` and
+/// `min_len` (integers), and `default`, `with` and `validate` (an expression or a path). Give
+/// each word once.
 ///
 /// On the struct:
 ///
@@ -283,12 +294,56 @@ pub use value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 /// | `key = "..."` | the key, sent exactly as written; overrides `rename_all` |
 /// | `scope = ...`, `store = ...` | this field's, overriding the struct's |
 /// | `max_len = N` | the longest value, in bytes of cloud text; longer is [`ItemError::TooLong`], never cut. Default: the type's bound |
+/// | `min_len = N` | the shortest value; shorter is [`ParseError::TooShort`]. At most `max_len`, checked at compile time |
 /// | `default` | a missing key gives `Default::default()` |
 /// | `default = EXPR` | a missing key gives `EXPR`, evaluated only then |
+/// | `default = "text"` | for a `String<N>` (or a `Secret` of one): that text, checked at compile time to fit `N` |
 /// | `required` | says that a missing key is an error (it is already, for every type but `Option`) |
 /// | `plain` | a secret-store field whose type is not [`Secret<..>`](Secret): it may be printed |
-/// | `with = path` | parse with `fn(&[u8]) -> Result<T, ParseError>`; needs `max_len`; on `Option<T>` it parses `T` |
+/// | `with = path` | parse with `fn(&[u8]) -> Result<T, ParseError>`; needs `max_len` |
 /// | `validate = path` | after parsing, check with `fn(&T) -> Result<(), ParseError>`, a missing key's value too; `Err` is [`ItemError::Invalid`] |
+/// | `nested` | the field is a struct that derives `MicrovisorConfig`: its keys join this struct's request |
+/// | `prefix = "..."` | with `nested`: put in front of each of the nested struct's keys |
+///
+/// `with` and `validate` see `T` of a field written `Option<T>`, `Secret<T>` or
+/// `Option<Secret<T>>`: the derive wraps what `with` returns, and `validate` is not called for
+/// a missing optional key. (Through a type alias they see the alias's type.) A parser made of
+/// parts returns [`ParseError::CustomAt`] with a position, and moves a part's error to its place
+/// in the whole value with [`ParseError::shifted`].
+///
+/// # Nested settings
+///
+/// A `nested` field's struct keeps its own scope and store, and its fields their own keys,
+/// after the `prefix`. The whole tree is one request: [`MicrovisorConfig::KEYS`] and
+/// [`MicrovisorConfig::SCHEMA`] hold every leaf in field order with its full key, built at
+/// compile time; an error names the full key, and a refresh changes all of the tree or none
+/// of it. The same full key twice in one store anywhere in the tree is a compile error.
+///
+/// ```
+/// use microvisor_config::{Hex, MicrovisorConfig, Secret};
+///
+/// #[derive(MicrovisorConfig)]
+/// #[config(scope = device, store = config, rename_all = "kebab-case")]
+/// struct Tls {
+///     cert: Hex<1024>,
+///     #[config(store = secret)]
+///     private_key: Secret<Hex<1536>>,
+/// }
+///
+/// #[derive(MicrovisorConfig)]
+/// #[config(scope = device, store = config)]
+/// struct Device {
+///     #[config(nested, prefix = "mqtt-")]
+///     mqtt: Tls,                               // keys "mqtt-cert", "mqtt-private-key"
+///     #[config(nested, prefix = "ota-")]
+///     ota: Tls,                                // keys "ota-cert", "ota-private-key"
+///     #[config(key = "broker-port", default = 8883)]
+///     broker_port: u16,
+/// }
+///
+/// let keys: Vec<&str> = Device::SCHEMA.iter().map(|spec| spec.key).collect();
+/// assert_eq!(keys, ["mqtt-cert", "mqtt-private-key", "ota-cert", "ota-private-key", "broker-port"]);
+/// ```
 ///
 /// ```
 /// use microvisor_config::heapless::String;
