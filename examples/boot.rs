@@ -29,13 +29,9 @@ pub(crate) struct Settings {
     /// Not set: the firmware uses the device's own 34-character id.
     #[config(key = "client-id")]
     client_id: Option<String<34>>,
-    /// The broker's root CA, DER, uploaded as hex.
-    #[config(key = "root-CA")]
-    root_ca: Hex<1536>,
-    /// This device's certificate, DER, uploaded as hex.
-    cert: Hex<1024>,
-    #[config(store = secret)]
-    private_key: Secret<Hex<1536>>,
+    /// The TLS identity, a struct of its own: its keys join this request as they are.
+    #[config(nested)]
+    tls: Tls,
     username: String<128>,
     #[config(store = secret)]
     password: Secret<String<128>>,
@@ -48,6 +44,19 @@ pub(crate) struct Settings {
     /// Seconds between two telemetry reports.
     #[config(key = "report-interval", scope = account, default = 300)]
     report_interval: u32,
+}
+
+/// The device's TLS identity: the broker's root CA, this device's certificate and its private
+/// key, DER uploaded as hex. A firmware with a second identity nests this twice, each under a
+/// `prefix`.
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+pub(crate) struct Tls {
+    #[config(key = "root-CA")]
+    root_ca: Hex<1536>,
+    cert: Hex<1024>,
+    #[config(store = secret)]
+    private_key: Secret<Hex<1536>>,
 }
 
 /// The clock's display settings: `{"format":"24h","brightness":8,"colon":"blink","tz":"..."}`.
@@ -106,9 +115,9 @@ fn print(settings: &Settings) {
         ("broker-host", settings.broker_host.as_str().to_owned()),
         ("broker-port", settings.broker_port.to_string()),
         ("client-id", client_id),
-        ("root-CA", shorten(&settings.root_ca)),
-        ("cert", shorten(&settings.cert)),
-        ("private_key", settings.private_key.to_string()),
+        ("root-CA", shorten(&settings.tls.root_ca)),
+        ("cert", shorten(&settings.tls.cert)),
+        ("private_key", settings.tls.private_key.to_string()),
         ("username", settings.username.as_str().to_owned()),
         ("password", settings.password.to_string()),
         ("weather-api-key", settings.weather_api_key.to_string()),
