@@ -7,6 +7,7 @@ use core::mem::{size_of, ManuallyDrop, MaybeUninit};
 use heapless::{String, Vec};
 
 use crate::error::ParseError;
+use crate::facts::{TextDefault, TextDefaultOf};
 use crate::fetch::kind::{code, len_then_bytes, FieldKind};
 use crate::fetch::ops::TypeOps;
 use crate::parse::{int, text};
@@ -246,4 +247,17 @@ const unsafe fn integer_kind<T>(signed: bool, zero: &ManuallyDrop<Option<T>>) ->
     }
     // SAFETY: the caller's contract.
     unsafe { FieldKind::new(if signed { code::I8 } else { code::U8 } + log2_width, zero) }
+}
+
+#[diagnostic::do_not_recommend]
+impl<const N: usize> TextDefault for String<N> {
+    const TEXT_DEFAULT: TextDefaultOf<Self> = TextDefaultOf { capacity: N, make: string_of::<N> };
+}
+
+/// `text` as a `String<N>`. The derive checked that it fits, so the push cannot fail; were it
+/// not, the default would be empty rather than a panic.
+fn string_of<const N: usize>(text: &'static str) -> String<N> {
+    let mut string = String::new();
+    let _fits = string.push_str(text);
+    string
 }

@@ -1,6 +1,8 @@
-//! What the derive asks of a field's type, asked once: [`field_facts`] is the one place where
-//! the generated code needs `T: ConfigValue`. Everything else it writes reads these facts, so a
-//! field of a type that is not a `ConfigValue` is one error at its type, not one per use.
+//! What the derive asks of a field's type, asked once: `ConfigValue::FIELD_FACTS` is the one
+//! place where the generated code needs `T: ConfigValue`. Everything else it writes reads these
+//! facts, so a field of a type that is not a `ConfigValue` is one error at its type, not one
+//! per use. (The facts of a `T` are made beside the trait, in `value.rs`: this module sits
+//! below it.)
 
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
@@ -8,10 +10,10 @@ use core::mem::MaybeUninit;
 use crate::error::ParseError;
 use crate::fetch::ops::{FieldOps, MissingFn};
 use crate::fetch::table::FieldEntry;
-use crate::value::{answered_in_slot, ConfigValue, CLOUD_MAX_VALUE_LEN};
+use crate::schema::CLOUD_MAX_VALUE_LEN;
 
-/// The facts of a field type `T`, made only by [`field_facts`]: so a `FieldFacts<T>` always
-/// describes `T`, and the functions that take one need no bound on `T`.
+/// The facts of a field type `T`, made only by `field_facts` (in `value.rs`): so a
+/// `FieldFacts<T>` always describes `T`, and the functions that take one need no bound on `T`.
 pub struct FieldFacts<T> {
     entry: FieldEntry,
     ops: FieldOps,
@@ -26,7 +28,7 @@ pub struct FieldFacts<T> {
 pub type CheckFn<T> = fn(&T) -> Result<(), ParseError>;
 
 /// Parses text into the place of a value, whose type's own parser checks the length.
-type ParseValueFn = unsafe fn(&[u8], *mut u8) -> Result<(), ParseError>;
+pub(crate) type ParseValueFn = unsafe fn(&[u8], *mut u8) -> Result<(), ParseError>;
 
 impl<T> Clone for FieldFacts<T> {
     fn clone(&self) -> Self {
@@ -46,16 +48,22 @@ impl<T> core::fmt::Debug for FieldFacts<T> {
     }
 }
 
-/// The facts of `T`.
-pub const fn field_facts<T: ConfigValue>() -> FieldFacts<T> {
-    FieldFacts {
-        entry: FieldEntry::plain(T::FIELD_KIND, T::FIELD_OPS),
-        ops: T::FIELD_OPS.ops(),
-        max_len: T::MAX_LEN,
-        needs_max_len: T::NEEDS_MAX_LEN,
-        optional: T::OPTIONAL,
-        parse: parse_value::<T>,
-        _type: PhantomData,
+impl<T> FieldFacts<T> {
+    /// The facts of `T`, from what its `ConfigValue` impl says.
+    ///
+    /// # Safety
+    ///
+    /// Each part is `T`'s own: its plain entry and ops, its `MAX_LEN`, `NEEDS_MAX_LEN` and
+    /// `OPTIONAL`, and a `parse` that writes a `T` (`check_text` trusts it with a `T`'s place).
+    pub(crate) const unsafe fn new(
+        entry: FieldEntry,
+        ops: FieldOps,
+        max_len: usize,
+        needs_max_len: bool,
+        optional: bool,
+        parse: ParseValueFn,
+    ) -> Self {
+        FieldFacts { entry, ops, max_len, needs_max_len, optional, parse, _type: PhantomData }
     }
 }
 
@@ -135,18 +143,6 @@ pub fn check_missing<T>(facts: &FieldFacts<T>, validate: CheckFn<T>) -> Result<(
     validate(&value)
 }
 
-/// [`FieldFacts`]'s parser of a `T`: the type's own `parse_into`, which checks the length.
-///
-/// # Safety
-///
-/// `slot` is valid for writes of a `T` and aligned for it.
-unsafe fn parse_value<T: ConfigValue>(text: &[u8], slot: *mut u8) -> Result<(), ParseError> {
-    // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
-    let slot = unsafe { &mut *slot.cast::<MaybeUninit<T>>() };
-    let place = slot.as_ptr();
-    answered_in_slot(T::parse_into(text, slot), place).map(|_| ())
-}
-
 /// A type whose `#[config(default = "text")]` is that text: `heapless::String<N>`, and a
 /// `Secret` of one. The derive checks at compile time that the text fits, so building the
 /// default cannot fail.
@@ -169,27 +165,4 @@ pub struct TextDefaultOf<T> {
     pub capacity: usize,
     /// Builds a value from text of at most `capacity` bytes.
     pub make: fn(&'static str) -> T,
-}
-
-#[diagnostic::do_not_recommend]
-impl<const N: usize> TextDefault for heapless::String<N> {
-    const TEXT_DEFAULT: TextDefaultOf<Self> = TextDefaultOf { capacity: N, make: string_of::<N> };
-}
-
-#[diagnostic::do_not_recommend]
-impl<T: TextDefault> TextDefault for crate::Secret<T> {
-    const TEXT_DEFAULT: TextDefaultOf<Self> =
-        TextDefaultOf { capacity: T::TEXT_DEFAULT.capacity, make: secret_of::<T> };
-}
-
-/// `text` as a `String<N>`. The derive checked that it fits, so the push cannot fail; were it
-/// not, the default would be empty rather than a panic.
-fn string_of<const N: usize>(text: &'static str) -> heapless::String<N> {
-    let mut string = heapless::String::new();
-    let _fits = string.push_str(text);
-    string
-}
-
-fn secret_of<T: TextDefault>(text: &'static str) -> crate::Secret<T> {
-    crate::Secret::new((T::TEXT_DEFAULT.make)(text))
 }

@@ -440,9 +440,7 @@ macro_rules! __ops_table_of {
 pub mod __private {
     pub use crate::__ops_table_of as ops_table_of;
     pub use crate::channel::{send, wait};
-    pub use crate::facts::{
-        check_missing, check_text, field_facts, FieldFacts, TextDefault, TextDefaultOf,
-    };
+    pub use crate::facts::{check_missing, check_text, FieldFacts, TextDefault, TextDefaultOf};
     pub use crate::fetch::kind::{FieldKind, FieldRow};
     pub use crate::fetch::ops::{
         drops_fields, DropFn, FieldOps, MissingFn, OpsTable, ParseFn, SplitOps, TypeOps, ValidateFn,

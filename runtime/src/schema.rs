@@ -3,6 +3,9 @@
 
 use crate::ffi::{MvConfigKeyFetchScope, MvConfigKeyFetchStore};
 
+/// The longest value the cloud stores, in bytes of text.
+pub const CLOUD_MAX_VALUE_LEN: usize = 4096;
+
 /// Where a key lives: shared by the account, or this device's own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Scope {

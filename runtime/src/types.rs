@@ -5,6 +5,7 @@ use core::mem::{ManuallyDrop, MaybeUninit};
 use core::ops::Deref;
 
 use crate::error::ParseError;
+use crate::facts::{TextDefault, TextDefaultOf};
 use crate::fetch::kind::{code, FieldKind};
 use crate::fetch::ops::TypeOps;
 use crate::parse::binary;
@@ -270,6 +271,16 @@ impl<T: ConfigValue> ConfigValue for Secret<T> {
     // Its own entry for a `T` of `CUSTOM` kind; its drop zeroes bytes, and drops `T`.
     #[doc(hidden)]
     const FIELD_OPS: TypeOps<Self> = TypeOps::wrapping::<T>();
+}
+
+#[diagnostic::do_not_recommend]
+impl<T: TextDefault> TextDefault for Secret<T> {
+    const TEXT_DEFAULT: TextDefaultOf<Self> =
+        TextDefaultOf { capacity: T::TEXT_DEFAULT.capacity, make: secret_of::<T> };
+}
+
+fn secret_of<T: TextDefault>(text: &'static str) -> Secret<T> {
+    Secret::new((T::TEXT_DEFAULT.make)(text))
 }
 
 impl<T: Default> Default for Secret<T> {

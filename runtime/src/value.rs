@@ -4,7 +4,7 @@
 use core::mem::{size_of, MaybeUninit};
 
 use crate::error::ParseError;
-use crate::facts::{field_facts, FieldFacts};
+use crate::facts::FieldFacts;
 use crate::fetch::bytes::wipe;
 use crate::fetch::family::family_parser;
 use crate::fetch::kind::{FieldKind, FieldRow};
@@ -24,8 +24,7 @@ pub(crate) fn answered_in_slot<T>(
     }
 }
 
-/// The longest value the cloud stores, in bytes of text.
-pub const CLOUD_MAX_VALUE_LEN: usize = 4096;
+pub use crate::schema::CLOUD_MAX_VALUE_LEN;
 
 /// A type a config field can have: it parses the value's text as the cloud stores it.
 ///
@@ -307,4 +306,31 @@ unsafe fn missing_slot<T: ConfigValue>(slot: *mut u8) -> bool {
         }
         None => false,
     }
+}
+
+/// The facts of `T`, what `ConfigValue::FIELD_FACTS` holds.
+pub(crate) const fn field_facts<T: ConfigValue>() -> FieldFacts<T> {
+    // SAFETY: every part is `T`'s own, and `parse_value::<T>` writes a `T`.
+    unsafe {
+        FieldFacts::new(
+            crate::fetch::table::FieldEntry::plain(T::FIELD_KIND, T::FIELD_OPS),
+            T::FIELD_OPS.ops(),
+            T::MAX_LEN,
+            T::NEEDS_MAX_LEN,
+            T::OPTIONAL,
+            parse_value::<T>,
+        )
+    }
+}
+
+/// [`FieldFacts`]'s parser of a `T`: the type's own `parse_into`, which checks the length.
+///
+/// # Safety
+///
+/// `slot` is valid for writes of a `T` and aligned for it.
+unsafe fn parse_value<T: ConfigValue>(text: &[u8], slot: *mut u8) -> Result<(), ParseError> {
+    // SAFETY: the caller's contract; `MaybeUninit` asks nothing of the bytes there.
+    let slot = unsafe { &mut *slot.cast::<MaybeUninit<T>>() };
+    let place = slot.as_ptr();
+    answered_in_slot(T::parse_into(text, slot), place).map(|_| ())
 }

@@ -54,7 +54,7 @@ fn required_tokens(field: &Field<'_>) -> TokenStream {
     }
 }
 
-/// The name of the constant that holds the field's [`field_facts`](facts_item), the one use of
+/// The name of the constant that holds the field's facts ([`facts_item`]), the one use of
 /// its type's `ConfigValue` impl; `None` for a field parsed `with` a function, whose type need
 /// not be a `ConfigValue`.
 fn facts_ident(field: &Field<'_>) -> Option<syn::Ident> {
