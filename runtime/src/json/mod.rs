@@ -1,8 +1,9 @@
 //! `Json<T>` (feature `json`): a field holding any `T: DeserializeOwned`, parsed from the value's
-//! JSON text by the crate's own deserializer ([`de`]): no allocation, no panic path, and the
+//! JSON text by the crate's own deserializer ([`read`], [`de`]): no allocation, no panic path, and the
 //! byte to blame in every error.
 
 mod de;
+mod read;
 
 use core::fmt;
 use core::ops::{Deref, DerefMut};
@@ -85,7 +86,7 @@ impl<T: DeserializeOwned, const UNESCAPE: usize> ConfigValue for Json<T, UNESCAP
             return Err(ParseError::Empty);
         }
         let mut unescape = [0u8; UNESCAPE];
-        let mut parser = de::Parser::new(text, &mut unescape);
+        let mut parser = read::Parser::new(text, &mut unescape);
         let value = T::deserialize(&mut parser).and_then(|value| parser.end().map(|()| value));
         value.map(Json).map_err(|error| ParseError::Json { at: error.at, problem: error.problem })
     }
