@@ -22,6 +22,8 @@ use crate::value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 /// A text that is not JSON of `T` is `ParseError::Json` with the byte to blame, an empty one
 /// [`ParseError::Empty`].
 ///
+/// [`JsonProblem::ESCAPED_STRING_TOO_LONG`]: crate::JsonProblem::ESCAPED_STRING_TOO_LONG
+///
 /// # Examples
 ///
 /// ```
