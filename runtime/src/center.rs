@@ -273,7 +273,7 @@ mod loom_tests {
         struct Counter(AtomicUsize);
         impl Wake for Counter {
             fn wake(self: std::sync::Arc<Self>) {
-                self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                self.0.fetch_add(1, Ordering::SeqCst);
             }
         }
 
@@ -296,7 +296,7 @@ mod loom_tests {
             center.register(TAG, &waker);
             let found = center.response_event(TAG).is_some();
             interrupt.join().unwrap();
-            let woken = counter.0.load(std::sync::atomic::Ordering::SeqCst);
+            let woken = counter.0.load(Ordering::SeqCst);
             assert!(found || woken == 1, "nothing found and nothing woke the task");
         });
     }

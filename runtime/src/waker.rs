@@ -175,7 +175,7 @@ mod loom_tests {
 
     impl Wake for Counter {
         fn wake(self: std::sync::Arc<Self>) {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.0.fetch_add(1, Ordering::SeqCst);
         }
     }
 
@@ -203,15 +203,15 @@ mod loom_tests {
             slot.register(&waker);
             let found = event.load(Ordering::Acquire);
             interrupt.join().unwrap();
-            let woken = wakes.0.load(std::sync::atomic::Ordering::SeqCst);
+            let woken = wakes.0.load(Ordering::SeqCst);
             assert!(woken <= 1, "woken {woken} times");
             assert!(found || woken == 1, "the event was missed");
             // And the slot works afterwards: the next wait is woken too.
             let (next, next_waker) = counted();
             slot.register(&next_waker);
-            assert_eq!(next.0.load(std::sync::atomic::Ordering::SeqCst), 0, "woken with no wake");
+            assert_eq!(next.0.load(Ordering::SeqCst), 0, "woken with no wake");
             slot.wake();
-            assert_eq!(next.0.load(std::sync::atomic::Ordering::SeqCst), 1, "the slot is stuck");
+            assert_eq!(next.0.load(Ordering::SeqCst), 1, "the slot is stuck");
         });
     }
 
@@ -235,8 +235,8 @@ mod loom_tests {
             slot.register(&second_waker);
             let found = event.load(Ordering::Acquire);
             interrupt.join().unwrap();
-            let first = first.0.load(std::sync::atomic::Ordering::SeqCst);
-            let second = second.0.load(std::sync::atomic::Ordering::SeqCst);
+            let first = first.0.load(Ordering::SeqCst);
+            let second = second.0.load(Ordering::SeqCst);
             assert!(found || second == 1, "the event was missed");
             assert!(first <= 1 && second <= 1, "woken {first} and {second} times");
         });
