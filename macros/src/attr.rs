@@ -579,7 +579,7 @@ fn parse_path(
 
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, edit_distance};
     use crate::symbol::{FIELD_WORDS, SCOPES, STORES};
 
     #[test]
@@ -607,5 +607,24 @@ mod tests {
         assert_eq!(did_you_mean("fleet", SCOPES), "");
         assert_eq!(did_you_mean("timeout", FIELD_WORDS), "");
         assert_eq!(did_you_mean("", FIELD_WORDS), "");
+        // Three letters too many is three edits, however the rest matches.
+        assert_eq!(did_you_mean("defaultxyz", FIELD_WORDS), "");
+    }
+
+    /// Each edit costs one: an insertion, a deletion, a change, a swap of neighbours.
+    #[test]
+    fn counts_each_edit_once() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("key", "key"), 0);
+        assert_eq!(edit_distance("", "key"), 3);
+        assert_eq!(edit_distance("key", ""), 3);
+        assert_eq!(edit_distance("max_ln", "max_len"), 1);
+        assert_eq!(edit_distance("max_lenn", "max_len"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("defualt", "default"), 1);
+        assert_eq!(edit_distance("abcd", "badc"), 2);
+        // A swap is of neighbours only: `ca` to `abc` is three edits.
+        assert_eq!(edit_distance("ca", "abc"), 3);
     }
 }

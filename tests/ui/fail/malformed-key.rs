@@ -5,6 +5,9 @@ use microvisor_config::MicrovisorConfig;
 struct Broker {
     #[config(key = broker_port)]
     port: u16,
+    // A path is no key either, and has no one word to quote.
+    #[config(key = keys::HOST)]
+    host: u16,
 }
 
 fn main() {}

@@ -12,6 +12,11 @@ struct Login {
     banner: String<16>,
     #[config(min_len = 20)]
     realm: String<16>,
+    // Right at the limits: a fixed length, and a value as long as the cloud allows.
+    #[config(min_len = 8, max_len = 8)]
+    serial: String<16>,
+    #[config(min_len = 4096)]
+    certificate: String<4096>,
 }
 
 fn main() {}
