@@ -1,9 +1,10 @@
 //! What one field of each type adds to a firmware's flash: for each type `T`, a settings struct
 //! of a 32-byte text field (`Base`), the same with one field of type `T` (`One`), and with two
-//! (`Two`), each fetched by an entry point of its own over the real device channel. `run`
-//! links each entry point alone (`--gc-sections`) and subtracts: `One - Base` is the first
-//! field of the type (its parser, if no other field links it, and its row, key and request
-//! entry), `Two - One` each further one.
+//! (`Two`); likewise one and two nested structs of two fields, and the same fields written
+//! flat. Each is fetched by an entry point of its own over the real device channel. `run` links
+//! each entry point alone (`--gc-sections`) and subtracts: `One - Base` is the first field of
+//! the type (its parser, if no other field links it, and its row, key and request entry),
+//! `Two - One` each further one.
 #![no_std]
 
 use core::hint::black_box;
@@ -13,7 +14,8 @@ use core::ptr::addr_of_mut;
 use microvisor_config::device::{ChannelBuffers, DeviceChannel, Notifications};
 use microvisor_config::ffi::MvNetworkHandle;
 use microvisor_config::heapless::{String, Vec};
-use microvisor_config::{Base64, ConfigValue, Hex, MicrovisorConfig, Secret};
+use microvisor_config::{Base64, ConfigValue, Hex, Json, MicrovisorConfig, Secret};
+use serde::Deserialize;
 
 static NOTIFICATIONS: Notifications<16> = Notifications::new();
 static mut BUFFERS: ChannelBuffers<512, 1024> = ChannelBuffers::new();
@@ -53,6 +55,27 @@ pub enum Mode {
     Off,
 }
 
+/// A JSON value's type: the clock's display preferences.
+#[derive(Deserialize)]
+pub struct Prefs {
+    /// A small integer.
+    pub brightness: u8,
+    /// A flag.
+    pub use_24_hour: bool,
+    /// Text.
+    pub zone: String<16>,
+}
+
+/// A nested struct's fields, measured against the same two fields written flat.
+#[derive(MicrovisorConfig)]
+#[config(scope = device, store = config)]
+pub struct Endpoint {
+    #[config(key = "host")]
+    host: String<32>,
+    #[config(key = "port")]
+    port: u16,
+}
+
 /// The struct every other one extends.
 #[derive(MicrovisorConfig)]
 #[config(scope = device, store = config)]
@@ -65,6 +88,25 @@ pub struct Base {
 /// `field_cost_<name>_{one,two}`.
 macro_rules! measured {
     ($($name:ident: $ty:ty $(, $attr:ident = $value:expr)?;)*) => {$(
+        entry_points! {
+            $name,
+            One {
+                #[config(key = "v" $(, $attr = $value)?)]
+                v: $ty,
+            },
+            Two {
+                #[config(key = "v" $(, $attr = $value)?)]
+                v: $ty,
+                #[config(key = "w" $(, $attr = $value)?)]
+                w: $ty,
+            }
+        }
+    )*};
+}
+
+/// `One` and `Two` with the fields given after `Base`'s, and their entry points.
+macro_rules! entry_points {
+    ($name:ident, One { $($one:tt)* }, Two { $($two:tt)* }) => {
         mod $name {
             use super::*;
 
@@ -73,8 +115,7 @@ macro_rules! measured {
             pub struct One {
                 #[config(key = "name")]
                 name: String<32>,
-                #[config(key = "v" $(, $attr = $value)?)]
-                v: $ty,
+                $($one)*
             }
 
             #[derive(MicrovisorConfig)]
@@ -82,10 +123,7 @@ macro_rules! measured {
             pub struct Two {
                 #[config(key = "name")]
                 name: String<32>,
-                #[config(key = "v" $(, $attr = $value)?)]
-                v: $ty,
-                #[config(key = "w" $(, $attr = $value)?)]
-                w: $ty,
+                $($two)*
             }
 
             #[export_name = concat!("field_cost_", stringify!($name), "_one")]
@@ -98,7 +136,7 @@ macro_rules! measured {
                 fetch(network, out)
             }
         }
-    )*};
+    };
 }
 
 #[export_name = "field_cost_base"]
@@ -129,6 +167,42 @@ measured! {
     secret_text: Secret<String<32>>;
     u16_with_default: u16, default = 1883;
     enum_: Mode;
+    json: Json<Prefs>, max_len = 96;
+}
+
+// An `Endpoint` nested, against its two fields written in the struct itself: what nesting adds.
+entry_points! {
+    endpoint_nested,
+    One {
+        #[config(nested, prefix = "a-")]
+        a: Endpoint,
+    },
+    Two {
+        #[config(nested, prefix = "a-")]
+        a: Endpoint,
+        #[config(nested, prefix = "b-")]
+        b: Endpoint,
+    }
+}
+
+entry_points! {
+    endpoint_flat,
+    One {
+        #[config(key = "a-host")]
+        a_host: String<32>,
+        #[config(key = "a-port")]
+        a_port: u16,
+    },
+    Two {
+        #[config(key = "a-host")]
+        a_host: String<32>,
+        #[config(key = "a-port")]
+        a_port: u16,
+        #[config(key = "b-host")]
+        b_host: String<32>,
+        #[config(key = "b-port")]
+        b_port: u16,
+    }
 }
 
 #[panic_handler]
