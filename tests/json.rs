@@ -113,6 +113,16 @@ fn bad_json_names_the_key_and_the_byte() {
         Err(ParseError::Json { at: 10, problem: JsonProblem::UNEXPECTED_END })
     );
     assert_eq!(Clock::check_item(2, b""), Err(ParseError::Empty));
+    // A byte that is not UTF-8 in a string is blamed where it stands; among escapes, the
+    // string is (its opening quote).
+    assert_eq!(
+        Clock::check_item(0, b"{\"format\":\"2\xffh\"}"),
+        Err(ParseError::Json { at: 12, problem: JsonProblem::SYNTAX })
+    );
+    assert_eq!(
+        Clock::check_item(0, b"{\"format\":\"\\n\xff\"}"),
+        Err(ParseError::Json { at: 10, problem: JsonProblem::SYNTAX })
+    );
     // Longer than max_len is refused before it is parsed.
     let long = format!("{PREFS}{}", " ".repeat(256));
     let error = Clock::fetch(&mut cloud(&long).open_channel()).unwrap_err();

@@ -13,6 +13,7 @@ use core::fmt;
 use serde::de::{self, Visitor};
 
 use crate::error::JsonProblem;
+use crate::parse::text::as_str;
 
 /// How deep arrays and objects may nest where the type does not bound it (a self-describing
 /// value, `deserialize_any`).
@@ -260,7 +261,7 @@ impl<'de, 'u> Parser<'de, 'u> {
                 let start = self.at;
                 let (token, _) = self.number()?;
                 let bad = Error { at: start, problem: JsonProblem::BAD_NUMBER };
-                core::str::from_utf8(token).ok().and_then(|t| t.parse().ok()).ok_or(bad)
+                as_str(token).ok().and_then(|t| t.parse().ok()).ok_or(bad)
             }
             _ => Err(self.error(JsonProblem::WRONG_TYPE)),
         }
@@ -280,10 +281,8 @@ impl<'de, 'u> Parser<'de, 'u> {
                 None => return Err(self.error(JsonProblem::UNEXPECTED_END)),
                 Some(b'"') => {
                     let raw = self.text.get(content..self.at).unwrap_or_default();
-                    let text = core::str::from_utf8(raw).map_err(|error| Error {
-                        at: content + error.valid_up_to(),
-                        problem: JsonProblem::SYNTAX,
-                    })?;
+                    let text = as_str(raw)
+                        .map_err(|bad| Error { at: content + bad, problem: JsonProblem::SYNTAX })?;
                     self.at += 1;
                     return Ok(Text::Borrowed(text));
                 }
@@ -318,7 +317,7 @@ impl<'de, 'u> Parser<'de, 'u> {
             len = end;
         }
         let unescaped = self.unescape.get(..len).unwrap_or_default();
-        if core::str::from_utf8(unescaped).is_err() {
+        if as_str(unescaped).is_err() {
             // Bytes of the text that are not UTF-8, among escapes: the string is blamed.
             return Err(Error { at: start, problem: JsonProblem::SYNTAX });
         }
@@ -395,7 +394,7 @@ impl<'de, 'u> Parser<'de, 'u> {
                     visitor.visit_bytes(unescaped)
                 } else {
                     // Checked by `string`.
-                    visitor.visit_str(core::str::from_utf8(unescaped).unwrap_or_default())
+                    visitor.visit_str(as_str(unescaped).unwrap_or_default())
                 }
             }
         };

@@ -23,11 +23,17 @@ pub fn parse_bool(text: &[u8]) -> Result<bool, ParseError> {
 
 /// Checks that `text` is UTF-8 and returns it as `str`.
 pub fn utf8(text: &[u8]) -> Result<&str, ParseError> {
+    as_str(text).map_err(|at| ParseError::NotUtf8 { at })
+}
+
+/// `text` as `str`, or where its first sequence that is not UTF-8 starts: `core::str::from_utf8`
+/// with the crate's own, smaller check.
+pub fn as_str(text: &[u8]) -> Result<&str, usize> {
     match first_invalid_utf8(text) {
         // SAFETY: `first_invalid_utf8` found every sequence well formed, exactly as
         // `core::str::from_utf8` would (the tests compare the two on every short sequence).
         None => Ok(unsafe { core::str::from_utf8_unchecked(text) }),
-        Some(at) => Err(ParseError::NotUtf8 { at }),
+        Some(at) => Err(at),
     }
 }
 
