@@ -1,6 +1,8 @@
 //! `Json<T>` against serde_json, the reference JSON parser: every document serde_json writes of
 //! a value, with any whitespace, parses to that value; and on any text, the two agree on
-//! whether it is a value of the type, and on which value. An error names a byte within the text.
+//! whether it is a value of the type, and on which value, but for one thing: `Json` takes a
+//! struct as an object only, not as the array of its fields serde_json also takes. An error
+//! names a byte within the text.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use microvisor_config::heapless::String as HString;
@@ -48,8 +50,11 @@ fn ours(text: &[u8]) -> Result<Reference, ParseError> {
     })
 }
 
-/// serde_json's verdict, with the capacities of `Prefs` applied.
+/// serde_json's verdict, with the capacities of `Prefs` applied, and a struct an object.
 fn theirs(text: &[u8]) -> Option<Reference> {
+    if text.trim_ascii_start().first() == Some(&b'[') {
+        return None;
+    }
     let value: Reference = serde_json::from_slice(text).ok()?;
     (value.format.len() <= 3 && value.tz.len() <= 24).then_some(value)
 }

@@ -199,11 +199,10 @@ impl<'de> de::Deserializer<'de> for &mut Parser<'de, '_> {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        // As serde_json: a struct is an object, or an array of its fields in order.
-        match self.next_token()? {
-            b'[' => self.deserialize_seq(visitor),
-            _ => self.deserialize_map(visitor),
-        }
+        // A struct is an object, as in serde-json-core. serde_json also takes an array of the
+        // fields in order, which nobody writes by hand and would link serde's sequence visitor
+        // for every struct.
+        self.deserialize_map(visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(

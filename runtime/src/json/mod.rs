@@ -20,7 +20,8 @@ use crate::value::{ConfigValue, CLOUD_MAX_VALUE_LEN};
 /// string with escapes (`\"`, `\n`, `\u00e9`) is unescaped through a stack buffer of `UNESCAPE`
 /// bytes: a longer escaped string is [`JsonProblem::ESCAPED_STRING_TOO_LONG`], never kept raw.
 /// A text that is not JSON of `T` is `ParseError::Json` with the byte to blame, an empty one
-/// [`ParseError::Empty`].
+/// [`ParseError::Empty`]. A struct is a JSON object: serde_json's other form, an array of the
+/// fields in order, is refused (it would cost every struct a second visitor's flash).
 ///
 /// [`JsonProblem::ESCAPED_STRING_TOO_LONG`]: crate::JsonProblem::ESCAPED_STRING_TOO_LONG
 ///
@@ -243,9 +244,11 @@ mod tests {
         }
         let some = SHAPES.replace(r#""maybe":null"#, r#""maybe":4294967295"#);
         assert_eq!(shapes(&some).unwrap().maybe, Some(u32::MAX));
-        // A struct as an array of its fields, as serde_json takes it.
-        let prefs = Json::<Prefs>::parse(br#"["24h",8,"on","UTC"]"#).unwrap();
-        assert_eq!((prefs.brightness, prefs.tz.as_str()), (8, "UTC"));
+        // A struct is an object only, not the array of its fields serde_json also takes.
+        assert_eq!(
+            Json::<Prefs>::parse(br#" ["24h",8,"on","UTC"]"#).map(Json::into_inner),
+            Err(ParseError::Json { at: 1, problem: JsonProblem::WRONG_TYPE })
+        );
     }
 
     /// Unknown fields are skipped whatever they hold; JSON's rules hold everywhere, each
