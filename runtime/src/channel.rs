@@ -162,10 +162,10 @@ mod tests {
     fn a_request_is_its_keys() {
         const KEY: &str = "broker-host";
         let keys = [
-            crate::__private::key(Scope::Device, Store::Config, KEY),
+            crate::schema::request_entry(Scope::Device, Store::Config, KEY),
             MvConfigKeyToFetch {
                 key: crate::ffi::MvSizedString { data: core::ptr::null(), length: 3 },
-                ..crate::__private::key(Scope::Device, Store::Config, KEY)
+                ..crate::schema::request_entry(Scope::Device, Store::Config, KEY)
             },
         ];
         // SAFETY: the first key points at a string literal; the second is null, which `key`

@@ -450,7 +450,7 @@ pub mod __private {
         entries_len, field_row, joined_entries, ops_count, own_ops_count, split_ops, tree_rows,
         FieldEntry, RowPart,
     };
-    pub use crate::schema::{response_max_bytes, scratch_bytes};
+    pub use crate::schema::{request_entry as key, response_max_bytes, scratch_bytes};
     pub use crate::tree::{
         check_nested, keys as tree_keys, leaf_count, leaves_of, schema as tree_schema,
         text as tree_text, text_len as tree_text_len, SchemaPart, Subtree,
@@ -464,19 +464,6 @@ pub mod __private {
             a
         } else {
             b
-        }
-    }
-
-    /// The request entry of one key, built at compile time.
-    pub const fn key(
-        scope: crate::schema::Scope,
-        store: crate::schema::Store,
-        key: &'static str,
-    ) -> crate::ffi::MvConfigKeyToFetch {
-        crate::ffi::MvConfigKeyToFetch {
-            scope: scope.to_ffi(),
-            store: store.to_ffi(),
-            key: crate::ffi::MvSizedString { data: key.as_ptr(), length: key.len() as u32 },
         }
     }
 }

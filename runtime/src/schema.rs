@@ -1,7 +1,7 @@
 //! The schema the derive generates for a struct: where each key lives, what it expects, and
 //! the buffer sizes that follow from it.
 
-use crate::ffi::{MvConfigKeyFetchScope, MvConfigKeyFetchStore};
+use crate::ffi::{MvConfigKeyFetchScope, MvConfigKeyFetchStore, MvConfigKeyToFetch, MvSizedString};
 
 /// The longest value the cloud stores, in bytes of text.
 pub const CLOUD_MAX_VALUE_LEN: usize = 4096;
@@ -75,6 +75,15 @@ impl Store {
             Store::Config => "config",
             Store::Secret => "secret",
         }
+    }
+}
+
+/// The request entry of one key, built at compile time.
+pub const fn request_entry(scope: Scope, store: Store, key: &'static str) -> MvConfigKeyToFetch {
+    MvConfigKeyToFetch {
+        scope: scope.to_ffi(),
+        store: store.to_ffi(),
+        key: MvSizedString { data: key.as_ptr(), length: key.len() as u32 },
     }
 }
 

@@ -10,7 +10,7 @@ use crate::error::ParseError;
 use crate::fetch::kind::FieldRow;
 use crate::fetch::table::FieldEntry;
 use crate::ffi::MvConfigKeyToFetch;
-use crate::schema::KeySpec;
+use crate::schema::{request_entry, KeySpec, Scope, Store};
 
 /// What a struct that derives `MicrovisorConfig` offers the struct it is nested in: its tables
 /// and checks (`MicrovisorConfig::SUBTREE`).
@@ -154,8 +154,8 @@ pub const fn schema<const N: usize>(parts: &[SchemaPart], text: &'static [u8]) -
 /// A schema entry that [`schema`] overwrites.
 const PLACEHOLDER: KeySpec = KeySpec {
     key: "",
-    scope: crate::schema::Scope::Device,
-    store: crate::schema::Store::Config,
+    scope: Scope::Device,
+    store: Store::Config,
     max_len: 0,
     min_len: 0,
     required: false,
@@ -178,11 +178,10 @@ const fn slice(text: &'static [u8], at: usize, len: usize) -> &'static str {
 /// The request of `schema`: one entry per leaf; `N` is its length.
 #[allow(clippy::indexing_slicing)] // evaluated at compile time only
 pub const fn keys<const N: usize>(schema: &'static [KeySpec]) -> [MvConfigKeyToFetch; N] {
-    let mut keys =
-        [crate::__private::key(crate::schema::Scope::Device, crate::schema::Store::Config, ""); N];
+    let mut keys = [request_entry(Scope::Device, Store::Config, ""); N];
     let mut i = 0;
     while i < N {
-        keys[i] = crate::__private::key(schema[i].scope, schema[i].store, schema[i].key);
+        keys[i] = request_entry(schema[i].scope, schema[i].store, schema[i].key);
         i += 1;
     }
     keys

@@ -422,7 +422,7 @@ fn option_of_a_builtin_parses_as_the_type() {
 /// An error names a key as it is, with its scope and store, and a key past the request as `""`.
 #[test]
 fn errors_name_keys_and_their_stores() {
-    use crate::__private::key;
+    use crate::schema::request_entry as key;
     use crate::schema::{Scope, Store};
     const KEYS: &[crate::ffi::MvConfigKeyToFetch] = &[
         key(Scope::Device, Store::Config, "broker-host"),
