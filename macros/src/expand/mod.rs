@@ -116,8 +116,10 @@ struct Tables {
     leaves: TokenStream,
     entries: TokenStream,
     rows: TokenStream,
-    check_item: TokenStream,
-    check_missing: TokenStream,
+    /// The arms of `check_item`'s and `check_missing`'s match on the leaf's index; any other
+    /// index is `Ok`.
+    check_item: Vec<TokenStream>,
+    check_missing: Vec<TokenStream>,
 }
 
 fn impl_config(input: &Input<'_>) -> TokenStream {
@@ -145,6 +147,7 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
     let field_items = field_items(&input.fields);
     let private = quote!(::microvisor_config::__private);
     let result = quote!(#private::core::result::Result<(), ::microvisor_config::ParseError>);
+    let ok = quote!(#private::core::result::Result::Ok(()));
     quote! {
         const _: () = {
         #field_items
@@ -186,11 +189,17 @@ fn impl_config(input: &Input<'_>) -> TokenStream {
                 __index: #private::core::primitive::usize,
                 __text: &[#private::core::primitive::u8],
             ) -> #result {
-                #check_item
+                match __index {
+                    #(#check_item,)*
+                    _ => #ok,
+                }
             }
 
             fn check_missing(__index: #private::core::primitive::usize) -> #result {
-                #check_missing
+                match __index {
+                    #(#check_missing,)*
+                    _ => #ok,
+                }
             }
         }
         // The rows evaluated with the struct, whether or not a fetch of it is compiled: their
@@ -218,16 +227,15 @@ fn flat_tables(leaves: &[(&Field<'_>, Leaf)], entries: &[TokenStream]) -> Tables
             )
         }
     });
-    let checks = leaves.iter().enumerate().map(|(index, (_, leaf))| {
+    let check_item = leaves.iter().enumerate().map(|(index, (_, leaf))| {
         let check = &leaf.check;
         quote!(#index => #check)
     });
-    let missing_checks = leaves.iter().enumerate().filter_map(|(index, (_, leaf))| {
+    let check_missing = leaves.iter().enumerate().filter_map(|(index, (_, leaf))| {
         let check = leaf.missing_check.as_ref()?;
         Some(quote!(#index => #check))
     });
     let count = leaves.len();
-    let ok = quote!(#private::core::result::Result::Ok(()));
     Tables {
         items: TokenStream::new(),
         keys: quote!(&[#(#keys),*]),
@@ -235,18 +243,8 @@ fn flat_tables(leaves: &[(&Field<'_>, Leaf)], entries: &[TokenStream]) -> Tables
         leaves: quote!(#count),
         entries: quote!(&[#(#entries),*]),
         rows: quote!(&[#(#rows),*]),
-        check_item: quote! {
-            match __index {
-                #(#checks,)*
-                _ => #ok,
-            }
-        },
-        check_missing: quote! {
-            match __index {
-                #(#missing_checks,)*
-                _ => #ok,
-            }
-        },
+        check_item: check_item.collect(),
+        check_missing: check_missing.collect(),
     }
 }
 

@@ -123,7 +123,6 @@ pub(super) fn tables(
         const #parts_name: &[#private::SchemaPart] = &[#(#parts),*];
         const #leaf_count: #private::core::primitive::usize = #private::leaf_count(#parts_name);
     });
-    let ok = quote!(#private::core::result::Result::Ok(()));
     Tables {
         items,
         keys: quote! {{
@@ -150,17 +149,7 @@ pub(super) fn tables(
                 #private::tree_rows(#this::FIELD_ENTRIES, &[#(#row_parts),*]);
             &ROWS
         }},
-        check_item: quote! {
-            match __index {
-                #(#checks,)*
-                _ => #ok,
-            }
-        },
-        check_missing: quote! {
-            match __index {
-                #(#missing_checks,)*
-                _ => #ok,
-            }
-        },
+        check_item: checks,
+        check_missing: missing_checks,
     }
 }
