@@ -9,7 +9,7 @@ mod reliability;
 #[path = "fixtures/statuses.rs"]
 mod statuses;
 
-use common::WaitFails;
+use common::{item_error, WaitFails};
 use microvisor_config::ffi::MvConfigResponseData;
 use microvisor_config::{
     ConfigChannel, FetchError, FieldOutcome, ItemError, ItemRead, MicrovisorConfig, MvStatus,
@@ -62,17 +62,6 @@ fn other_cloud(truncation: Truncation) -> Cloud {
     let mut cloud = cloud_of(&OTHER);
     cloud.truncation(truncation);
     cloud
-}
-
-fn item_error(index: usize, error: ItemError) -> FetchError {
-    let spec = &Rich::SCHEMA[index];
-    FetchError::Item {
-        index: index as u16,
-        key: spec.key,
-        scope: spec.scope,
-        store: spec.store,
-        error,
-    }
 }
 
 /// A text of `len` bytes (its content does not matter: too long is judged before parsing).
@@ -135,14 +124,14 @@ fn every_item_fault_at_every_index() {
                 let mut cloud = other_cloud(truncation);
                 cloud.fail(spec.scope, spec.store, spec.key, *fault);
                 let case = format!("{} {fault:?}, {truncation:?}", spec.key);
-                sweep_case(&case, &cloud, item_error(index, *error));
+                sweep_case(&case, &cloud, item_error::<Rich>(index, *error));
                 cases.insert(case);
             }
             // An invalid value.
             let mut cloud = other_cloud(truncation);
             let (text, error) = invalid(index);
             put(&mut cloud, index, text);
-            let expected = item_error(index, ItemError::Invalid(error));
+            let expected = item_error::<Rich>(index, ItemError::Invalid(error));
             let case = format!("{} invalid, {truncation:?}", spec.key);
             sweep_case(&case, &cloud, expected);
             cases.insert(case);
@@ -161,7 +150,7 @@ fn a_missing_key_is_an_error_only_for_required_fields() {
                 None => sweep_case(
                     &format!("{} missing", Rich::SCHEMA[index].key),
                     &cloud,
-                    item_error(index, ItemError::NotFound),
+                    item_error::<Rich>(index, ItemError::NotFound),
                 ),
                 Some(value) => {
                     let mut settings = fetched_good();
@@ -199,7 +188,7 @@ fn lengths_at_and_beyond_the_buffer() {
                 };
                 let error = ItemError::TooLong { len: reported as u32, max: max as u32 };
                 let case = format!("{} of {len} bytes, {truncation:?}", Rich::SCHEMA[index].key);
-                sweep_case(&case, &cloud, item_error(index, error));
+                sweep_case(&case, &cloud, item_error::<Rich>(index, error));
             }
         }
     }
@@ -211,7 +200,7 @@ fn the_channel_closing_after_each_item() {
         for index in 0..FIELDS {
             let mut cloud = other_cloud(truncation);
             cloud.channel_fault(ChannelFault::CloseAfterItems(index as u32));
-            let error = item_error(index, ItemError::Read(MvStatus::CHANNELCLOSED));
+            let error = item_error::<Rich>(index, ItemError::Read(MvStatus::CHANNELCLOSED));
             sweep_case(&format!("closed after {index} items"), &cloud, error);
         }
     }
@@ -379,7 +368,7 @@ fn the_report_names_each_item_fault() {
         let report = Rich::fetch_report(&mut channel);
         assert_eq!(channel.items_read, FIELDS, "items read when {} fails", spec.key);
         let error = ItemError::UnknownResult(7);
-        assert_eq!(report.result().unwrap_err(), &item_error(index, error));
+        assert_eq!(report.result().unwrap_err(), &item_error::<Rich>(index, error));
         for (i, (_, outcome)) in report.fields().enumerate() {
             let wanted = if i == index { FieldOutcome::Failed(error) } else { FieldOutcome::Ok };
             assert_eq!(*outcome, wanted, "{} when {} fails", Rich::SCHEMA[i].key, spec.key);
@@ -410,5 +399,5 @@ fn the_two_phase_fetch_in_place() {
     cloud.deliver();
     let mut out = MaybeUninit::<Rich>::uninit();
     let error = pending.receive_into(&mut out).unwrap_err();
-    assert_eq!(error, item_error(9, ItemError::TooLong { len: 25, max: 24 }));
+    assert_eq!(error, item_error::<Rich>(9, ItemError::TooLong { len: 25, max: 24 }));
 }

@@ -4,8 +4,11 @@
 //! and a `refresh` that meets it leaves every old value of every nested struct as it was.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
+mod common;
 #[path = "fixtures/statuses.rs"]
 mod statuses;
+
+use common::item_error;
 
 use microvisor_config::heapless::String;
 use microvisor_config::{
@@ -111,17 +114,6 @@ fn cloud_of(texts: &[&str; LEAVES], truncation: Truncation) -> Cloud {
     cloud
 }
 
-fn item_error(index: usize, error: ItemError) -> FetchError {
-    let spec = &Tree::SCHEMA[index];
-    FetchError::Item {
-        index: index as u16,
-        key: spec.key,
-        scope: spec.scope,
-        store: spec.store,
-        error,
-    }
-}
-
 /// Refreshes settings fetched from `GOOD` through a channel of `cloud`, and checks the error,
 /// that nothing changed, and that the channel is closed.
 fn sweep_case(case: &str, cloud: &Cloud, expected: FetchError) {
@@ -184,7 +176,11 @@ fn every_item_fault_at_every_leaf() {
             for (fault, error) in &faults {
                 let mut cloud = cloud_of(&OTHER, truncation);
                 cloud.fail(spec.scope, spec.store, spec.key, *fault);
-                sweep_case(&format!("{} {fault:?}", spec.key), &cloud, item_error(index, *error));
+                sweep_case(
+                    &format!("{} {fault:?}", spec.key),
+                    &cloud,
+                    item_error::<Tree>(index, *error),
+                );
             }
             let mut cloud = cloud_of(&OTHER, truncation);
             let (text, error) = invalid(index);
@@ -192,7 +188,7 @@ fn every_item_fault_at_every_leaf() {
             sweep_case(
                 &format!("{} invalid", spec.key),
                 &cloud,
-                item_error(index, ItemError::Invalid(error)),
+                item_error::<Tree>(index, ItemError::Invalid(error)),
             );
 
             let mut cloud = cloud_of(&OTHER, truncation);
@@ -200,12 +196,16 @@ fn every_item_fault_at_every_leaf() {
             // One byte past `max_len` fills the read buffer: the same length either way.
             let reported = spec.max_len + 1;
             let too_long = ItemError::TooLong { len: reported as u32, max: spec.max_len as u32 };
-            sweep_case(&format!("{} too long", spec.key), &cloud, item_error(index, too_long));
+            sweep_case(
+                &format!("{} too long", spec.key),
+                &cloud,
+                item_error::<Tree>(index, too_long),
+            );
 
             let mut cloud = cloud_of(&OTHER, truncation);
             cloud.channel_fault(ChannelFault::CloseAfterItems(index as u32));
             let closed = ItemError::Read(MvStatus::CHANNELCLOSED);
-            sweep_case(&format!("closed after {index}"), &cloud, item_error(index, closed));
+            sweep_case(&format!("closed after {index}"), &cloud, item_error::<Tree>(index, closed));
         }
     }
 }
@@ -227,7 +227,7 @@ fn a_missing_leaf_is_an_error_unless_it_is_optional() {
             sweep_case(
                 &format!("{} missing", spec.key),
                 &cloud,
-                item_error(index, ItemError::NotFound),
+                item_error::<Tree>(index, ItemError::NotFound),
             );
         }
     }

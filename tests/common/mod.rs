@@ -7,8 +7,8 @@ use std::task::{Context, Poll};
 
 use microvisor_config::ffi::MvConfigResponseData;
 use microvisor_config::{
-    AsyncConfigChannel, ConfigChannel, Hex, ItemRead, MicrovisorConfig, MvStatus, Request, Scope,
-    Secret, Store, WaitError,
+    AsyncConfigChannel, ConfigChannel, FetchError, Hex, ItemError, ItemRead, MicrovisorConfig,
+    MvStatus, Request, Scope, Secret, Store, WaitError,
 };
 use microvisor_config_sim::{Cloud, SimChannel};
 
@@ -83,7 +83,7 @@ pub fn receive_with_scratch<T: MicrovisorConfig>(
     report: Option<&mut microvisor_config::__private::ReportSink<'_>>,
     out: &mut core::mem::MaybeUninit<T>,
     scratch: &mut [u8],
-) -> Result<(), microvisor_config::FetchError> {
+) -> Result<(), FetchError> {
     use microvisor_config::__private::receive_fields;
     // SAFETY: the same bytes, seen as bytes that may be uninitialized: the core writes only
     // initialized bytes into them, so they stay valid `u8`s for the test to read afterwards.
@@ -118,5 +118,19 @@ impl ConfigChannel for WaitFails<'_> {
 impl AsyncConfigChannel for WaitFails<'_> {
     fn poll_response(&mut self, _: &mut Context<'_>) -> Poll<Result<(), WaitError>> {
         Poll::Ready(Err(WaitError::Status(self.1)))
+    }
+}
+
+/// The error a fetch of `T` returns when its item `index` fails with `error`: named by the
+/// item's key, scope and store.
+#[allow(clippy::indexing_slicing)]
+pub fn item_error<T: MicrovisorConfig>(index: usize, error: ItemError) -> FetchError {
+    let spec = &T::SCHEMA[index];
+    FetchError::Item {
+        index: index as u16,
+        key: spec.key,
+        scope: spec.scope,
+        store: spec.store,
+        error,
     }
 }
