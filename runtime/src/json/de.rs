@@ -249,17 +249,8 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de, '_> {
     type Error = Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        match self.parser.next_token()? {
-            b']' => return Ok(None),
-            b',' if !self.first => {
-                self.parser.at += 1;
-                // No trailing comma.
-                if self.parser.next_token()? == b']' {
-                    return Err(self.parser.error(JsonProblem::SYNTAX));
-                }
-            }
-            _ if self.first => {}
-            _ => return Err(self.parser.error(JsonProblem::SYNTAX)),
+        if !self.parser.next_item(b']', self.first)? {
+            return Ok(None);
         }
         self.first = false;
         seed.deserialize(&mut *self.parser).map(Some)
@@ -276,16 +267,8 @@ impl<'de> de::MapAccess<'de> for Entries<'_, 'de, '_> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        match self.parser.next_token()? {
-            b'}' => return Ok(None),
-            b',' if !self.first => {
-                self.parser.at += 1;
-                if self.parser.next_token()? == b'}' {
-                    return Err(self.parser.error(JsonProblem::SYNTAX));
-                }
-            }
-            _ if self.first => {}
-            _ => return Err(self.parser.error(JsonProblem::SYNTAX)),
+        if !self.parser.next_item(b'}', self.first)? {
+            return Ok(None);
         }
         self.first = false;
         if self.parser.next_token()? != b'"' {

@@ -474,6 +474,24 @@ impl<'de, 'u> Parser<'de, 'u> {
         self.expect(b':')
     }
 
+    /// Before the next element of an array or entry of an object that `close` ends: `false`
+    /// at its end, else `true`, past the comma after the one before (none before the first,
+    /// none trailing).
+    pub(super) fn next_item(&mut self, close: u8, first: bool) -> Result<bool> {
+        match self.next_token()? {
+            found if found == close => return Ok(false),
+            b',' if !first => {
+                self.at += 1;
+                if self.next_token()? == close {
+                    return Err(self.error(JsonProblem::SYNTAX));
+                }
+            }
+            _ if first => {}
+            _ => return Err(self.error(JsonProblem::SYNTAX)),
+        }
+        Ok(true)
+    }
+
     /// The end of an array or object the visitor has read: its closing byte.
     pub(super) fn close(&mut self, byte: u8) -> Result<()> {
         match self.next_token()? {
